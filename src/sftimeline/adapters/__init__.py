@@ -1,0 +1,1 @@
+"""Adapters at the edge: persistence (SQLite / PostgreSQL) and readers."""

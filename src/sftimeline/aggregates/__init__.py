@@ -1,0 +1,1 @@
+"""Each family is an aggregate built from immutable events (eventsourcing)."""

@@ -1,0 +1,1 @@
+"""Policies: outcome frameworks as data, their evaluation, and the outcome process."""

@@ -1,0 +1,1 @@
+"""Projections: timelines as of a date and as known at a time; window primitives."""

@@ -1,0 +1,657 @@
+"""Validated records: the interchange format's "Records in" (shared/spec/interchange.md).
+
+Every line a council exports becomes one of the pydantic models below. Validation
+happens here, once, at the edge: a bad record is rejected with the record type and
+the field that is wrong, and nothing downstream has to re-check it.
+
+Inside the engine a validated record is carried as a :class:`Record`, a small frozen
+value that the aggregate stores, the projections fold and the policies read. It keeps
+the fields every record has as attributes and the type's own fields in ``data``.
+
+This module knows nothing of files, SQL or the command line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    ValidationError,
+    model_validator,
+)
+
+# ---------------------------------------------------------------------------
+# Field types
+# ---------------------------------------------------------------------------
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _parse_iso_date(value: Any) -> Any:
+    """Accept only ``YYYY-MM-DD`` strings (or dates): no timestamps, no numbers."""
+    if isinstance(value, datetime):
+        raise ValueError("must be a date (YYYY-MM-DD), not a date-time")
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
+        raise ValueError("must be an ISO date, YYYY-MM-DD")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a calendar date") from None
+
+
+def _parse_knowledge_time(value: Any) -> Any:
+    """A date-time with an offset, or a date meaning the start of that day in UTC.
+
+    A date-time without an offset is refused: knowledge time decides what an auditor
+    sees, and guessing a time zone would move records across a cut-off silently.
+    """
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, date):
+        return datetime.combine(value, time(0), tzinfo=UTC)
+    elif isinstance(value, str):
+        if _ISO_DATE.match(value):
+            return datetime.combine(_parse_iso_date(value), time(0), tzinfo=UTC)
+        try:
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError(
+                "must be an ISO date-time with offset (2024-04-02T09:30:00+00:00) or a date"
+            ) from None
+    else:
+        raise ValueError("must be an ISO date-time with offset or a date")
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        raise ValueError("needs a UTC offset, e.g. 2024-04-02T09:30:00+00:00")
+    return parsed.astimezone(UTC)
+
+
+def _non_blank(value: Any) -> Any:
+    if isinstance(value, str):
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return value
+    raise ValueError("must be a string")
+
+
+IsoDate = Annotated[date, BeforeValidator(_parse_iso_date)]
+KnowledgeTime = Annotated[datetime, BeforeValidator(_parse_knowledge_time)]
+Text = Annotated[str, BeforeValidator(_non_blank)]
+NonNegativeInt = Annotated[StrictInt, Field(ge=0)]
+
+IncidentKind = Literal[
+    "offence",
+    "arrest",
+    "named_suspect",
+    "asb",
+    "domestic_abuse",
+    "missing_episode",
+    "police_report",
+    "school_report",
+]
+PlanLevel = Literal["early_help", "cin", "cp"]
+NoticeKind = Literal["section_21", "nosp", "eviction_order", "possession_order", "tenancy_warning"]
+HousingStatus = Literal[
+    "settled",
+    "temporary",
+    "at_risk_of_losing_temporary",
+    "threatened_with_eviction",
+    "unsuitable",
+    "homeless",
+    "excluded_from_home",
+]
+Benefit = Literal[
+    "jsa",
+    "esa",
+    "income_support",
+    "incapacity_benefit",
+    "carers_allowance",
+    "uc_work_related",
+    "uc_other",
+]
+_TERM = re.compile(r"^(\d{4})-(autumn|spring|summer)$")
+
+
+def _parse_term(value: Any) -> Any:
+    if not isinstance(value, str) or not _TERM.match(value):
+        raise ValueError("must be a term id such as 2023-autumn, 2024-spring or 2024-summer")
+    return value
+
+
+TermId = Annotated[str, BeforeValidator(_parse_term)]
+
+
+# ---------------------------------------------------------------------------
+# Record models, one per type
+# ---------------------------------------------------------------------------
+
+
+class RecordModel(BaseModel):
+    """Fields every record has (interchange.md, "Fields on every record")."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+    TYPE: ClassVar[str] = ""
+    #: Whether the type requires ``person``. Types that take an optional person
+    #: redeclare the field.
+    PERSON_REQUIRED: ClassVar[bool] = True
+
+    type: str
+    family: Text
+    occurred_on: IsoDate
+    recorded_at: KnowledgeTime | None = None
+    source: Text | None = None
+    source_id: Text | None = None
+
+    @model_validator(mode="after")
+    def _known_no_earlier_than_it_happened(self) -> RecordModel:
+        if self.recorded_at is not None:
+            start_of_day = datetime.combine(self.occurred_on, time(0), tzinfo=UTC)
+            if self.recorded_at < start_of_day:
+                raise ValueError(
+                    "recorded_at is earlier than the start of the occurred_on day: "
+                    "nobody knows a fact before it happens"
+                )
+        return self
+
+    def own_fields(self) -> dict[str, Any]:
+        """The type's own fields, as JSON values, only those that were given or required."""
+        common = set(RecordModel.model_fields)
+        data = self.model_dump(mode="json", exclude=common, exclude_none=True)
+        return data
+
+
+class FamilyNominated(RecordModel):
+    TYPE = "family_nominated"
+    PERSON_REQUIRED = False
+    type: Literal["family_nominated"]
+    framework: Text | None = None
+
+
+class PersonJoined(RecordModel):
+    TYPE = "person_joined"
+    type: Literal["person_joined"]
+    person: Text
+    role: Literal["adult", "child"]
+    born_on: IsoDate | None = None
+
+
+class PersonLeft(RecordModel):
+    TYPE = "person_left"
+    type: Literal["person_left"]
+    person: Text
+
+
+_CRITERION = re.compile(r"^[a-z0-9-]+:[A-Za-z0-9.\-]+$")
+
+
+def _parse_criterion(value: Any) -> Any:
+    if not isinstance(value, str) or not _CRITERION.match(value):
+        raise ValueError("must be '<framework>:<code>', e.g. national-2022:7.1")
+    return value
+
+
+CriterionRef = Annotated[str, BeforeValidator(_parse_criterion)]
+
+
+class NeedIdentified(RecordModel):
+    TYPE = "need_identified"
+    PERSON_REQUIRED = False
+    type: Literal["need_identified"]
+    criterion: CriterionRef
+    person: Text | None = None
+    measure: list[IncidentKind] | None = Field(default=None, min_length=1)
+
+
+class IncidentRecorded(RecordModel):
+    TYPE = "incident_recorded"
+    type: Literal["incident_recorded"]
+    person: Text
+    kind: IncidentKind
+    severe: StrictBool | None = None
+
+
+class TermAttendancePosted(RecordModel):
+    TYPE = "term_attendance_posted"
+    type: Literal["term_attendance_posted"]
+    person: Text
+    term: TermId
+    possible_sessions: NonNegativeInt
+    attended_sessions: NonNegativeInt
+    authorised_absence_sessions: NonNegativeInt | None = None
+    unauthorised_absence_sessions: NonNegativeInt | None = None
+
+    @model_validator(mode="after")
+    def _sessions_add_up(self) -> TermAttendancePosted:
+        if self.attended_sessions > self.possible_sessions:
+            raise ValueError("attended_sessions is more than possible_sessions")
+        absent = (self.authorised_absence_sessions or 0) + (self.unauthorised_absence_sessions or 0)
+        if self.attended_sessions + absent > self.possible_sessions:
+            raise ValueError(
+                "attended_sessions plus absence sessions is more than possible_sessions"
+            )
+        return self
+
+
+class ExclusionRecorded(RecordModel):
+    TYPE = "exclusion_recorded"
+    type: Literal["exclusion_recorded"]
+    person: Text
+    kind: Literal["fixed_term", "permanent"]
+    days: Annotated[float, Field(gt=0)] | None = None
+
+    @model_validator(mode="after")
+    def _fixed_term_has_days(self) -> ExclusionRecorded:
+        if self.kind == "fixed_term" and self.days is None:
+            raise ValueError("days is required for a fixed_term exclusion")
+        return self
+
+
+class PlanOpened(RecordModel):
+    TYPE = "plan_opened"
+    PERSON_REQUIRED = False
+    type: Literal["plan_opened"]
+    plan: Text
+    level: PlanLevel
+    person: Text | None = None
+
+
+class PlanSteppedDown(RecordModel):
+    TYPE = "plan_stepped_down"
+    PERSON_REQUIRED = False
+    type: Literal["plan_stepped_down"]
+    plan: Text
+    level: PlanLevel
+
+
+class PlanSteppedUp(RecordModel):
+    TYPE = "plan_stepped_up"
+    PERSON_REQUIRED = False
+    type: Literal["plan_stepped_up"]
+    plan: Text
+    level: PlanLevel
+
+
+class PlanClosed(RecordModel):
+    TYPE = "plan_closed"
+    PERSON_REQUIRED = False
+    type: Literal["plan_closed"]
+    plan: Text
+
+
+class ReferralAccepted(RecordModel):
+    TYPE = "referral_accepted"
+    PERSON_REQUIRED = False
+    type: Literal["referral_accepted"]
+    service: Text
+    person: Text | None = None
+
+
+class CaseClosed(RecordModel):
+    TYPE = "case_closed"
+    PERSON_REQUIRED = False
+    type: Literal["case_closed"]
+
+
+class CaseReopened(RecordModel):
+    TYPE = "case_reopened"
+    PERSON_REQUIRED = False
+    type: Literal["case_reopened"]
+
+
+class NoticeServed(RecordModel):
+    TYPE = "notice_served"
+    PERSON_REQUIRED = False
+    type: Literal["notice_served"]
+    notice: NoticeKind
+    tenancy: Text | None = None
+
+
+class NoticeWithdrawn(RecordModel):
+    TYPE = "notice_withdrawn"
+    PERSON_REQUIRED = False
+    type: Literal["notice_withdrawn"]
+    notice: NoticeKind
+    tenancy: Text | None = None
+
+
+class PossessionOrderSuspended(RecordModel):
+    TYPE = "possession_order_suspended"
+    PERSON_REQUIRED = False
+    type: Literal["possession_order_suspended"]
+    tenancy: Text | None = None
+
+
+class HousingStatusRecorded(RecordModel):
+    TYPE = "housing_status_recorded"
+    PERSON_REQUIRED = False
+    type: Literal["housing_status_recorded"]
+    status: HousingStatus
+    person: Text | None = None
+
+
+class EmploymentStarted(RecordModel):
+    TYPE = "employment_started"
+    type: Literal["employment_started"]
+    person: Text
+
+
+class EmploymentEnded(RecordModel):
+    """``occurred_on`` is the last day of the spell (interchange.md)."""
+
+    TYPE = "employment_ended"
+    type: Literal["employment_ended"]
+    person: Text
+
+
+class BenefitStarted(RecordModel):
+    TYPE = "benefit_started"
+    type: Literal["benefit_started"]
+    person: Text
+    benefit: Benefit
+
+
+class BenefitEnded(RecordModel):
+    """``occurred_on`` is the last day on the benefit (interchange.md)."""
+
+    TYPE = "benefit_ended"
+    type: Literal["benefit_ended"]
+    person: Text
+    benefit: Benefit
+
+
+class EarningsReported(RecordModel):
+    TYPE = "earnings_reported"
+    type: Literal["earnings_reported"]
+    person: Text
+    period_end: IsoDate
+    gross_pay: NonNegativeInt
+    household: Literal["single", "couple", "under_25"]
+
+    @model_validator(mode="after")
+    def _period_ends_after_it_starts(self) -> EarningsReported:
+        if self.period_end < self.occurred_on:
+            raise ValueError("period_end is before occurred_on (the start of the period)")
+        return self
+
+
+class NeetStatusRecorded(RecordModel):
+    TYPE = "neet_status_recorded"
+    type: Literal["neet_status_recorded"]
+    person: Text
+    status: Literal["neet", "eet"]
+
+
+class AssessmentScored(RecordModel):
+    TYPE = "assessment_scored"
+    PERSON_REQUIRED = False
+    type: Literal["assessment_scored"]
+    tool: Text
+    scores: dict[Text, float] = Field(min_length=1)
+    person: Text | None = None
+
+
+class EvidenceRecorded(RecordModel):
+    TYPE = "evidence_recorded"
+    PERSON_REQUIRED = False
+    type: Literal["evidence_recorded"]
+    criterion: CriterionRef
+    evidence: Text
+    outcome_achieved: StrictBool
+    person: Text | None = None
+    note: str | None = None
+
+
+class ClaimSubmitted(RecordModel):
+    TYPE = "claim_submitted"
+    PERSON_REQUIRED = False
+    type: Literal["claim_submitted"]
+    framework: Text
+    criteria: list[CriterionRef] | None = None
+
+
+class RecordRetracted(RecordModel):
+    TYPE = "record_retracted"
+    PERSON_REQUIRED = False
+    type: Literal["record_retracted"]
+    target_source: Text
+    target_source_id: Text
+    reason: Text
+
+
+#: Every record type of the interchange format, by its ``type`` value.
+RECORD_MODELS: dict[str, type[RecordModel]] = {
+    model.TYPE: model
+    for model in (
+        FamilyNominated,
+        PersonJoined,
+        PersonLeft,
+        NeedIdentified,
+        IncidentRecorded,
+        TermAttendancePosted,
+        ExclusionRecorded,
+        PlanOpened,
+        PlanSteppedDown,
+        PlanSteppedUp,
+        PlanClosed,
+        ReferralAccepted,
+        CaseClosed,
+        CaseReopened,
+        NoticeServed,
+        NoticeWithdrawn,
+        PossessionOrderSuspended,
+        HousingStatusRecorded,
+        EmploymentStarted,
+        EmploymentEnded,
+        BenefitStarted,
+        BenefitEnded,
+        EarningsReported,
+        NeetStatusRecorded,
+        AssessmentScored,
+        EvidenceRecorded,
+        ClaimSubmitted,
+        RecordRetracted,
+    )
+}
+
+#: Fields of a type's own data that hold dates (decoded back to ``date`` on read).
+DATE_FIELDS: dict[str, tuple[str, ...]] = {
+    "person_joined": ("born_on",),
+    "earnings_reported": ("period_end",),
+}
+
+
+def register_record_model(model: type[RecordModel], date_fields: tuple[str, ...] = ()) -> None:
+    """Add a record type (used by the framework-era extensions of the format)."""
+    if model.TYPE in RECORD_MODELS and RECORD_MODELS[model.TYPE] is not model:
+        raise ValueError(f"record type {model.TYPE!r} is already registered")
+    RECORD_MODELS[model.TYPE] = model
+    if date_fields:
+        DATE_FIELDS[model.TYPE] = date_fields
+
+
+# ---------------------------------------------------------------------------
+# Errors
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """One thing wrong with one field of a record."""
+
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
+class RecordError(ValueError):
+    """A record that cannot be accepted; names the record type and every bad field."""
+
+    def __init__(self, record_type: str | None, problems: list[FieldProblem]):
+        self.record_type = record_type
+        self.problems = problems
+        what = f"{record_type} record" if record_type else "record"
+        super().__init__(f"{what}: " + "; ".join(str(p) for p in problems))
+
+    @property
+    def fields(self) -> list[str]:
+        return [p.field for p in self.problems]
+
+
+def _problems_from(exc: ValidationError) -> list[FieldProblem]:
+    problems = []
+    for err in exc.errors(include_url=False):
+        loc = ".".join(str(part) for part in err["loc"]) or "record"
+        message = str(err["msg"])
+        if err["type"] == "missing":
+            message = "is required"
+        elif err["type"] == "extra_forbidden":
+            message = "is not a field of this record type"
+        elif err["type"] == "literal_error":
+            message = f"{err['msg'][0].lower()}{err['msg'][1:]}, got {err['input']!r}"
+        elif message.startswith("Value error, "):
+            message = message[len("Value error, ") :]
+        if loc == "record" and "recorded_at" in message:
+            loc = "recorded_at"
+        elif loc == "record" and "period_end" in message:
+            loc = "period_end"
+        elif loc == "record" and "sessions" in message:
+            loc = "attended_sessions"
+        elif loc == "record" and "days" in message:
+            loc = "days"
+        problems.append(FieldProblem(loc, message))
+    return problems
+
+
+def validate_record(raw: Any) -> RecordModel:
+    """Validate one decoded JSON object against its record type.
+
+    Raises :class:`RecordError` naming the type and the offending fields.
+    """
+    if not isinstance(raw, Mapping):
+        raise RecordError(None, [FieldProblem("record", "must be a JSON object")])
+    record_type = raw.get("type")
+    if record_type is None:
+        raise RecordError(None, [FieldProblem("type", "is required")])
+    model = RECORD_MODELS.get(record_type) if isinstance(record_type, str) else None
+    if model is None:
+        raise RecordError(
+            None,
+            [FieldProblem("type", f"unknown record type {record_type!r}")],
+        )
+    try:
+        return model.model_validate(dict(raw))
+    except ValidationError as exc:
+        raise RecordError(record_type, _problems_from(exc)) from None
+
+
+# ---------------------------------------------------------------------------
+# The engine's own value
+# ---------------------------------------------------------------------------
+
+
+def fingerprint(model: RecordModel) -> str:
+    """A digest of the record exactly as supplied (fields given, normalised values).
+
+    Two imports of one source record have the same fingerprint; a changed value
+    changes it. A ``recorded_at`` that was not supplied is not part of it, so a
+    record without one can be re-imported without being reported as a conflict.
+    """
+    payload = model.model_dump(mode="json", exclude_none=True)
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def source_key(source: str | None, source_id: str | None) -> str | None:
+    """The identity of a record in its source system, or None when it has no id."""
+    if source_id is None:
+        return None
+    return f"{source or ''}:{source_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """A stored record as the projections and policies see it.
+
+    ``key`` identifies the record in decisions and explanations ("facts"): its
+    ``source:source_id`` when it has one, otherwise ``#`` and its fingerprint's start.
+    ``recorded_at`` is the knowledge time (from the source, or the moment of import).
+    """
+
+    key: str
+    type: str
+    family: str
+    occurred_on: date
+    recorded_at: datetime
+    source: str | None = None
+    source_id: str | None = None
+    person: str | None = None
+    data: Mapping[str, Any] = field(default_factory=dict)
+    fingerprint: str = ""
+    recorded_at_supplied: bool = True
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.data.get(name, default)
+
+    def sort_key(self) -> tuple[date, datetime, str, str]:
+        """Deterministic order: valid date, knowledge time, type, key."""
+        return (self.occurred_on, self.recorded_at, self.type, self.key)
+
+    def to_interchange(self) -> dict[str, Any]:
+        """The record back in the interchange format (with its knowledge time)."""
+        out: dict[str, Any] = {"type": self.type, "family": self.family}
+        if self.person is not None:
+            out["person"] = self.person
+        out["occurred_on"] = self.occurred_on.isoformat()
+        out["recorded_at"] = self.recorded_at.isoformat()
+        if self.source is not None:
+            out["source"] = self.source
+        if self.source_id is not None:
+            out["source_id"] = self.source_id
+        for name, value in self.data.items():
+            out[name] = value.isoformat() if isinstance(value, date) else value
+        return out
+
+
+def record_from_model(
+    model: RecordModel, *, default_recorded_at: datetime, key: str | None = None
+) -> Record:
+    """Turn a validated record into the engine's value.
+
+    ``default_recorded_at`` is the moment of import, used when the source gave no
+    knowledge time (interchange.md: "Absent: the moment of import").
+    """
+    digest = fingerprint(model)
+    own = model.own_fields()
+    person = own.pop("person", None)
+    for name in DATE_FIELDS.get(model.TYPE, ()):
+        if name in own:
+            own[name] = date.fromisoformat(own[name])
+    return Record(
+        key=key or source_key(model.source, model.source_id) or f"#{digest[:16]}",
+        type=model.TYPE,
+        family=model.family,
+        occurred_on=model.occurred_on,
+        recorded_at=model.recorded_at or default_recorded_at,
+        source=model.source,
+        source_id=model.source_id,
+        person=person,
+        data=own,
+        fingerprint=digest,
+        recorded_at_supplied=model.recorded_at is not None,
+    )
