@@ -1,0 +1,354 @@
+"""Evaluate one family against a framework on D as known at T (semantics.md §5).
+
+Every need identified on or before D whose criterion belongs to this framework counts,
+including needs identified during the intervention (FL-H22-2). Each is evaluated for
+its person (or, for ``every_child`` criteria, for every school-age child). The family
+is ``eligible`` when every need is met and the family-level rules hold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sftimeline.calendar import age_on
+from sftimeline.policies.context import Context
+from sftimeline.policies.loader import Framework
+from sftimeline.projections.results import Result, Status, worst
+from sftimeline.projections.timeline import Timeline
+from sftimeline.records import Record
+
+DEFAULT_MEASURE = ("offence", "arrest", "named_suspect", "asb")
+
+FAMILY_STATUS = {
+    Status.MET: "eligible",
+    Status.PENDING: "pending",
+    Status.NOT_MET: "not_eligible",
+    Status.INSUFFICIENT_DATA: "insufficient_data",
+    Status.EVIDENCE_REQUIRED: "evidence_required",
+}
+
+
+@dataclass
+class CriterionDecision:
+    criterion: str
+    person: str | None
+    result: Result
+    identified: date
+    evidence_kinds: list[str] = field(default_factory=list)
+    cite: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        r = self.result
+        return {
+            "criterion": self.criterion,
+            "person": self.person,
+            "status": r.status.value,
+            "expected_on": r.expected_on.isoformat()
+            if r.status is Status.PENDING and r.expected_on
+            else None,
+            "explanation": r.explanation,
+            "facts": list(r.all_facts()),
+            "identified_on": self.identified.isoformat(),
+            "met_since": r.met_since.isoformat()
+            if r.met_since and r.status is Status.MET
+            else None,
+            "evidence_kinds": self.evidence_kinds,
+        }
+
+
+@dataclass
+class FamilyRule:
+    name: str
+    holds: bool
+    explanation: str
+    since: date | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rule": self.name, "holds": self.holds, "explanation": self.explanation}
+
+
+@dataclass
+class Decision:
+    family: str
+    framework: str
+    on: date
+    known_at: datetime
+    status: str
+    eligible_from: date | None
+    criteria: list[CriterionDecision]
+    family_rules: list[FamilyRule]
+    fingerprint: str
+    eligible_from_reason: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "family": self.family,
+            "framework": self.framework,
+            "on": self.on.isoformat(),
+            "known_at": self.known_at.isoformat(),
+            "status": self.status,
+            "eligible_from": self.eligible_from.isoformat() if self.eligible_from else None,
+            "criteria": [c.to_dict() for c in self.criteria],
+            "eligible_from_reason": self.eligible_from_reason,
+            "family_rules": [r.to_dict() for r in self.family_rules],
+            "fingerprint": self.fingerprint,
+        }
+
+
+def _case_closed(tl: Timeline) -> date | None:
+    closed: date | None = None
+    for r in tl.of_type("case_closed", "case_reopened"):
+        closed = r.occurred_on if r.type == "case_closed" else None
+    return closed
+
+
+def evaluate_family(
+    framework: Framework, family: str, records: Sequence[Record], on: date, known_at: datetime
+) -> Decision:
+    tl = Timeline.build(family, records, on, known_at)
+    return evaluate_timeline(framework, tl)
+
+
+def evaluate_timeline(framework: Framework, tl: Timeline) -> Decision:
+    fw = framework
+    prefix = fw.id + ":"
+    nominated = tl.of_type("family_nominated")
+    nomination = nominated[0].occurred_on if nominated else None
+    closed = _case_closed(tl)
+    needs: dict[tuple[str, str | None], Record] = {}
+    for r in tl.of_type("need_identified"):
+        crit = str(r.get("criterion"))
+        if crit.startswith(prefix):
+            needs.setdefault((crit, r.person), r)  # the earliest identification counts
+    default_measure = tuple(fw.parameters.get("default_measure", DEFAULT_MEASURE))
+    decisions: list[CriterionDecision] = []
+    headlines: dict[int, date] = {}
+    for (crit, person), need in needs.items():
+        code = crit[len(prefix) :]
+        compiled = fw.criteria.get(code)
+        if compiled is None:
+            decisions.append(
+                CriterionDecision(
+                    crit,
+                    person,
+                    Result(
+                        Status.INSUFFICIENT_DATA,
+                        f"{crit} is not a criterion of {fw.id}",
+                        facts=(need.key,),
+                    ),
+                    need.occurred_on,
+                )
+            )
+            continue
+        d = compiled.definition
+        headlines.setdefault(d.headline, need.occurred_on)
+        measure = tuple(need.get("measure") or default_measure)
+        ctx = Context(
+            fw.id,
+            crit,
+            tl,
+            tl.on,
+            need.occurred_on,
+            person,
+            measure,
+            fw.parameters,
+            nomination,
+            closed,
+            need,
+            severe_offences=fw.severe_offences,
+        )
+        result = _evaluate_need(fw, compiled, ctx)
+        result = Result(
+            result.status,
+            result.explanation,
+            result.windows,
+            result.values,
+            (need.key, *result.all_facts()),
+            result.expected_on,
+            result.met_since,
+            result.parts,
+            result.label,
+        )
+        decisions.append(
+            CriterionDecision(
+                crit, person, result, need.occurred_on, compiled.evidence_kinds, d.cite
+            )
+        )
+    decisions.sort(key=lambda c: (_code_key(c.criterion), c.person or ""))
+    rules = _family_rules(fw, tl, headlines)
+    return _decide(fw, tl, decisions, rules)
+
+
+def _code_key(criterion: str) -> tuple[Any, ...]:
+    code = criterion.split(":", 1)[1]
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in code.split("."))
+
+
+def _evaluate_need(fw: Framework, compiled: Any, ctx: Context) -> Result:
+    d = compiled.definition
+    if d.subject == "person" and ctx.person is None:
+        return Result(
+            Status.INSUFFICIENT_DATA, f"{ctx.criterion} is for a person, but the need names none"
+        )
+    if d.age_band is not None and ctx.person is not None:
+        born = ctx.born_on(ctx.person)
+        if born is None:
+            return Result(
+                Status.INSUFFICIENT_DATA,
+                f"no date of birth for {ctx.person}: the need has an age band (AMB-I01)",
+            )
+        age = age_on(born, ctx.identified)
+        lo, hi = d.age_band.min, d.age_band.max
+        if (lo is not None and age < lo) or (hi is not None and age > hi):
+            return Result(
+                Status.INSUFFICIENT_DATA,
+                f"{ctx.person} was {age} when the need was identified on "
+                f"{ctx.identified.isoformat()}; {ctx.criterion} is for ages "
+                f"{lo if lo is not None else 0}–{hi if hi is not None else '…'} "
+                "(AMB-I01)",
+            )
+    if compiled.entry is not None:
+        entry = compiled.entry.rule(ctx)
+        if entry.status is not Status.MET:
+            return Result(
+                Status.INSUFFICIENT_DATA,
+                "the records do not support the need: " + entry.explanation,
+                facts=entry.all_facts(),
+                parts=(entry,),
+            )
+    result: Result = compiled.outcome.rule(ctx)
+    return result
+
+
+def _family_rules(fw: Framework, tl: Timeline, headlines: dict[int, date]) -> list[FamilyRule]:
+    rules = []
+    k = int(fw.rule("min_headlines") or 0)
+    if k:
+        dates = sorted(headlines.values())
+        holds = len(dates) >= k
+        rules.append(
+            FamilyRule(
+                "min_headlines",
+                holds,
+                f"{len(dates)} distinct headline(s) among the identified needs; at least {k} "
+                "required (AMB-K01)",
+                dates[k - 1] if holds else None,
+            )
+        )
+    if fw.rule("dependent_children_or_expectant"):
+        since: date | None = None
+        present: dict[str, Record] = {}
+        for r in tl.of_type("person_joined", "person_left"):
+            if r.person is None:
+                continue
+            if r.type == "person_joined" and r.get("role") == "child":
+                present[r.person] = r
+            elif r.type == "person_left":
+                present.pop(r.person, None)
+        deps = []
+        for p, r in present.items():
+            born = r.get("born_on")
+            if born is None or age_on(born, tl.on) < 18:
+                deps.append(p)
+                since = r.occurred_on if since is None else min(since, r.occurred_on)
+        expectant = [
+            r
+            for r in tl.of_type("evidence_recorded")
+            if r.get("criterion") == f"{fw.id}:family"
+            and r.get("evidence") == "expectant_parent"
+            and r.get("outcome_achieved")
+        ]
+        if expectant:
+            e = expectant[0].occurred_on
+            since = e if since is None else min(since, e)
+        holds = bool(deps or expectant)
+        rules.append(
+            FamilyRule(
+                "dependent_children_or_expectant",
+                holds,
+                (
+                    f"dependent child(ren) in the household on {tl.on.isoformat()}: "
+                    f"{', '.join(sorted(deps))}"
+                    if deps
+                    else "expectant parent recorded"
+                    if expectant
+                    else "no dependent child in the household and no expectant parent recorded "
+                    "(programme guidance, chapter 4)"
+                ),
+                since if holds else None,
+            )
+        )
+    for kind in fw.model.family_rules.family_evidence:
+        ev = [
+            r
+            for r in tl.of_type("evidence_recorded")
+            if r.get("criterion") == f"{fw.id}:family"
+            and r.get("evidence") == kind
+            and r.get("outcome_achieved") is True
+        ]
+        rules.append(
+            FamilyRule(
+                f"family_evidence:{kind}",
+                bool(ev),
+                f"{kind} {'recorded' if ev else 'not recorded'} (family-level evidence)",
+                ev[0].occurred_on if ev else None,
+            )
+        )
+    return rules
+
+
+def _decide(
+    fw: Framework, tl: Timeline, decisions: list[CriterionDecision], rules: list[FamilyRule]
+) -> Decision:
+    reason: str | None = None
+    eligible_from: date | None = None
+    if not decisions:
+        status, reason = "not_eligible", "no need of this framework identified on or before D"
+    else:
+        st = worst(c.result.status for c in decisions)
+        status = FAMILY_STATUS[st]
+        failing = [r for r in rules if not r.holds]
+        evidence_rules = [r for r in failing if r.name.startswith("family_evidence:")]
+        hard = [r for r in failing if not r.name.startswith("family_evidence:")]
+        if hard:
+            status = "not_eligible"
+            reason = "; ".join(r.explanation for r in hard)
+        elif evidence_rules and status in ("eligible", "pending"):
+            status = "evidence_required"
+            reason = "; ".join(r.explanation for r in evidence_rules)
+        if status in ("eligible", "pending"):
+            dates: list[date] = []
+            for c in decisions:
+                r = c.result
+                d = r.met_since if r.status is Status.MET else r.expected_on
+                if d is None:
+                    reason = f"{c.criterion} ({c.person or 'family'}): no date can be forecast"
+                    break
+                dates.append(d)
+            else:
+                dates += [r.since for r in rules if r.since is not None]
+                eligible_from = max(dates)
+        elif reason is None:
+            bad = [c for c in decisions if c.result.status not in (Status.MET, Status.PENDING)]
+            reason = (
+                "; ".join(
+                    f"{c.criterion} ({c.person or 'family'}) is {c.result.status.value}"
+                    for c in bad
+                )
+                or None
+            )
+    return Decision(
+        tl.family,
+        fw.id,
+        tl.on,
+        tl.known_at,
+        status,
+        eligible_from,
+        decisions,
+        rules,
+        fw.fingerprint,
+        reason,
+    )

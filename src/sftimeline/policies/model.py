@@ -1,0 +1,100 @@
+"""The shape of a framework definition file (validated with pydantic on load)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+_CODE = re.compile(r"^[A-Za-z0-9.\-]+$")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Parameter(Strict):
+    """A named reading of an ambiguity (semantics.md §7)."""
+
+    amb: str = Field(pattern=r"^(AMB-[A-L]\d*[a-z]?|FL-[A-Z0-9-]+)$")
+    doc: str = Field(min_length=1)
+    default: Any
+    allowed: list[Any] | None = None
+    type: Literal["int", "number", "bool", "str", "list"] | None = None
+
+    @model_validator(mode="after")
+    def _default_fits(self) -> Parameter:
+        if self.allowed is not None:
+            values = self.default if isinstance(self.default, list) else [self.default]
+            bad = [v for v in values if v not in self.allowed]
+            if bad:
+                raise ValueError(
+                    f"default {bad!r} is not one of the allowed values {self.allowed!r}"
+                )
+        checks: dict[str, type | tuple[type, ...]] = {
+            "int": int,
+            "number": (int, float),
+            "bool": bool,
+            "str": str,
+            "list": list,
+        }
+        if self.type and not isinstance(self.default, checks[self.type]):
+            raise ValueError(f"default {self.default!r} is not of type {self.type}")
+        if self.type in ("int", "number") and isinstance(self.default, bool):
+            raise ValueError(f"default {self.default!r} is not of type {self.type}")
+        return self
+
+
+class AgeBand(Strict):
+    min: int | None = Field(None, ge=0)
+    max: int | None = Field(None, ge=0)
+
+
+class Criterion(Strict):
+    code: str
+    headline: int = Field(ge=1)
+    need: str = Field(min_length=1)
+    cite: str = Field(min_length=1)
+    tag: Literal["DATA", "EVID", "MIXED"]
+    subject: Literal["person", "family", "every_child"] = "person"
+    age_band: AgeBand | None = None
+    entry: dict[str, Any] | None = None
+    outcome: dict[str, Any]
+    notes: str | None = None
+
+    @field_validator("code")
+    @classmethod
+    def _code(cls, v: str) -> str:
+        if not _CODE.match(v):
+            raise ValueError("must be a code such as 7.1 or 1.3.2")
+        return v
+
+
+class FamilyRules(Strict):
+    min_headlines: int | str = 3
+    dependent_children_or_expectant: bool | str = True
+    family_evidence: list[str] = []
+    severe_offences: str = "severe_offences.yaml"
+    term_calendar: Literal["default"] = "default"
+
+
+class FrameworkModel(Strict):
+    id: str = Field(pattern=r"^[a-z0-9-]+$")
+    title: str
+    source: str
+    headlines: dict[int, str]
+    parameters: dict[str, Parameter] = {}
+    family_rules: FamilyRules = FamilyRules()
+    criteria: list[Criterion] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _codes_unique(self) -> FrameworkModel:
+        seen: set[str] = set()
+        for c in self.criteria:
+            if c.code in seen:
+                raise ValueError(f"criterion code {c.code} appears twice")
+            seen.add(c.code)
+            if c.headline not in self.headlines:
+                raise ValueError(f"criterion {c.code}: headline {c.headline} is not in headlines")
+        return self

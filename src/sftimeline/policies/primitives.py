@@ -1,0 +1,1039 @@
+"""Leaf primitives of the framework DSL (rules-catalogue.md §8), with their arguments.
+
+Each primitive has a pydantic model of its arguments (validated when a framework is
+loaded, so a council's typo is reported with its location) and a ``build`` function
+that turns validated arguments into a closure ``Context -> Result``. The closures
+follow semantics.md §2–5 exactly: windows are built forward from a record's or
+anchor's date with :func:`add_months`, ``expected_on`` is the day a pending result
+will be met if nothing else is recorded, ``met_since`` the day a met result started
+holding without a break.
+
+(Engineer B's ``projections/windows.py`` had not landed when these were written; the
+window arithmetic lives here as small private helpers.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, timedelta
+from fractions import Fraction
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt
+
+from sftimeline.calendar import Term, add_months, age_on, school_age_on_31_august_before
+from sftimeline.policies.context import Context, select
+from sftimeline.projections.results import (
+    Result,
+    Status,
+    Window,
+    evidence_required,
+    insufficient,
+    met,
+    not_met,
+    pending,
+)
+from sftimeline.records import Record
+
+Rule = Callable[[Context], Result]
+Anchor = Literal["identified", "nomination", "case_closed", "on"]
+IncidentKind = Literal[
+    "offence",
+    "arrest",
+    "named_suspect",
+    "asb",
+    "domestic_abuse",
+    "missing_episode",
+    "police_report",
+    "school_report",
+]
+ONE_DAY = timedelta(days=1)
+
+
+class Args(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+def _kinds(ctx: Context, kinds: Sequence[str] | str | None) -> Sequence[str] | None:
+    if kinds == "need_measure":
+        return ctx.measure
+    if isinstance(kinds, str):
+        return (kinds,)
+    return kinds
+
+
+def _who(ctx: Context, who: str) -> str | None:
+    return ctx.person if who == "person" else None
+
+
+def _d(day: date | None) -> str:
+    return day.isoformat() if day else "?"
+
+
+# ---------------------------------------------------------------------------
+# Evidence (P26)
+# ---------------------------------------------------------------------------
+
+
+class EvidenceArgs(Args):
+    kinds: list[str] = Field(min_length=1)
+    criterion: str | None = None  # default: the criterion being evaluated
+
+
+def build_evidence(a: EvidenceArgs) -> Rule:
+    kinds = tuple(a.kinds)
+
+    def rule(ctx: Context) -> Result:
+        criterion = a.criterion or ctx.criterion
+        latest: dict[str, Record] = {}
+        for r in ctx.timeline.of_type("evidence_recorded"):
+            if r.get("criterion") != criterion or r.get("evidence") not in kinds:
+                continue
+            if ctx.person is not None and r.person not in (None, ctx.person):
+                continue
+            if r.occurred_on < ctx.identified:
+                continue
+            latest[str(r.get("evidence"))] = r
+        good = [r for r in latest.values() if r.get("outcome_achieved") is True]
+        if good:
+            first = min(good, key=lambda r: r.occurred_on)
+            return met(
+                f"evidence recorded: {', '.join(sorted(str(r.get('evidence')) for r in good))}"
+                f" (from {first.occurred_on.isoformat()})",
+                since=first.occurred_on,
+                facts=tuple(r.key for r in good),
+                values={"accepted_kinds": list(kinds)},
+            )
+        said_no = [r for r in latest.values() if r.get("outcome_achieved") is not True]
+        extra = " (recorded as not achieved)" if said_no else ""
+        return evidence_required(
+            f"needs evidence for {criterion}: one of {', '.join(kinds)}{extra}",
+            facts=tuple(r.key for r in said_no),
+            values={"accepted_kinds": list(kinds)},
+        )
+
+    return rule
+
+
+# ---------------------------------------------------------------------------
+# "No X for N months" (P03, semantics §2, AMB-A03)
+# ---------------------------------------------------------------------------
+
+
+class NoRecordsForArgs(Args):
+    months: PositiveInt
+    types: list[str] = ["incident_recorded"]
+    kinds: list[IncidentKind] | Literal["need_measure"] | None = None
+    from_: Anchor = Field("identified", alias="from")
+    who: Literal["person", "household"] = "person"
+    where: dict[str, list[str]] = {}
+
+
+def build_no_records_for(a: NoRecordsForArgs) -> Rule:
+    types = tuple(a.types)
+
+    def rule(ctx: Context) -> Result:
+        start = ctx.anchor(a.from_)
+        if start is None:
+            return pending(f"no {a.from_} date recorded yet", expected_on=None)
+        found = select(
+            ctx.timeline.of_type(*types),
+            kinds=_kinds(ctx, a.kinds),
+            person=_who(ctx, a.who),
+            where=a.where,
+        )
+        what = "/".join(_kinds(ctx, a.kinds) or types)
+        last = max((r.occurred_on for r in found), default=None)
+        base = max(last, start) if last else start
+        since = add_months(base, a.months)
+        facts = tuple(r.key for r in found if within(r.occurred_on, ctx.on, 2 * a.months))
+        window = (Window(f"no {what} for {a.months} months", base, since),)
+        if since <= ctx.on:
+            return met(
+                f"no {what} from {base.isoformat()} for {a.months} months (held since "
+                f"{since.isoformat()})",
+                since=since,
+                windows=window,
+                facts=facts,
+                values={"last": _d(last)},
+            )
+        return pending(
+            f"no {what} for {a.months} months: last {'record ' + _d(last) if last else 'none'}"
+            f", counted from {base.isoformat()}; met on {since.isoformat()}",
+            expected_on=since,
+            windows=window,
+            facts=facts,
+        )
+
+    return rule
+
+
+def within(e: date, on: date, months: int) -> bool:
+    return e <= on < add_months(e, months)
+
+
+# ---------------------------------------------------------------------------
+# Reduction against a baseline (P09/P10, AMB-B01/B02/B04/B05)
+# ---------------------------------------------------------------------------
+
+
+class ReductionArgs(Args):
+    percent: int = Field(ge=0, le=100)
+    kinds: list[IncidentKind] | Literal["need_measure"] = "need_measure"
+    baseline_months: PositiveInt = 12
+    outcome_months: PositiveInt = 6
+    baseline_anchor: Anchor = "identified"
+    after: Anchor = "identified"
+    who: Literal["person", "household"] = "person"
+
+
+def _holds(base: int, now: int, r: int, base_m: int, now_m: int) -> bool:
+    if base == 0:
+        return now == 0
+    return now * 100 * base_m <= base * (100 - r) * now_m
+
+
+def baseline_records(
+    ctx: Context, kinds: Sequence[str] | None, anchor: date, months: int, person: str | None
+) -> list[Record]:
+    """Records within the ``months`` months before the anchor: ``e <= c < e + months``."""
+    return [
+        r
+        for r in select(ctx.timeline.of_type("incident_recorded"), kinds=kinds, person=person)
+        if within(r.occurred_on, anchor, months)
+    ]
+
+
+def build_reduction(a: ReductionArgs) -> Rule:
+    def rule(ctx: Context) -> Result:
+        anchor = ctx.anchor(a.baseline_anchor)
+        after = ctx.anchor(a.after)
+        if anchor is None or after is None:
+            return pending("baseline anchor not recorded yet", expected_on=None)
+        kinds = _kinds(ctx, a.kinds)
+        person = _who(ctx, a.who)
+        base_recs = baseline_records(ctx, kinds, anchor, a.baseline_months, person)
+        base = len(base_recs)
+        later = [
+            r.occurred_on
+            for r in select(ctx.timeline.of_type("incident_recorded"), kinds=kinds, person=person)
+        ]
+        earliest = add_months(after, a.outcome_months)
+
+        def ok(d: date) -> bool:
+            if d < earliest:
+                return False
+            now = sum(1 for e in later if e <= d < add_months(e, a.outcome_months))
+            return _holds(base, now, a.percent, a.baseline_months, a.outcome_months)
+
+        now = sum(1 for e in later if within(e, ctx.on, a.outcome_months))
+        window = (
+            Window(
+                f"baseline {a.baseline_months} months",
+                add_months(anchor, -a.baseline_months),
+                anchor,
+            ),
+            Window(
+                f"outcome {a.outcome_months} months", add_months(ctx.on, -a.outcome_months), ctx.on
+            ),
+        )
+        values = {"baseline": base, "outcome": now, "percent": a.percent}
+        text = (
+            f"{now} incident(s) in the {a.outcome_months} months to {ctx.on.isoformat()} against "
+            f"{base} in the {a.baseline_months} months to {anchor.isoformat()} "
+            f"(needs a {a.percent}% lower monthly rate)"
+        )
+        facts = tuple(r.key for r in base_recs)
+        points = sorted(
+            {earliest, *(add_months(e, a.outcome_months) for e in later)} | {e for e in later}
+        )
+        if ok(ctx.on):
+            since = ctx.on
+            for p in reversed([p for p in points if p <= ctx.on]):
+                if ok(p) and all(ok(q) for q in points if p <= q <= ctx.on):
+                    since = p
+                else:
+                    break
+            # the condition is piecewise constant between change points
+            return met(text, since=since, windows=window, values=values, facts=facts)
+        expected = next((p for p in points if p > ctx.on and ok(p)), None)
+        return pending(
+            text + (f"; met on {expected.isoformat()}" if expected else ""),
+            expected_on=expected,
+            windows=window,
+            values=values,
+            facts=facts,
+        )
+
+    return rule
+
+
+class NoSevereArgs(Args):
+    kinds: list[IncidentKind] | Literal["need_measure"] = "need_measure"
+    baseline_months: PositiveInt = 12
+    baseline_anchor: Anchor = "identified"
+    applies_to: Literal["baseline", "outcome", "both"] = "baseline"
+    outcome_months: PositiveInt = 6
+
+
+def _severe(ctx: Context, r: Record) -> bool:
+    return r.get("severe") is True or str(r.get("offence", "")) in ctx.severe_offences
+
+
+def build_no_severe_incident(a: NoSevereArgs) -> Rule:
+    def rule(ctx: Context) -> Result:
+        anchor = ctx.anchor(a.baseline_anchor) or ctx.identified
+        kinds = _kinds(ctx, a.kinds)
+        person = ctx.person
+        found: list[Record] = []
+        if a.applies_to in ("baseline", "both"):
+            found += [
+                r
+                for r in baseline_records(ctx, kinds, anchor, a.baseline_months, person)
+                if _severe(ctx, r)
+            ]
+        if a.applies_to in ("outcome", "both"):
+            found += [
+                r
+                for r in select(
+                    ctx.timeline.of_type("incident_recorded"), kinds=kinds, person=person
+                )
+                if within(r.occurred_on, ctx.on, a.outcome_months) and _severe(ctx, r)
+            ]
+        if found:
+            return not_met(
+                f"severe offence(s) on {', '.join(r.occurred_on.isoformat() for r in found)}: "
+                "the reduction route is closed (AMB-B09)",
+                facts=tuple(r.key for r in found),
+            )
+        return met("no severe offence among the incidents counted", since=anchor)
+
+    return rule
+
+
+# ---------------------------------------------------------------------------
+# Closure-anchored windows (P04, P05, P33)
+# ---------------------------------------------------------------------------
+
+
+class NoneBeforeArgs(Args):
+    months: PositiveInt = 1
+    anchor: Anchor = "case_closed"
+    types: list[str] = ["incident_recorded"]
+    kinds: list[IncidentKind] | Literal["need_measure"] | None = None
+    who: Literal["person", "household"] = "person"
+    where: dict[str, list[str]] = {}
+
+
+def build_none_before(a: NoneBeforeArgs) -> Rule:
+    def rule(ctx: Context) -> Result:
+        c = ctx.anchor(a.anchor)
+        what = "/".join(_kinds(ctx, a.kinds) or a.types)
+        if c is None:
+            return pending(
+                f"no {what} in the {a.months} month(s) before {a.anchor}: "
+                f"no {a.anchor} recorded yet",
+                expected_on=None,
+            )
+        found = [
+            r
+            for r in select(
+                ctx.timeline.of_type(*a.types),
+                kinds=_kinds(ctx, a.kinds),
+                person=_who(ctx, a.who),
+                where=a.where,
+            )
+            if r.occurred_on <= c < add_months(r.occurred_on, a.months)
+        ]
+        win = (Window(f"{a.months} month(s) before {a.anchor}", add_months(c, -a.months), c),)
+        if found:
+            return not_met(
+                f"{len(found)} {what} in the {a.months} month(s) before {a.anchor} "
+                f"on {c.isoformat()}",
+                facts=tuple(r.key for r in found),
+                windows=win,
+            )
+        return met(
+            f"no {what} in the {a.months} month(s) before {a.anchor} on {c.isoformat()}",
+            since=c,
+            windows=win,
+        )
+
+    return rule
+
+
+class NoneAfterArgs(Args):
+    months: PositiveInt = 6
+    anchor: Anchor = "case_closed"
+    types: list[str] = ["referral_accepted"]
+    kinds: list[IncidentKind] | None = None
+    services: list[str] | None = None
+    who: Literal["person", "household"] = "household"
+
+
+def build_none_after(a: NoneAfterArgs) -> Rule:
+    def rule(ctx: Context) -> Result:
+        c = ctx.anchor(a.anchor)
+        what = "/".join(a.services or a.kinds or a.types)
+        if c is None:
+            return pending(
+                f"no {what} in the {a.months} months after {a.anchor}: no {a.anchor} recorded yet",
+                expected_on=None,
+            )
+        end = add_months(c, a.months)
+        where = {"service": a.services} if a.services else {}
+        found = [
+            r
+            for r in select(
+                ctx.timeline.of_type(*a.types), kinds=a.kinds, person=_who(ctx, a.who), where=where
+            )
+            if c < r.occurred_on < end
+        ]
+        win = (Window(f"{a.months} months after {a.anchor}", c, end),)
+        if found:
+            return not_met(
+                f"{what} on {found[0].occurred_on.isoformat()}, within {a.months} "
+                f"months after {a.anchor} on {c.isoformat()}",
+                facts=tuple(r.key for r in found),
+                windows=win,
+            )
+        if ctx.on >= end:
+            return met(
+                f"no {what} in the {a.months} months after {a.anchor} on {c.isoformat()}",
+                since=end,
+                windows=win,
+            )
+        return pending(
+            f"no {what} so far after {a.anchor} on {c.isoformat()}; the "
+            f"{a.months}-month follow-up ends {end.isoformat()}",
+            expected_on=end,
+            windows=win,
+        )
+
+    return rule
+
+
+# ---------------------------------------------------------------------------
+# Attendance (P12, P13, P16)
+# ---------------------------------------------------------------------------
+
+
+class AttendanceArgs(Args):
+    terms: PositiveInt = 2
+    at_least: float = Field(90, ge=0, le=100)
+    measure: Literal["overall", "xauth_a", "xauth_b"] = "overall"
+    subject: Literal["every_child", "person"] = "every_child"
+
+
+def _term_rate(recs: list[Record], measure: str) -> Fraction | None:
+    possible = sum(int(r.get("possible_sessions")) for r in recs)
+    attended = sum(int(r.get("attended_sessions")) for r in recs)
+    auth = sum(int(r.get("authorised_absence_sessions") or 0) for r in recs)
+    unauth = sum(int(r.get("unauthorised_absence_sessions") or 0) for r in recs)
+    if measure == "xauth_a":
+        if possible == 0:
+            return None
+        if all(r.get("unauthorised_absence_sessions") is None for r in recs):
+            unauth = possible - attended - auth
+        return 1 - Fraction(unauth, possible)
+    if measure == "xauth_b":
+        denom = possible - auth
+        return Fraction(attended, denom) if denom > 0 else None
+    return Fraction(attended, possible) if possible else None
+
+
+def attendance_over(
+    ctx: Context, child: str, terms: list[Term], measure: str
+) -> tuple[Fraction | None, list[Record], list[str]]:
+    ids = {t.id for t in terms}
+    recs: dict[str, Record] = {}
+    for r in ctx.timeline.of_type("term_attendance_posted"):
+        if r.person == child and r.get("term") in ids:
+            recs[str(r.get("term"))] = r
+    missing = [t.id for t in terms if t.id not in recs]
+    if missing:
+        return None, list(recs.values()), missing
+    return _term_rate(list(recs.values()), measure), list(recs.values()), []
+
+
+def school_children(ctx: Context, terms: list[Term]) -> tuple[list[str], list[str]]:
+    """Children of compulsory school age in the household; and those without a birth date."""
+    out, unknown = [], []
+    start = ctx.term_calendar.dates(terms[-1]).start
+    for child in ctx.members("child"):
+        born = ctx.born_on(child)
+        if born is None:
+            unknown.append(child)
+            continue
+        if 5 <= school_age_on_31_august_before(born, start) <= 15:
+            out.append(child)
+    return out, unknown
+
+
+def _pct(f: Fraction | None) -> str:
+    return "?" if f is None else f"{float(f) * 100:.1f}%"
+
+
+def build_attendance(a: AttendanceArgs) -> Rule:
+    threshold = Fraction(str(a.at_least)) / 100
+
+    def rule(ctx: Context) -> Result:
+        terms = ctx.term_calendar.last_n_ended(ctx.on, a.terms)
+        if ctx.term_calendar.end(terms[0]) <= ctx.identified:
+            return pending(
+                f"the last {a.terms} ended terms must end after identification "
+                f"({ctx.identified.isoformat()}); depends on the next term's attendance",
+                expected_on=None,
+            )
+        if a.subject == "person":
+            if ctx.person is None:
+                return insufficient("the need names no child")
+            children, unknown = [ctx.person], list[str]()
+        else:
+            children, unknown = school_children(ctx, terms)
+        if unknown:
+            return insufficient(f"no date of birth for {', '.join(unknown)}")
+        if not children:
+            return insufficient("no child of school age in the household")
+        parts = []
+        for child in children:
+            rate, recs, missing = attendance_over(ctx, child, terms, a.measure)
+            facts = tuple(r.key for r in recs)
+            names = " and ".join(t.id for t in terms)
+            if missing:
+                parts.append(
+                    insufficient(
+                        f"{child}: no attendance known for {', '.join(missing)}", facts=facts
+                    )
+                )
+            elif rate is not None and rate >= threshold:
+                parts.append(
+                    met(
+                        f"{child}: {_pct(rate)} over {names} (at least {a.at_least}%)",
+                        since=ctx.term_calendar.end(terms[-1]),
+                        facts=facts,
+                        values={"attendance": float(rate)},
+                    )
+                )
+            else:
+                parts.append(
+                    not_met(f"{child}: {_pct(rate)} over {names}, below {a.at_least}%", facts=facts)
+                )
+        return _all(parts)
+
+    return rule
+
+
+def _all(parts: list[Result]) -> Result:
+    from sftimeline.projections.results import all_of
+
+    r = all_of(parts)
+    return Result(
+        r.status,
+        r.explanation,
+        r.windows,
+        r.values,
+        tuple(dict.fromkeys(f for p in parts for f in p.facts)),
+        r.expected_on,
+        r.met_since,
+        r.parts,
+        r.label,
+    )
+
+
+class AttendanceImprovementArgs(Args):
+    terms: PositiveInt = 2
+    improvement: float = 30
+    unit: Literal["points", "relative"] = "points"
+    floor: float = 50
+    measure: Literal["overall", "xauth_a", "xauth_b"] = "overall"
+
+
+def build_attendance_improvement(a: AttendanceImprovementArgs) -> Rule:
+    def rule(ctx: Context) -> Result:
+        if ctx.person is None:
+            return insufficient("the need names no child")
+        cal = ctx.term_calendar
+        base_terms = cal.last_n_ended(ctx.identified, a.terms)
+        terms = cal.last_n_ended(ctx.on, a.terms)
+        if cal.end(terms[0]) <= ctx.identified:
+            return pending("outcome terms must end after identification", expected_on=None)
+        base, brecs, bmiss = attendance_over(ctx, ctx.person, base_terms, a.measure)
+        now, nrecs, nmiss = attendance_over(ctx, ctx.person, terms, a.measure)
+        facts = tuple(r.key for r in brecs + nrecs)
+        if bmiss or nmiss or base is None or now is None:
+            return insufficient(
+                f"{ctx.person}: attendance missing for "
+                f"{', '.join(bmiss + nmiss) or 'terms with no sessions'}",
+                facts=facts,
+            )
+        floor = Fraction(str(a.floor)) / 100
+        delta = Fraction(str(a.improvement)) / 100
+        target = base + delta if a.unit == "points" else base * (1 + delta)
+        text = (
+            f"{ctx.person}: {_pct(now)} over {terms[0]}–{terms[-1]} against {_pct(base)} "
+            f"over {base_terms[0]}–{base_terms[-1]} (needs +{a.improvement}"
+            f"{' points' if a.unit == 'points' else '%'} and at least {a.floor}%)"
+        )
+        if now >= target and now >= floor:
+            return met(text, since=cal.end(terms[-1]), facts=facts)
+        return not_met(text, facts=facts)
+
+    return rule
+
+
+class ExclusionDaysArgs(Args):
+    terms: PositiveInt = 2
+
+
+def build_exclusion_days_reduced(a: ExclusionDaysArgs) -> Rule:
+    def rule(ctx: Context) -> Result:
+        cal = ctx.term_calendar
+        if ctx.person is None:
+            return insufficient("the need names no child")
+        base_terms = cal.last_n_ended(ctx.identified, a.terms)
+        terms = cal.last_n_ended(ctx.on, a.terms)
+
+        def days(ts: list[Term]) -> tuple[float, list[str]]:
+            lo, hi = cal.dates(ts[0]).start, cal.end(ts[-1])
+            rs = [
+                r
+                for r in ctx.timeline.of_type("exclusion_recorded")
+                if r.person == ctx.person and lo <= r.occurred_on <= hi
+            ]
+            return sum(float(r.get("days") or 0) for r in rs), [r.key for r in rs]
+
+        b, bf = days(base_terms)
+        n, nf = days(terms)
+        text = (
+            f"{n:g} days lost to suspension/exclusion over {terms[0]}–{terms[-1]} against "
+            f"{b:g} over {base_terms[0]}–{base_terms[-1]}"
+        )
+        if cal.end(terms[0]) <= ctx.identified:
+            return pending(text + "; outcome terms must end after identification", expected_on=None)
+        if n < b or (b == 0 and n == 0):
+            return met(text, since=cal.end(terms[-1]), facts=tuple(bf + nf))
+        return not_met(text, facts=tuple(bf + nf))
+
+    return rule
+
+
+# ---------------------------------------------------------------------------
+# Scores (P25, AMB-H04)
+# ---------------------------------------------------------------------------
+
+
+class ScoreImprovedArgs(Args):
+    tools: list[str] = Field(min_length=1)
+    polarity: Literal["higher_is_better", "lower_is_better"] = "lower_is_better"
+    domain: str | None = None
+
+
+def build_score_improved(a: ScoreImprovedArgs) -> Rule:
+    def rule(ctx: Context) -> Result:
+        best: Result | None = None
+        for tool in a.tools:
+            rs = [
+                r
+                for r in ctx.timeline.of_type("assessment_scored")
+                if r.get("tool") == tool and (ctx.person is None or r.person in (None, ctx.person))
+            ]
+            if len(rs) < 2:
+                continue
+            before = [r for r in rs if r.occurred_on <= ctx.identified]
+            baseline = before[-1] if before else rs[0]
+            latest = rs[-1]
+            if latest is baseline or latest.occurred_on <= ctx.identified:
+                continue
+
+            def score(r: Record) -> float:
+                scores = r.get("scores") or {}
+                if a.domain:
+                    return float(scores.get(a.domain, 0))
+                return sum(float(v) for v in scores.values()) / max(len(scores), 1)
+
+            b, n = score(baseline), score(latest)
+            better = n < b if a.polarity == "lower_is_better" else n > b
+            text = (
+                f"{tool}: {n:g} on {latest.occurred_on.isoformat()} against {b:g} on "
+                f"{baseline.occurred_on.isoformat()}"
+            )
+            if better:
+                return met(
+                    text + " (improved)", since=latest.occurred_on, facts=(baseline.key, latest.key)
+                )
+            best = not_met(text + " (not improved)", facts=(baseline.key, latest.key))
+        return best or insufficient(f"needs a baseline and a later reading of {'/'.join(a.tools)}")
+
+    return rule
+
+
+# ---------------------------------------------------------------------------
+# Plans (P17)
+# ---------------------------------------------------------------------------
+
+
+class PlanEndedArgs(Args):
+    how: Literal["closed_or_stepped_down", "closed"] = "closed_or_stepped_down"
+    step_up_breaks: bool = True
+    levels: list[Literal["early_help", "cin", "cp"]] = ["early_help", "cin", "cp"]
+
+
+def build_plan_ended(a: PlanEndedArgs) -> Rule:
+    def rule(ctx: Context) -> Result:
+        tl = ctx.timeline
+        opened = [
+            r
+            for r in tl.of_type("plan_opened")
+            if r.get("level") in a.levels and (ctx.person is None or r.person in (None, ctx.person))
+        ]
+        if not opened:
+            return insufficient("no early help, CIN or CP plan recorded for this need")
+        events = tl.of_type("plan_closed", "plan_stepped_down", "plan_stepped_up")
+        results = []
+        for p in opened:
+            plan = p.get("plan")
+            ev = [r for r in events if r.get("plan") == plan and r.occurred_on >= p.occurred_on]
+            ends = [
+                r
+                for r in ev
+                if r.type == "plan_closed"
+                or (a.how == "closed_or_stepped_down" and r.type == "plan_stepped_down")
+            ]
+            if not ends:
+                results.append(
+                    pending(
+                        f"plan {plan} ({p.get('level')}) opened "
+                        f"{p.occurred_on.isoformat()} is still open",
+                        expected_on=None,
+                        facts=(p.key,),
+                    )
+                )
+                continue
+            end = ends[0]
+            ups = [r for r in ev if r.type == "plan_stepped_up" and r.occurred_on > end.occurred_on]
+            if a.step_up_breaks and ups:
+                results.append(
+                    not_met(
+                        f"plan {plan} stepped up again on "
+                        f"{ups[0].occurred_on.isoformat()} (AMB-D03)",
+                        facts=(p.key, end.key, ups[0].key),
+                    )
+                )
+                continue
+            verb = "closed" if end.type == "plan_closed" else "stepped down"
+            results.append(
+                met(
+                    f"plan {plan} {verb} on {end.occurred_on.isoformat()}",
+                    since=end.occurred_on,
+                    facts=(p.key, end.key),
+                )
+            )
+        return _all(results)
+
+    return rule
+
+
+# ---------------------------------------------------------------------------
+# States: housing, NEET, employment (P17, P18)
+# ---------------------------------------------------------------------------
+
+
+class StatusArgs(Args):
+    type: str
+    field: str = "status"
+    values: list[str] = Field(min_length=1)
+    months: int = Field(0, ge=0)
+    who: Literal["person", "household", "any"] = "any"
+
+
+def build_status(a: StatusArgs) -> Rule:
+    def rule(ctx: Context) -> Result:
+        rs = list(ctx.timeline.of_type(a.type))
+        if a.who == "person":
+            rs = [r for r in rs if r.person == ctx.person]
+        elif a.who == "any" and ctx.person is not None:
+            rs = [r for r in rs if r.person in (None, ctx.person)]
+        if not rs:
+            return insufficient(f"no {a.type} recorded")
+        latest = rs[-1]
+        value = str(latest.get(a.field))
+        if value not in a.values:
+            return not_met(
+                f"{a.field} {value} on {latest.occurred_on.isoformat()} "
+                f"(needs {'/'.join(a.values)})",
+                facts=(latest.key,),
+            )
+        start = latest.occurred_on
+        for r in reversed(rs):
+            if str(r.get(a.field)) in a.values:
+                start = r.occurred_on
+            else:
+                break
+        start = max(start, ctx.identified) if a.months else start
+        since = add_months(start, a.months) if a.months else max(latest.occurred_on, ctx.identified)
+        text = f"{a.field} {value} since {start.isoformat()}"
+        if a.months and since > ctx.on:
+            return pending(
+                text + f"; {a.months} months on {since.isoformat()}",
+                expected_on=since,
+                facts=(latest.key,),
+            )
+        if not a.months and latest.occurred_on < ctx.identified:
+            since = ctx.identified
+        return met(text, since=since, facts=(latest.key,))
+
+    return rule
+
+
+class InWorkArgs(Args):
+    months: int = Field(0, ge=0)
+
+
+def build_in_work(a: InWorkArgs) -> Rule:
+    def rule(ctx: Context) -> Result:
+        rs = [
+            r
+            for r in ctx.timeline.of_type("employment_started", "employment_ended")
+            if r.person == ctx.person
+        ]
+        start: Record | None = None
+        for r in rs:
+            if r.type == "employment_started":
+                start = start or r
+            elif r.occurred_on < ctx.on:
+                start = None
+        if start is None:
+            return not_met(
+                f"{ctx.person} not in work on {ctx.on.isoformat()}",
+                facts=tuple(r.key for r in rs[-1:]),
+            )
+        began = max(start.occurred_on, ctx.identified)
+        since = add_months(began, a.months)
+        if since > ctx.on:
+            return pending(
+                f"in work since {start.occurred_on.isoformat()}",
+                expected_on=since,
+                facts=(start.key,),
+            )
+        return met(
+            f"in work since {start.occurred_on.isoformat()}", since=since, facts=(start.key,)
+        )
+
+    return rule
+
+
+class NoticesClearArgs(Args):
+    since: Anchor | None = None
+
+
+def build_notices_clear(a: NoticesClearArgs) -> Rule:
+    def rule(ctx: Context) -> Result:
+        lo = ctx.anchor(a.since) if a.since else None
+        served = [
+            r for r in ctx.timeline.of_type("notice_served") if lo is None or r.occurred_on >= lo
+        ]
+        withdrawn = list(ctx.timeline.of_type("notice_withdrawn"))
+        open_, facts, last = [], [], ctx.identified
+        for s in served:
+            w = next(
+                (
+                    x
+                    for x in withdrawn
+                    if x.get("notice") == s.get("notice")
+                    and x.get("tenancy") == s.get("tenancy")
+                    and x.occurred_on >= s.occurred_on
+                ),
+                None,
+            )
+            facts.append(s.key)
+            if w is None:
+                open_.append(s)
+            else:
+                facts.append(w.key)
+                last = max(last, w.occurred_on)
+        if open_:
+            return pending(
+                f"notice {open_[0].get('notice')} served "
+                f"{open_[0].occurred_on.isoformat()} not withdrawn",
+                expected_on=None,
+                facts=tuple(facts),
+            )
+        return met(
+            "no notice in force" + (f" (last withdrawn {last.isoformat()})" if served else ""),
+            since=last,
+            facts=tuple(facts),
+        )
+
+    return rule
+
+
+class SuspendedOrderArgs(Args):
+    months: PositiveInt = 6
+
+
+def build_possession_order_suspended(a: SuspendedOrderArgs) -> Rule:
+    def rule(ctx: Context) -> Result:
+        rs = list(ctx.timeline.of_type("possession_order_suspended"))
+        if not rs:
+            return not_met("no suspended possession order recorded")
+        r = rs[-1]
+        start = max(r.occurred_on, ctx.identified)
+        since = add_months(start, a.months)
+        text = (
+            f"possession order suspended {r.occurred_on.isoformat()}, sustained {a.months} months"
+        )
+        if since <= ctx.on:
+            return met(text, since=since, facts=(r.key,))
+        return pending(text + f" on {since.isoformat()}", expected_on=since, facts=(r.key,))
+
+    return rule
+
+
+# ---------------------------------------------------------------------------
+# Entry conditions (P02, P35)
+# ---------------------------------------------------------------------------
+
+
+class AgeArgs(Args):
+    min: int | None = None
+    max: int | None = None
+    at: Anchor = "identified"
+
+
+def build_age(a: AgeArgs) -> Rule:
+    def rule(ctx: Context) -> Result:
+        if ctx.person is None:
+            return insufficient("the need names no person")
+        born = ctx.born_on(ctx.person)
+        if born is None:
+            return insufficient(f"no date of birth for {ctx.person}")
+        day = ctx.anchor(a.at) or ctx.identified
+        age = age_on(born, day)
+        band = f"{a.min if a.min is not None else 0}–{a.max if a.max is not None else '…'}"
+        if (a.min is not None and age < a.min) or (a.max is not None and age > a.max):
+            return insufficient(
+                f"{ctx.person} was {age} on {day.isoformat()}, outside the "
+                f"age band {band} (AMB-I01)"
+            )
+        return met(f"{ctx.person} aged {age} on {day.isoformat()}", since=day)
+
+    return rule
+
+
+class LookbackArgs(Args):
+    months: PositiveInt = 12
+    at_least: PositiveInt = 1
+    types: list[str] = ["incident_recorded"]
+    kinds: list[IncidentKind] | Literal["need_measure"] | None = None
+    anchor: Anchor = "identified"
+    who: Literal["person", "household"] = "person"
+
+
+def build_records_in_lookback(a: LookbackArgs) -> Rule:
+    def rule(ctx: Context) -> Result:
+        c = ctx.anchor(a.anchor) or ctx.identified
+        found = [
+            r
+            for r in select(
+                ctx.timeline.of_type(*a.types), kinds=_kinds(ctx, a.kinds), person=_who(ctx, a.who)
+            )
+            if within(r.occurred_on, c, a.months)
+        ]
+        what = "/".join(_kinds(ctx, a.kinds) or a.types)
+        if len(found) >= a.at_least:
+            return met(
+                f"{len(found)} {what} in the {a.months} months to {c.isoformat()}",
+                since=c,
+                facts=tuple(r.key for r in found),
+            )
+        return insufficient(
+            f"the records show {len(found)} {what} in the {a.months} months to "
+            f"{c.isoformat()}; the need requires at least {a.at_least}"
+        )
+
+    return rule
+
+
+#: name → (argument model, builder, one-line doc).
+PRIMITIVES: dict[str, tuple[type[Args], Callable[[Any], Rule], str]] = {
+    "evidence": (
+        EvidenceArgs,
+        build_evidence,
+        "an evidence_recorded for this criterion of one of `kinds`, outcome achieved",
+    ),
+    "no_records_for": (
+        NoRecordsForArgs,
+        build_no_records_for,
+        "no records of `types`/`kinds` for `months`, counted from `from`",
+    ),
+    "reduction": (
+        ReductionArgs,
+        build_reduction,
+        "monthly rate down by `percent` vs the baseline (AMB-B01/B04/B05)",
+    ),
+    "no_severe_incident": (
+        NoSevereArgs,
+        build_no_severe_incident,
+        "no severe incident in the baseline (and/or outcome) (AMB-B09)",
+    ),
+    "none_before": (
+        NoneBeforeArgs,
+        build_none_before,
+        "no records in the `months` before `anchor` (e <= c < e+months)",
+    ),
+    "none_after": (
+        NoneAfterArgs,
+        build_none_after,
+        "no records in the `months` after `anchor`; pending until then",
+    ),
+    "attendance": (
+        AttendanceArgs,
+        build_attendance,
+        "pooled attendance over the last `terms` ended terms ≥ `at_least`",
+    ),
+    "attendance_improvement": (
+        AttendanceImprovementArgs,
+        build_attendance_improvement,
+        "attendance improved by `improvement` with a `floor`",
+    ),
+    "exclusion_days_reduced": (
+        ExclusionDaysArgs,
+        build_exclusion_days_reduced,
+        "fewer days of exclusion in the last `terms` than before",
+    ),
+    "score_improved": (
+        ScoreImprovedArgs,
+        build_score_improved,
+        "latest reading of a tool better than the baseline reading",
+    ),
+    "plan_ended": (
+        PlanEndedArgs,
+        build_plan_ended,
+        "the plan open for the need closed (or stepped down) by D",
+    ),
+    "status": (
+        StatusArgs,
+        build_status,
+        "latest `type` record's `field` in `values` (for `months`)",
+    ),
+    "in_work": (InWorkArgs, build_in_work, "an employment spell is open on D"),
+    "notices_clear": (
+        NoticesClearArgs,
+        build_notices_clear,
+        "every notice served has been withdrawn",
+    ),
+    "possession_order_suspended": (
+        SuspendedOrderArgs,
+        build_possession_order_suspended,
+        "a suspended possession order sustained `months`",
+    ),
+    "age": (AgeArgs, build_age, "person's age at identification within [min, max]"),
+    "records_in_lookback": (
+        LookbackArgs,
+        build_records_in_lookback,
+        "at least `at_least` records in the `months` before `anchor`",
+    ),
+}
+
+_ = Status  # re-exported for callers building custom primitives
