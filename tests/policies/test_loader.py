@@ -128,9 +128,9 @@ def test_schema_errors_have_locations() -> None:
 
 
 def test_override_must_be_allowed() -> None:
-    with pytest.raises(FrameworkError, match="parameters.da_incident_scope"):
+    with pytest.raises(FrameworkError, match=r"parameters\.da_incident_scope"):
         load_framework("national-2022", {"da_incident_scope": "street"})
-    with pytest.raises(FrameworkError, match="parameters.nonsense"):
+    with pytest.raises(FrameworkError, match=r"parameters\.nonsense"):
         load_framework("national-2022", {"nonsense": 1})
 
 
