@@ -21,6 +21,8 @@ from pydantic import ValidationError
 from sftimeline.policies.compiler import Compiled, Compiler, FrameworkError, loc_str
 from sftimeline.policies.model import Criterion, FrameworkModel
 
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 __all__ = [
     "CompiledCriterion",
     "Framework",
@@ -102,7 +104,7 @@ def load_framework_text(
     text: str, source: str = "<text>", overrides: dict[str, Any] | None = None
 ) -> Framework:
     try:
-        raw = yaml.safe_load(text)
+        raw = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         raise FrameworkError([f"not valid YAML: {exc}"], source) from None
     if not isinstance(raw, dict):
