@@ -21,7 +21,7 @@ DEFAULTS = {
     "da_incident_scope": "household",                                     # AMB-E01
     "plan_step_up_breaks": True,                                          # AMB-D03
     "evidence_list_connective": "any",                                    # AMB-J01
-    "police_report_window": "last_6_months",                              # AMB-D06
+    "police_report_window": "since_identified",                           # AMB-D06
     "in_work_months": 0,                                                  # AMB-A05
 }
 
@@ -214,9 +214,11 @@ def test_alt_police_report_window() -> None:
             evidence("6.3", "2024-02-01", "self_assessment", "C1"),
             rec("incident_recorded", "2024-02-10", person="C1", kind="police_report"),
             rec("case_closed", "2024-06-01")]
-    assert status_of(decide(recs, "2024-07-01"), "6.3") == "pending"
+    assert status_of(decide(recs, "2024-07-01"), "6.3") == "not_met"
     alt = decide(recs, "2024-07-01", police_report_window="month_before_closure")
     assert status_of(alt, "6.3") == "met"
+    alt = decide(recs, "2024-07-01", police_report_window="last_6_months")
+    assert status_of(alt, "6.3") == "pending"
 
 
 def test_alt_in_work_months() -> None:

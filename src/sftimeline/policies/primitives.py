@@ -413,6 +413,43 @@ def build_none_after(a: NoneAfterArgs) -> Rule:
     return rule
 
 
+class NoneSinceArgs(Args):
+    anchor: Anchor = "identified"
+    types: list[str] = ["incident_recorded"]
+    kinds: list[IncidentKind] | Literal["need_measure"] | None = None
+    who: Literal["person", "household"] = "person"
+    where: dict[str, list[str]] = {}
+
+
+def build_none_since(a: NoneSinceArgs) -> Rule:
+    def rule(ctx: Context) -> Result:
+        c = ctx.anchor(a.anchor)
+        what = "/".join(_kinds(ctx, a.kinds) or a.types)
+        if c is None:
+            return pending(f"no {a.anchor} recorded yet", expected_on=None)
+        found = [
+            r
+            for r in select(
+                ctx.timeline.of_type(*a.types),
+                kinds=_kinds(ctx, a.kinds),
+                person=_who(ctx, a.who),
+                where=a.where,
+            )
+            if c < r.occurred_on
+        ]
+        win = (Window(f"since {a.anchor}", c, ctx.on),)
+        if found:
+            return not_met(
+                f"{what} on {found[0].occurred_on.isoformat()}, after {a.anchor} on "
+                f"{c.isoformat()}",
+                facts=tuple(r.key for r in found),
+                windows=win,
+            )
+        return met(f"no {what} since {a.anchor} on {c.isoformat()}", since=c, windows=win)
+
+    return rule
+
+
 # ---------------------------------------------------------------------------
 # Attendance (P12, P13, P16)
 # ---------------------------------------------------------------------------
@@ -759,9 +796,11 @@ def build_status(a: StatusArgs) -> Rule:
         latest = rs[-1]
         value = str(latest.get(a.field))
         if value not in a.values:
-            return not_met(
+            # a state can still change: pending, with no date (depends on unknown records)
+            return pending(
                 f"{a.field} {value} on {latest.occurred_on.isoformat()} "
                 f"(needs {'/'.join(a.values)})",
+                expected_on=None,
                 facts=(latest.key,),
             )
         start = latest.occurred_on
@@ -986,6 +1025,11 @@ PRIMITIVES: dict[str, tuple[type[Args], Callable[[Any], Rule], str]] = {
         NoneAfterArgs,
         build_none_after,
         "no records in the `months` after `anchor`; pending until then",
+    ),
+    "none_since": (
+        NoneSinceArgs,
+        build_none_since,
+        'no records dated after `anchor` (up to D): "no more police reports"',
     ),
     "attendance": (
         AttendanceArgs,
