@@ -34,17 +34,28 @@ def need(code: str, on: str, person: str | None = None, **fields: Any) -> Record
     return rec("need_identified", on, criterion=f"national-2022:{code}", **extra, **fields)
 
 
-def evidence(code: str, on: str, kind: str, person: str | None = None,
-             achieved: bool = True) -> Record:
+def evidence(
+    code: str, on: str, kind: str, person: str | None = None, achieved: bool = True
+) -> Record:
     extra: dict[str, Any] = {"person": person} if person else {}
-    return rec("evidence_recorded", on, criterion=f"national-2022:{code}", evidence=kind,
-               outcome_achieved=achieved, **extra)
+    return rec(
+        "evidence_recorded",
+        on,
+        criterion=f"national-2022:{code}",
+        evidence=kind,
+        outcome_achieved=achieved,
+        **extra,
+    )
 
 
-def decide(records: list[Record], on: str, framework: Framework | None = None,
-           known_at: dt.datetime = LATE, **overrides: Any) -> Decision:
-    fw = framework or (load_framework("national-2022", overrides) if overrides
-                       else NATIONAL)
+def decide(
+    records: list[Record],
+    on: str,
+    framework: Framework | None = None,
+    known_at: dt.datetime = LATE,
+    **overrides: Any,
+) -> Decision:
+    fw = framework or (load_framework("national-2022", overrides) if overrides else NATIONAL)
     return evaluate_family(fw, "F1", records, dt.date.fromisoformat(on), known_at)
 
 

@@ -16,11 +16,19 @@ CRITERION = ["criterion", "person", "status", "expected_on", "explanation", "fac
 def _met_family() -> list:
     return [
         *family_base(),
-        need("5.1", "2024-01-10"), evidence("5.1", "2024-02-01", "practitioner_assessment"),
-        need("10.2", "2024-01-10"), evidence("10.2", "2024-02-01", "debt_reduced"),
+        need("5.1", "2024-01-10"),
+        evidence("5.1", "2024-02-01", "practitioner_assessment"),
+        need("10.2", "2024-01-10"),
+        evidence("10.2", "2024-02-01", "debt_reduced"),
         need("7.1", "2024-01-10", "P1"),
-        rec("incident_recorded", "2023-12-01", person="P1", kind="arrest", source="police",
-            source_id="A1"),
+        rec(
+            "incident_recorded",
+            "2023-12-01",
+            person="P1",
+            kind="arrest",
+            source="police",
+            source_id="A1",
+        ),
     ]
 
 
@@ -57,8 +65,11 @@ def test_too_few_headlines_is_not_eligible() -> None:
 
 
 def test_two_needs_of_one_headline_count_once() -> None:
-    recs = [*_met_family(), need("10.1", "2024-01-10", "P1"),
-            rec("employment_started", "2024-02-01", person="P1")]
+    recs = [
+        *_met_family(),
+        need("10.1", "2024-01-10", "P1"),
+        rec("employment_started", "2024-02-01", person="P1"),
+    ]
     recs = [r for r in recs if "5.1" not in str(r.data.get("criterion"))]
     assert decide(recs, "2024-08-01").status == "not_eligible"
 
@@ -67,12 +78,14 @@ def test_needs_arising_later_count() -> None:
     recs = [*_met_family(), need("10.1", "2024-08-01", "P1")]
     d = decide(recs, "2024-08-02")
     assert status_of(d, "10.1") == "evidence_required" and d.status == "evidence_required"
-    assert decide(recs, "2024-07-31").status == "eligible"   # not yet identified on D
+    assert decide(recs, "2024-07-31").status == "eligible"  # not yet identified on D
 
 
 def test_other_frameworks_needs_are_ignored() -> None:
-    recs = [*_met_family(), rec("need_identified", "2024-01-10",
-                                criterion="herefordshire-2022:10.1", person="P1")]
+    recs = [
+        *_met_family(),
+        rec("need_identified", "2024-01-10", criterion="herefordshire-2022:10.1", person="P1"),
+    ]
     d = decide(recs, "2024-08-01")
     assert d.status == "eligible"
     assert all(c.criterion.startswith("national-2022:") for c in d.criteria)
@@ -87,8 +100,15 @@ def test_unknown_code_is_insufficient_data() -> None:
 def test_no_dependent_child_but_expectant_parent() -> None:
     recs = [r for r in _met_family() if r.person != "C1"]
     assert decide(recs, "2024-08-01").status == "not_eligible"
-    recs.append(rec("evidence_recorded", "2024-01-10", criterion="national-2022:family",
-                    evidence="expectant_parent", outcome_achieved=True))
+    recs.append(
+        rec(
+            "evidence_recorded",
+            "2024-01-10",
+            criterion="national-2022:family",
+            evidence="expectant_parent",
+            outcome_achieved=True,
+        )
+    )
     assert decide(recs, "2024-08-01").status == "eligible"
 
 
@@ -99,7 +119,7 @@ def test_child_who_left_is_not_dependent() -> None:
 
 
 def test_age_band_contradiction_is_insufficient_data() -> None:
-    recs = [*_met_family(), need("7.3", "2024-01-10", "P1")]   # P1 is an adult
+    recs = [*_met_family(), need("7.3", "2024-01-10", "P1")]  # P1 is an adult
     d = decide(recs, "2024-08-01")
     assert status_of(d, "7.3") == "insufficient_data"
     c = next(c for c in d.criteria if c.criterion.endswith("7.3"))
@@ -107,30 +127,40 @@ def test_age_band_contradiction_is_insufficient_data() -> None:
 
 
 def test_entry_not_supported_by_records() -> None:
-    recs = [*family_base(), need("7.1", "2024-01-10", "P1")]   # no incident in 12 months
+    recs = [*family_base(), need("7.1", "2024-01-10", "P1")]  # no incident in 12 months
     d = decide(recs, "2024-08-01")
     assert status_of(d, "7.1") == "insufficient_data"
 
 
 def test_evidence_not_achieved_is_evidence_required() -> None:
-    recs = [*_met_family(), need("2.1", "2024-01-10"),
-            evidence("2.1", "2024-03-01", "practitioner_assessment", achieved=False)]
+    recs = [
+        *_met_family(),
+        need("2.1", "2024-01-10"),
+        evidence("2.1", "2024-03-01", "practitioner_assessment", achieved=False),
+    ]
     d = decide(recs, "2024-08-01")
     assert status_of(d, "2.1") == "evidence_required" and d.status == "evidence_required"
     assert d.eligible_from is None
 
 
 def test_supplementary_alone_never_enough() -> None:
-    recs = [*_met_family(), need("1.4", "2024-01-10", "C1"),
-            evidence("1.4", "2024-03-01", "family_engaging_with_support", "C1")]
+    recs = [
+        *_met_family(),
+        need("1.4", "2024-01-10", "C1"),
+        evidence("1.4", "2024-03-01", "family_engaging_with_support", "C1"),
+    ]
     assert status_of(decide(recs, "2024-08-01"), "1.4") == "evidence_required"
     recs.append(evidence("1.4", "2024-03-02", "send_support_in_place", "C1"))
     assert status_of(decide(recs, "2024-08-01"), "1.4") == "met"
 
 
 def test_closure_follow_up_pending_then_met() -> None:
-    recs = [*_met_family(), need("8.3", "2024-01-10"), rec("case_closed", "2024-03-31"),
-            evidence("8.3", "2024-03-01", "specialist_support_engaged")]
+    recs = [
+        *_met_family(),
+        need("8.3", "2024-01-10"),
+        rec("case_closed", "2024-03-31"),
+        evidence("8.3", "2024-03-01", "specialist_support_engaged"),
+    ]
     d = decide(recs, "2024-08-01")
     assert status_of(d, "8.3") == "pending" and d.eligible_from == dt.date(2024, 9, 30)
     assert decide(recs, "2024-09-29").status == "pending"
@@ -138,6 +168,7 @@ def test_closure_follow_up_pending_then_met() -> None:
 
 
 def test_no_needs_is_not_eligible() -> None:
-    d = evaluate_family(NATIONAL, "F9", [], dt.date(2024, 1, 1),
-                        dt.datetime(2024, 1, 2, tzinfo=dt.UTC))
+    d = evaluate_family(
+        NATIONAL, "F9", [], dt.date(2024, 1, 1), dt.datetime(2024, 1, 2, tzinfo=dt.UTC)
+    )
     assert d.status == "not_eligible" and d.criteria == []

@@ -11,8 +11,9 @@ import yaml
 from sftimeline.policies.compiler import FrameworkError
 from sftimeline.policies.loader import list_frameworks, load_framework, load_framework_text
 
-NATIONAL_TEXT = (resources.files("sftimeline.policies") / "frameworks" /
-                 "national-2022.yaml").read_text(encoding="utf-8")
+NATIONAL_TEXT = (
+    resources.files("sftimeline.policies") / "frameworks" / "national-2022.yaml"
+).read_text(encoding="utf-8")
 
 
 def _national() -> dict:
@@ -33,10 +34,42 @@ def test_packaged_frameworks_are_listed_and_load() -> None:
     assert "national-2022" in list_frameworks()
     fw = load_framework("national-2022")
     assert fw.id == "national-2022"
-    expected = {"1.1", "1.2", "1.3", "1.4", "2.1", "2.2", "2.3", "3.1", "3.2", "3.3", "4.1",
-                "4.2", "5.1", "5.2", "5.3", "5.4", "6.1", "6.2", "6.3", "6.4", "6.5", "6.6",
-                "7.1", "7.2", "7.3", "8.1", "8.2", "8.3", "9.1", "9.2", "9.3", "10.1", "10.2",
-                "10.3"}
+    expected = {
+        "1.1",
+        "1.2",
+        "1.3",
+        "1.4",
+        "2.1",
+        "2.2",
+        "2.3",
+        "3.1",
+        "3.2",
+        "3.3",
+        "4.1",
+        "4.2",
+        "5.1",
+        "5.2",
+        "5.3",
+        "5.4",
+        "6.1",
+        "6.2",
+        "6.3",
+        "6.4",
+        "6.5",
+        "6.6",
+        "7.1",
+        "7.2",
+        "7.3",
+        "8.1",
+        "8.2",
+        "8.3",
+        "9.1",
+        "9.2",
+        "9.3",
+        "10.1",
+        "10.2",
+        "10.3",
+    }
     assert set(fw.criteria) == expected
 
 
@@ -56,8 +89,9 @@ def test_bad_primitive_argument_has_its_location() -> None:
     i = _index(data, "7.2")
     data["criteria"][i]["outcome"]["all"][0]["no_records_for"]["months"] = 0
     problems = _errors(data)
-    assert any(p.startswith(f"criteria[{i}].outcome.all[0].no_records_for.months:")
-               for p in problems), problems
+    assert any(
+        p.startswith(f"criteria[{i}].outcome.all[0].no_records_for.months:") for p in problems
+    ), problems
 
 
 def test_unknown_primitive_and_unknown_argument() -> None:
@@ -67,10 +101,13 @@ def test_unknown_primitive_and_unknown_argument() -> None:
     j = _index(data, "9.1")
     data["criteria"][j]["outcome"]["all"][0]["any"][0]["status"]["month"] = 6
     problems = _errors(data)
-    assert any(p.startswith(f"criteria[{i}].outcome: unknown combinator or primitive 'evidnce'")
-               for p in problems), problems
-    assert any(p.startswith(f"criteria[{j}].outcome.all[0].any[0].status.month:")
-               for p in problems), problems
+    assert any(
+        p.startswith(f"criteria[{i}].outcome: unknown combinator or primitive 'evidnce'")
+        for p in problems
+    ), problems
+    assert any(
+        p.startswith(f"criteria[{j}].outcome.all[0].any[0].status.month:") for p in problems
+    ), problems
 
 
 def test_unknown_parameter_reference() -> None:
@@ -78,8 +115,9 @@ def test_unknown_parameter_reference() -> None:
     i = _index(data, "7.2")
     data["criteria"][i]["outcome"]["all"][0]["no_records_for"]["from"] = "$sustain_from"
     problems = _errors(data)
-    assert any("no_records_for.from" in p and "unknown parameter '$sustain_from'" in p
-               for p in problems), problems
+    assert any(
+        "no_records_for.from" in p and "unknown parameter '$sustain_from'" in p for p in problems
+    ), problems
 
 
 def test_parameter_default_outside_allowed_values() -> None:
@@ -114,8 +152,9 @@ def test_switch_without_a_case_for_the_value() -> None:
     del data["criteria"][i]["outcome"]["switch"]["cases"]["all"]
     with pytest.raises(FrameworkError) as info:
         load_framework_text(yaml.safe_dump(data), overrides={"evidence_list_connective": "all"})
-    assert any(p.startswith(f"criteria[{i}].outcome.switch.cases: no case")
-               for p in info.value.problems)
+    assert any(
+        p.startswith(f"criteria[{i}].outcome.switch.cases: no case") for p in info.value.problems
+    )
 
 
 def test_schema_errors_have_locations() -> None:

@@ -1,0 +1,190 @@
+"""Properties of decisions (semantics.md §1, §5), checked on generated family histories."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from policy_helpers import rec
+
+from sftimeline.policies.evaluator import evaluate_family
+from sftimeline.policies.loader import load_framework
+from sftimeline.records import Record
+
+UTC = dt.UTC
+START = dt.date(2023, 1, 1)
+N = dt.date(2024, 1, 10)
+LATE = dt.datetime(2100, 1, 1, tzinfo=UTC)
+# one headline is enough here, so that many generated families become eligible
+NATIONAL = load_framework("national-2022", {"min_headlines": 1})
+
+day = st.integers(min_value=0, max_value=1000).map(lambda n: START + dt.timedelta(days=n))
+after_n = st.integers(min_value=0, max_value=600).map(lambda n: N + dt.timedelta(days=n))
+lag = st.integers(min_value=0, max_value=120)
+
+NEEDS = [
+    ("7.1", "P1"),
+    ("7.3", "C1"),
+    ("7.2", "C1"),
+    ("10.1", "P1"),
+    ("5.1", None),
+    ("6.2", "C1"),
+    ("8.1", None),
+    ("6.3", "C1"),
+    ("10.3", "C1"),
+]
+EVIDENCE = [
+    ("5.1", "practitioner_assessment", None),
+    ("6.2", "practitioner_assessment", "C1"),
+    ("8.1", "self_assessment", None),
+    ("7.3", "practitioner_assessment", "C1"),
+    ("6.3", "practitioner_assessment", "C1"),
+    ("6.3", "self_assessment", "C1"),
+]
+
+
+@st.composite
+def histories(draw: Any) -> list[Record]:
+    counter = iter(range(10_000))
+
+    def r(type_: str, on: dt.date, delay: int = 0, **fields: Any) -> Record:
+        known = dt.datetime.combine(on, dt.time(0), tzinfo=UTC) + dt.timedelta(days=delay)
+        return rec(
+            type_,
+            on.isoformat(),
+            recorded_at=known.isoformat(),
+            source="t",
+            source_id=f"R{next(counter)}",
+            **fields,
+        )
+
+    out = [
+        r("family_nominated", N),
+        r("person_joined", N, person="P1", role="adult", born_on="1990-05-01"),
+        r("person_joined", N, person="C1", role="child", born_on="2008-03-01"),
+    ]
+    for code, person in draw(st.lists(st.sampled_from(NEEDS), min_size=1, max_size=3, unique=True)):
+        extra = {"person": person} if person else {}
+        out.append(
+            r(
+                "need_identified",
+                draw(st.sampled_from([N, *draw(st.lists(after_n, max_size=1))])),
+                criterion=f"national-2022:{code}",
+                **extra,
+            )
+        )
+    for _ in range(draw(st.integers(0, 8))):
+        out.append(
+            r(
+                "incident_recorded",
+                draw(day),
+                draw(lag),
+                person=draw(st.sampled_from(["P1", "C1"])),
+                kind=draw(
+                    st.sampled_from(
+                        [
+                            "offence",
+                            "arrest",
+                            "asb",
+                            "domestic_abuse",
+                            "missing_episode",
+                            "police_report",
+                        ]
+                    )
+                ),
+                severe=draw(st.booleans()),
+            )
+        )
+    for code, kind, person in draw(st.lists(st.sampled_from(EVIDENCE), max_size=4)):
+        extra = {"person": person} if person else {}
+        out.append(
+            r(
+                "evidence_recorded",
+                draw(after_n),
+                draw(lag),
+                criterion=f"national-2022:{code}",
+                evidence=kind,
+                outcome_achieved=draw(st.sampled_from([True, True, True, False])),
+                **extra,
+            )
+        )
+    if draw(st.booleans()):
+        out.append(r("case_closed", draw(after_n), draw(lag)))
+    for _ in range(draw(st.integers(0, 2))):
+        out.append(
+            r(
+                "referral_accepted",
+                draw(after_n),
+                draw(lag),
+                service=draw(st.sampled_from(["early_help", "domestic_abuse", "youth_justice"])),
+            )
+        )
+    if draw(st.booleans()):
+        out.append(r("employment_started", draw(after_n), draw(lag), person="P1"))
+    if draw(st.booleans()):
+        out.append(
+            r(
+                "neet_status_recorded",
+                draw(after_n),
+                draw(lag),
+                person="C1",
+                status=draw(st.sampled_from(["neet", "eet"])),
+            )
+        )
+    return out
+
+
+def _json(records: list[Record], on: dt.date, known_at: dt.datetime = LATE) -> str:
+    d = evaluate_family(NATIONAL, "F1", records, on, known_at).to_dict()
+    return json.dumps(d, sort_keys=True)
+
+
+SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(histories(), after_n, st.randoms())
+def test_independent_of_record_order(
+    records: list[Record], on: dt.date, rnd: random.Random
+) -> None:
+    shuffled = list(records)
+    rnd.shuffle(shuffled)
+    assert _json(shuffled, on) == _json(records, on)
+
+
+@SETTINGS
+@given(histories(), after_n)
+def test_records_dated_after_d_never_change_the_decision(
+    records: list[Record], on: dt.date
+) -> None:
+    before = [r for r in records if r.occurred_on <= on]
+    assert _json(records, on) == _json(before, on)
+
+
+@SETTINGS
+@given(histories(), after_n, st.integers(0, 700))
+def test_known_at_ignores_later_knowledge(records: list[Record], on: dt.date, t: int) -> None:
+    known_at = dt.datetime.combine(N, dt.time(12), tzinfo=UTC) + dt.timedelta(days=t)
+    known = [r for r in records if r.recorded_at <= known_at]
+    assert _json(records, on, known_at) == _json(known, on, known_at)
+
+
+@SETTINGS
+@given(histories(), after_n)
+def test_eligible_from_is_exact(records: list[Record], on: dt.date) -> None:
+    """Not eligible the day before eligible_from, eligible on it, when nothing else is
+    recorded (only the records dated on or before D are kept)."""
+    records = [r for r in records if r.occurred_on <= on]
+    d = evaluate_family(NATIONAL, "F1", records, on, LATE)
+    if d.eligible_from is None:
+        return
+    e = d.eligible_from
+    on_day = evaluate_family(NATIONAL, "F1", records, e, LATE)
+    before = evaluate_family(NATIONAL, "F1", records, e - dt.timedelta(days=1), LATE)
+    assert on_day.status == "eligible", (e, on_day.to_dict())
+    assert before.status != "eligible", (e, before.to_dict())
+    assert on_day.eligible_from == e
