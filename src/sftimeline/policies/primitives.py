@@ -655,6 +655,40 @@ def build_exclusion_days_reduced(a: ExclusionDaysArgs) -> Rule:
     return rule
 
 
+class ExclusionCountArgs(Args):
+    terms: PositiveInt = 2
+    kinds: list[Literal["fixed_term", "permanent"]] = ["fixed_term"]
+    fewer_than: PositiveInt = 2
+
+
+def build_exclusions_in_terms(a: ExclusionCountArgs) -> Rule:
+    """Fewer than ``fewer_than`` exclusions in the last ``terms`` ended terms
+    (herefordshire-2022 1.3.2, AMB-C17)."""
+
+    def rule(ctx: Context) -> Result:
+        cal = ctx.term_calendar
+        if ctx.person is None:
+            return insufficient("the need names no child")
+        terms = cal.last_n_ended(ctx.on, a.terms)
+        lo, hi = cal.dates(terms[0]).start, cal.end(terms[-1])
+        rs = [
+            r
+            for r in ctx.timeline.of_type("exclusion_recorded")
+            if r.person == ctx.person and r.get("kind") in a.kinds and lo <= r.occurred_on <= hi
+        ]
+        text = (
+            f"{len(rs)} {'/'.join(a.kinds)} exclusion(s) over {terms[0]}–{terms[-1]} "
+            f"(fewer than {a.fewer_than} required)"
+        )
+        if cal.end(terms[0]) <= ctx.identified:
+            return pending(text + "; outcome terms must end after identification", expected_on=None)
+        if len(rs) < a.fewer_than:
+            return met(text, since=hi, facts=tuple(r.key for r in rs))
+        return not_met(text, facts=tuple(r.key for r in rs))
+
+    return rule
+
+
 # ---------------------------------------------------------------------------
 # Scores (P25, AMB-H04)
 # ---------------------------------------------------------------------------
@@ -1045,6 +1079,11 @@ PRIMITIVES: dict[str, tuple[type[Args], Callable[[Any], Rule], str]] = {
         ExclusionDaysArgs,
         build_exclusion_days_reduced,
         "fewer days of exclusion in the last `terms` than before",
+    ),
+    "exclusions_in_terms": (
+        ExclusionCountArgs,
+        build_exclusions_in_terms,
+        "fewer than `fewer_than` exclusions of `kinds` in the last `terms` ended terms",
     ),
     "score_improved": (
         ScoreImprovedArgs,
