@@ -26,6 +26,14 @@ day = st.integers(min_value=0, max_value=1000).map(lambda n: START + dt.timedelt
 after_n = st.integers(min_value=0, max_value=600).map(lambda n: N + dt.timedelta(days=n))
 lag = st.integers(min_value=0, max_value=120)
 
+TERMS = [
+    ("2023-autumn", dt.date(2023, 12, 31)),
+    ("2024-spring", dt.date(2024, 3, 31)),
+    ("2024-summer", dt.date(2024, 8, 31)),
+    ("2024-autumn", dt.date(2024, 12, 31)),
+    ("2025-spring", dt.date(2025, 3, 31)),
+    ("2025-summer", dt.date(2025, 8, 31)),
+]
 NEEDS = [
     ("7.1", "P1"),
     ("7.3", "C1"),
@@ -123,6 +131,33 @@ def histories(draw: Any) -> list[Record]:
                 service=draw(st.sampled_from(["early_help", "domestic_abuse", "youth_justice"])),
             )
         )
+    for term, end in draw(st.lists(st.sampled_from(TERMS), max_size=6, unique=True)):
+        out.append(
+            r(
+                "term_attendance_posted",
+                end,
+                draw(lag),
+                person="C1",
+                term=term,
+                possible_sessions=100,
+                attended_sessions=draw(st.integers(80, 100)),
+            )
+        )
+    for status in draw(
+        st.lists(
+            st.sampled_from(["temporary", "settled", "at_risk_of_losing_temporary"]), max_size=3
+        )
+    ):
+        out.append(r("housing_status_recorded", draw(after_n), draw(lag), status=status))
+    if draw(st.booleans()):
+        out.append(r("plan_opened", N - dt.timedelta(days=30), plan="PL", level="cin"))
+        for kind in draw(
+            st.lists(
+                st.sampled_from(["plan_closed", "plan_stepped_down", "plan_stepped_up"]), max_size=2
+            )
+        ):
+            extra = {} if kind == "plan_closed" else {"level": "early_help"}
+            out.append(r(kind, draw(after_n), draw(lag), plan="PL", **extra))
     if draw(st.booleans()):
         out.append(r("employment_started", draw(after_n), draw(lag), person="P1"))
     if draw(st.booleans()):

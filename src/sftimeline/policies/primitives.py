@@ -516,6 +516,29 @@ def build_attendance(a: AttendanceArgs) -> Rule:
 
     def rule(ctx: Context) -> Result:
         terms = ctx.term_calendar.last_n_ended(ctx.on, a.terms)
+        result = window(ctx, terms)
+        if result.status is not Status.MET:
+            return result
+        # met since the end of the earliest window, going back term by term, that met too
+        since = ctx.term_calendar.end(terms[-1])
+        for _ in range(12):
+            terms = [t.previous() for t in terms]
+            if window(ctx, terms).status is not Status.MET:
+                break
+            since = ctx.term_calendar.end(terms[-1])
+        return Result(
+            result.status,
+            result.explanation,
+            result.windows,
+            result.values,
+            result.facts,
+            None,
+            since,
+            result.parts,
+            result.label,
+        )
+
+    def window(ctx: Context, terms: list[Term]) -> Result:
         if ctx.term_calendar.end(terms[0]) <= ctx.identified:
             return pending(
                 f"the last {a.terms} ended terms must end after identification "
@@ -843,8 +866,8 @@ def build_status(a: StatusArgs) -> Rule:
                 start = r.occurred_on
             else:
                 break
-        start = max(start, ctx.identified) if a.months else start
-        since = add_months(start, a.months) if a.months else max(latest.occurred_on, ctx.identified)
+        start = max(start, ctx.identified)
+        since = add_months(start, a.months)
         text = f"{a.field} {value} since {start.isoformat()}"
         if a.months and since > ctx.on:
             return pending(
@@ -852,8 +875,6 @@ def build_status(a: StatusArgs) -> Rule:
                 expected_on=since,
                 facts=(latest.key,),
             )
-        if not a.months and latest.occurred_on < ctx.identified:
-            since = ctx.identified
         return met(text, since=since, facts=(latest.key,))
 
     return rule
