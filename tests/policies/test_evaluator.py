@@ -172,3 +172,46 @@ def test_no_needs_is_not_eligible() -> None:
         NATIONAL, "F9", [], dt.date(2024, 1, 1), dt.datetime(2024, 1, 2, tzinfo=dt.UTC)
     )
     assert d.status == "not_eligible" and d.criteria == []
+
+
+def test_family_level_evidence_is_required_when_the_framework_lists_it() -> None:
+    from importlib import resources
+
+    import yaml
+
+    from sftimeline.policies.loader import load_framework_text
+
+    data = yaml.safe_load(
+        (resources.files("sftimeline.policies") / "frameworks" / "national-2022.yaml").read_text(
+            encoding="utf-8"
+        )
+    )
+    data["family_rules"]["family_evidence"] = ["whole_family_assessment", "lead_practitioner"]
+    fw = load_framework_text(yaml.safe_dump(data))
+    recs = _met_family()
+    d = decide(recs, "2024-08-01", framework=fw)
+    assert d.status == "evidence_required" and d.eligible_from is None
+    recs += [
+        rec(
+            "evidence_recorded",
+            "2024-03-01",
+            criterion="national-2022:family",
+            evidence=kind,
+            outcome_achieved=True,
+        )
+        for kind in ("whole_family_assessment", "lead_practitioner")
+    ]
+    d = decide(recs, "2024-08-01", framework=fw)
+    assert d.status == "eligible" and d.eligible_from == dt.date(2024, 7, 10)
+    assert [r["rule"] for r in d.to_dict()["family_rules"]][-2:] == [
+        "family_evidence:whole_family_assessment",
+        "family_evidence:lead_practitioner",
+    ]
+
+
+def test_at_least_one_of_for_domestic_abuse() -> None:
+    recs = [*_met_family(), need("8.2", "2024-01-10"), rec("case_closed", "2024-02-01")]
+    assert status_of(decide(recs, "2024-09-01"), "8.2") == "evidence_required"
+    recs.append(rec("assessment_scored", "2024-01-05", tool="dash", scores={"risk": 14}))
+    recs.append(rec("assessment_scored", "2024-06-05", tool="dash", scores={"risk": 5}))
+    assert status_of(decide(recs, "2024-09-01"), "8.2") == "met"

@@ -229,6 +229,10 @@ def explain_text(fw: Framework, d: Decision, records: dict[str, Record]) -> str:
         w(f"Eligible from {d.eligible_from.isoformat()} if nothing else is recorded.\n")
     elif d.eligible_from_reason:
         w(f"No eligible-from date: {d.eligible_from_reason}.\n")
+    w(f"Framework definition fingerprint {d.fingerprint[:16]}; readings used:\n")
+    for name, value in fw.parameters.items():
+        p = fw.model.parameters[name]
+        w(f"  {name} = {value} ({p.amb}: {p.doc})\n")
     w("\nFamily-level rules:\n")
     for rule in d.family_rules:
         w(f"  [{'ok' if rule.holds else 'FAILS'}] {rule.explanation}\n")
