@@ -682,32 +682,62 @@ class ExclusionCountArgs(Args):
     terms: PositiveInt = 2
     kinds: list[Literal["fixed_term", "permanent"]] = ["fixed_term"]
     fewer_than: PositiveInt = 2
+    #: count only exclusions dated on or after identification (AMB-A03)
+    after_identification: bool = True
 
 
 def build_exclusions_in_terms(a: ExclusionCountArgs) -> Rule:
     """Fewer than ``fewer_than`` exclusions in the last ``terms`` ended terms
-    (herefordshire-2022 1.3.2, AMB-C17)."""
+    (herefordshire-2022 1.3.2, AMB-C17). Too many is ``pending``: if nothing else is
+    recorded the older terms drop out, expected at the end of the first later window
+    that holds fewer."""
 
     def rule(ctx: Context) -> Result:
         cal = ctx.term_calendar
         if ctx.person is None:
             return insufficient("the need names no child")
-        terms = cal.last_n_ended(ctx.on, a.terms)
-        lo, hi = cal.dates(terms[0]).start, cal.end(terms[-1])
-        rs = [
+        mine = [
             r
             for r in ctx.timeline.of_type("exclusion_recorded")
-            if r.person == ctx.person and r.get("kind") in a.kinds and lo <= r.occurred_on <= hi
+            if r.person == ctx.person
+            and r.get("kind") in a.kinds
+            and (not a.after_identification or r.occurred_on >= ctx.identified)
         ]
+
+        def count(ts: list[Term]) -> list[Record]:
+            lo, hi = cal.dates(ts[0]).start, cal.end(ts[-1])
+            return [r for r in mine if lo <= r.occurred_on <= hi]
+
+        def ok(ts: list[Term]) -> bool:
+            return cal.end(ts[0]) > ctx.identified and len(count(ts)) < a.fewer_than
+
+        terms = cal.last_n_ended(ctx.on, a.terms)
+        rs = count(terms)
         text = (
             f"{len(rs)} {'/'.join(a.kinds)} exclusion(s) over {terms[0]}–{terms[-1]} "
             f"(fewer than {a.fewer_than} required)"
         )
-        if cal.end(terms[0]) <= ctx.identified:
-            return pending(text + "; outcome terms must end after identification", expected_on=None)
-        if len(rs) < a.fewer_than:
-            return met(text, since=hi, facts=tuple(r.key for r in rs))
-        return not_met(text, facts=tuple(r.key for r in rs))
+        facts = tuple(r.key for r in rs)
+        if ok(terms):
+            since = cal.end(terms[-1])
+            back = terms
+            for _ in range(12):
+                back = [t.previous() for t in back]
+                if not ok(back):
+                    break
+                since = cal.end(back[-1])
+            return met(text, since=since, facts=facts)
+        ahead = terms
+        for _ in range(a.terms + 3):
+            ahead = [t.next() for t in ahead]
+            if ok(ahead):
+                when = cal.end(ahead[-1])
+                return pending(
+                    text + f"; met on {when.isoformat()} if nothing else is recorded",
+                    expected_on=when,
+                    facts=facts,
+                )
+        return pending(text, expected_on=None, facts=facts)
 
     return rule
 
