@@ -460,6 +460,8 @@ class AttendanceArgs(Args):
     at_least: float = Field(90, ge=0, le=100)
     measure: Literal["overall", "xauth_a", "xauth_b"] = "overall"
     subject: Literal["every_child", "person"] = "every_child"
+    #: "90% or above" is >=; "more than 90%" is > (AMB-C09)
+    comparator: Literal[">=", ">"] = ">="
 
 
 def _term_rate(recs: list[Record], measure: str) -> Fraction | None:
@@ -566,7 +568,9 @@ def build_attendance(a: AttendanceArgs) -> Rule:
                         f"{child}: no attendance known for {', '.join(missing)}", facts=facts
                     )
                 )
-            elif rate is not None and rate >= threshold:
+            elif rate is not None and (
+                rate >= threshold if a.comparator == ">=" else rate > threshold
+            ):
                 parts.append(
                     met(
                         f"{child}: {_pct(rate)} over {names} (at least {a.at_least}%)",
