@@ -1,0 +1,334 @@
+"""The Family aggregate: every record a council sends about one family, as events.
+
+One aggregate per family keeps the consistency boundary where the questions are
+asked ("is this family's outcome significant and sustained?") and makes the
+duplicate/conflict check a local invariant: a record's key is unique within its
+family. Nothing is ever deleted; a ``record_retracted`` is just another record that
+the timeline projection applies from its own knowledge time on.
+
+Topics are explicit and stable ("sftimeline:Family.IncidentRecorded") so that
+moving or renaming these classes never breaks stored events. Ids are uuid5 over a
+fixed namespace, so the same council family code always names the same aggregate.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any, cast
+
+from eventsourcing.domain import Aggregate, event
+
+from sftimeline.records import (
+    DATE_FIELDS,
+    RECORD_MODELS,
+    Record,
+    RecordModel,
+    record_from_model,
+)
+
+#: Fixed namespace for family ids; never change it (ids of stored families depend on it).
+FAMILY_NAMESPACE = uuid.UUID("5f0c3a4e-8d0b-5b7e-9a63-2f1d2a7c6b11")
+
+
+class Outcome(StrEnum):
+    """What became of one record offered to a family."""
+
+    STORED = "stored"
+    DUPLICATE = "duplicate"
+    CONFLICT = "conflict"
+
+
+class FamilyError(Exception):
+    """Base of the Family aggregate's domain errors."""
+
+
+class DuplicateRecord(FamilyError):
+    """The same source record (same key, same fingerprint) is already stored."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__(f"record {key} is already stored unchanged")
+
+
+class ConflictingRecord(FamilyError):
+    """A record with this key is stored with different content; the stored one stays."""
+
+    def __init__(self, key: str, stored: str, offered: str) -> None:
+        self.key = key
+        self.stored_fingerprint = stored
+        self.offered_fingerprint = offered
+        super().__init__(
+            f"record {key} is already stored with different content "
+            f"(stored {stored[:12]}, offered {offered[:12]}); the stored record stays"
+        )
+
+
+class WrongFamily(FamilyError):
+    """A record addressed to another family was offered to this one."""
+
+    def __init__(self, expected: str, got: str) -> None:
+        super().__init__(f"record for family {got!r} offered to family {expected!r}")
+
+
+@dataclass(frozen=True)
+class RecordOutcome:
+    """The outcome of :meth:`Family.record` for one record."""
+
+    outcome: Outcome
+    key: str
+    error: FamilyError | None = None
+
+
+def _camel(record_type: str) -> str:
+    return "".join(part.capitalize() for part in record_type.split("_"))
+
+
+class Family(Aggregate):
+    """One family's records (events), keyed by source identity."""
+
+    TOPIC = "sftimeline:Family"
+
+    class Created(Aggregate.Created):
+        """The library's default created event (unused; Registered is the one stored)."""
+
+        TOPIC = "sftimeline:Family.Created"
+
+    class Registered(Aggregate.Created):
+        """The family was first seen (by the first record imported for it)."""
+
+        TOPIC = "sftimeline:Family.Registered"
+        family_code: str
+
+    @event(Registered)
+    def __init__(self, family_code: str) -> None:
+        self.family_code = family_code
+        #: key → fingerprint of every stored record
+        self.fingerprints: dict[str, str] = {}
+        #: records in the order they were stored
+        self.stored: list[Record] = []
+
+    @staticmethod
+    def create_id(family_code: str) -> uuid.UUID:
+        """Deterministic id: the same council family code always names the same aggregate."""
+        return uuid.uuid5(FAMILY_NAMESPACE, family_code)
+
+    class RecordAdded(Aggregate.Event):
+        """Base of the per-type events; carries the record's two clocks and identity.
+
+        ``occurred_on`` is the valid date, ``recorded_at`` the knowledge time (from
+        the source, or the moment of import when ``recorded_at_supplied`` is false);
+        the library's ``timestamp`` is the store time.
+        """
+
+        TOPIC = "sftimeline:Family.RecordAdded"
+        record_type: str
+        occurred_on: date
+        recorded_at: datetime
+        recorded_at_supplied: bool
+        source: str | None
+        source_id: str | None
+        person: str | None
+        data: dict[str, Any]
+        key: str
+        fingerprint: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            family = cast(Family, aggregate)
+            family.fingerprints[self.key] = self.fingerprint
+            family.stored.append(self.to_record(family.family_code))
+
+        def to_record(self, family_code: str) -> Record:
+            """The engine's value for this event (dates in DATE_FIELDS decoded)."""
+            data = dict(self.data)
+            for name in DATE_FIELDS.get(self.record_type, ()):
+                if isinstance(data.get(name), str):
+                    data[name] = date.fromisoformat(data[name])
+            return Record(
+                key=self.key,
+                type=self.record_type,
+                family=family_code,
+                occurred_on=self.occurred_on,
+                recorded_at=self.recorded_at,
+                source=self.source,
+                source_id=self.source_id,
+                person=self.person,
+                data=data,
+                fingerprint=self.fingerprint,
+                recorded_at_supplied=self.recorded_at_supplied,
+            )
+
+    # One event class per record type (named for the type in CamelCase).
+    class FamilyNominated(RecordAdded):
+        TOPIC = "sftimeline:Family.FamilyNominated"
+
+    class PersonJoined(RecordAdded):
+        TOPIC = "sftimeline:Family.PersonJoined"
+
+    class PersonLeft(RecordAdded):
+        TOPIC = "sftimeline:Family.PersonLeft"
+
+    class NeedIdentified(RecordAdded):
+        TOPIC = "sftimeline:Family.NeedIdentified"
+
+    class IncidentRecorded(RecordAdded):
+        TOPIC = "sftimeline:Family.IncidentRecorded"
+
+    class TermAttendancePosted(RecordAdded):
+        TOPIC = "sftimeline:Family.TermAttendancePosted"
+
+    class ExclusionRecorded(RecordAdded):
+        TOPIC = "sftimeline:Family.ExclusionRecorded"
+
+    class PlanOpened(RecordAdded):
+        TOPIC = "sftimeline:Family.PlanOpened"
+
+    class PlanSteppedDown(RecordAdded):
+        TOPIC = "sftimeline:Family.PlanSteppedDown"
+
+    class PlanSteppedUp(RecordAdded):
+        TOPIC = "sftimeline:Family.PlanSteppedUp"
+
+    class PlanClosed(RecordAdded):
+        TOPIC = "sftimeline:Family.PlanClosed"
+
+    class ReferralAccepted(RecordAdded):
+        TOPIC = "sftimeline:Family.ReferralAccepted"
+
+    class CaseClosed(RecordAdded):
+        TOPIC = "sftimeline:Family.CaseClosed"
+
+    class CaseReopened(RecordAdded):
+        TOPIC = "sftimeline:Family.CaseReopened"
+
+    class NoticeServed(RecordAdded):
+        TOPIC = "sftimeline:Family.NoticeServed"
+
+    class NoticeWithdrawn(RecordAdded):
+        TOPIC = "sftimeline:Family.NoticeWithdrawn"
+
+    class PossessionOrderSuspended(RecordAdded):
+        TOPIC = "sftimeline:Family.PossessionOrderSuspended"
+
+    class HousingStatusRecorded(RecordAdded):
+        TOPIC = "sftimeline:Family.HousingStatusRecorded"
+
+    class EmploymentStarted(RecordAdded):
+        TOPIC = "sftimeline:Family.EmploymentStarted"
+
+    class EmploymentEnded(RecordAdded):
+        TOPIC = "sftimeline:Family.EmploymentEnded"
+
+    class BenefitStarted(RecordAdded):
+        TOPIC = "sftimeline:Family.BenefitStarted"
+
+    class BenefitEnded(RecordAdded):
+        TOPIC = "sftimeline:Family.BenefitEnded"
+
+    class EarningsReported(RecordAdded):
+        TOPIC = "sftimeline:Family.EarningsReported"
+
+    class NeetStatusRecorded(RecordAdded):
+        TOPIC = "sftimeline:Family.NeetStatusRecorded"
+
+    class AssessmentScored(RecordAdded):
+        TOPIC = "sftimeline:Family.AssessmentScored"
+
+    class EvidenceRecorded(RecordAdded):
+        TOPIC = "sftimeline:Family.EvidenceRecorded"
+
+    class ClaimSubmitted(RecordAdded):
+        TOPIC = "sftimeline:Family.ClaimSubmitted"
+
+    class RecordRetracted(RecordAdded):
+        TOPIC = "sftimeline:Family.RecordRetracted"
+
+    # -- queries ---------------------------------------------------------
+
+    @property
+    def records(self) -> list[Record]:
+        """The stored records (a copy), in store order."""
+        return list(self.stored)
+
+    # -- invariants ------------------------------------------------------
+
+    def check_family(self, family_code: str) -> None:
+        if family_code != self.family_code:
+            raise WrongFamily(self.family_code, family_code)
+
+    def check_key_new(self, key: str, fp: str) -> None:
+        """Dedup by source+source_id only (AMB-B07): same fingerprint is a duplicate,
+        a different one a conflict."""
+        stored = self.fingerprints.get(key)
+        if stored is None:
+            return
+        if stored == fp:
+            raise DuplicateRecord(key)
+        raise ConflictingRecord(key, stored, fp)
+
+    def unique_key(self, fp: str) -> str:
+        """Records without source_id are never de-duplicated: each gets its own key."""
+        prefix = f"#{fp[:16]}-"
+        n = 1
+        while f"{prefix}{n}" in self.fingerprints:
+            n += 1
+        return f"{prefix}{n}"
+
+    # -- command ---------------------------------------------------------
+
+    def record(
+        self, item: RecordModel | Record, *, imported_at: datetime | None = None
+    ) -> RecordOutcome:
+        """Offer one record; store it unless it is a duplicate or a conflict.
+
+        A validated model needs ``imported_at`` when it has no ``recorded_at``
+        (interchange.md: absent means "the moment of import").
+        """
+        if isinstance(item, RecordModel):
+            if item.recorded_at is None and imported_at is None:
+                raise ValueError("imported_at is required for a record without recorded_at")
+            rec = record_from_model(
+                item, default_recorded_at=item.recorded_at or cast(datetime, imported_at)
+            )
+        else:
+            rec = item
+        self.check_family(rec.family)
+        if rec.source_id is None:
+            key = self.unique_key(rec.fingerprint)
+        else:
+            key = rec.key
+            try:
+                self.check_key_new(key, rec.fingerprint)
+            except DuplicateRecord as exc:
+                return RecordOutcome(Outcome.DUPLICATE, key, exc)
+            except ConflictingRecord as exc:
+                return RecordOutcome(Outcome.CONFLICT, key, exc)
+        data = {
+            k: (v.isoformat() if isinstance(v, date) else v) for k, v in rec.data.items()
+        }
+        self.trigger_event(
+            EVENT_CLASSES[rec.type],
+            record_type=rec.type,
+            occurred_on=rec.occurred_on,
+            recorded_at=rec.recorded_at,
+            recorded_at_supplied=rec.recorded_at_supplied,
+            source=rec.source,
+            source_id=rec.source_id,
+            person=rec.person,
+            data=data,
+            key=key,
+            fingerprint=rec.fingerprint,
+        )
+        return RecordOutcome(Outcome.STORED, key)
+
+
+#: record type → its event class
+EVENT_CLASSES: dict[str, type[Family.RecordAdded]] = {
+    t: cast("type[Family.RecordAdded]", getattr(Family, _camel(t))) for t in RECORD_MODELS
+}
+
+#: event topic → record type (used by the bulk reader)
+RECORD_TOPICS: dict[str, str] = {cls.TOPIC: t for t, cls in EVENT_CLASSES.items()}
+REGISTERED_TOPIC = Family.Registered.TOPIC
