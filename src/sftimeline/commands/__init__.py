@@ -1,0 +1,1 @@
+"""Command modules of the ``sftimeline`` CLI; each has ``register(group)`` (see cli.py)."""

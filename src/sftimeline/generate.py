@@ -1,0 +1,354 @@
+"""A deterministic synthetic county: interchange JSON Lines for demos and benchmarks.
+
+Each family gets a nomination, adults and children (with ``born_on``), needs in at
+least three national-2022 headlines (mostly), the records those needs are measured
+by (incidents, attendance per child per term, exclusions, notices, housing,
+employment and benefit spells, NEET status, assessments), a plan's life,
+referrals, practitioner evidence, a case closure, and occasionally late records,
+retractions and a claim. About 100 records per family.
+
+Determinism: every family draws from its own ``random.Random`` seeded from
+``(seed, index)``, and records are written with a fixed key order, so the same seed
+gives byte-identical output on any machine and any Python 3.11+.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, TextIO
+
+FRAMEWORK = "national-2022"
+
+#: criterion → (scope, source system); scope "child", "adult", "young" or "family"
+CRITERIA: dict[str, tuple[str, str]] = {
+    "1.1": ("child", "education"),
+    "1.2": ("child", "education"),
+    "5.1": ("young", "police"),
+    "6.1": ("adult", "police"),
+    "6.2": ("young", "police"),
+    "7.1": ("adult", "police"),
+    "7.3": ("family", "police"),
+    "8.1": ("family", "housing"),
+    "9.2": ("adult", "dwp"),
+    "10.1": ("family", "lcs"),
+    "10.3": ("family", "lcs"),
+}
+HEADLINE = {c: c.split(".")[0] for c in CRITERIA}
+TERM_ENDS = {"autumn": (12, 20), "spring": (3, 31), "summer": (7, 20)}
+
+
+def _iso(d: date) -> str:
+    return d.isoformat()
+
+
+def _at(d: date, rng: random.Random, late_days: int = 0) -> str:
+    """A knowledge time on (or ``late_days`` after) the day, in working hours, UTC."""
+    moment = datetime(d.year, d.month, d.day, 8, 0, tzinfo=UTC) + timedelta(
+        days=late_days, minutes=rng.randrange(0, 9 * 60)
+    )
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def _terms_between(start: date, end: date) -> Iterator[tuple[str, date]]:
+    for year in range(start.year - 1, end.year + 1):
+        for season in ("spring", "summer", "autumn"):
+            month, day = TERM_ENDS[season]
+            ends = date(year, month, day)
+            if start <= ends <= end:
+                yield f"{year}-{season}", ends
+
+
+class _Family:
+    def __init__(self, seed: int, index: int) -> None:
+        self.rng = random.Random(f"sftimeline:{seed}:{index}")
+        self.code = f"F{index + 1:06d}"
+        self.serial = 0
+        self.records: list[dict[str, Any]] = []
+
+    def add(
+        self,
+        rtype: str,
+        on: date,
+        source: str,
+        late: bool = False,
+        person: str | None = None,
+        **fields: Any,
+    ) -> dict[str, Any]:
+        self.serial += 1
+        rng = self.rng
+        late_days = rng.randrange(60, 240) if late else rng.choice((0, 0, 0, 1, 2, 7))
+        rec: dict[str, Any] = {"type": rtype, "family": self.code}
+        if person is not None:
+            rec["person"] = person
+        rec["occurred_on"] = _iso(on)
+        rec["recorded_at"] = _at(on, rng, late_days)
+        rec["source"] = source
+        rec["source_id"] = f"{self.code}-{self.serial:04d}"
+        rec.update(fields)
+        self.records.append(rec)
+        return rec
+
+
+def family_records(seed: int, index: int) -> list[dict[str, Any]]:
+    """The records of the ``index``-th family of the county with this seed."""
+    f = _Family(seed, index)
+    rng = f.rng
+    nominated = date(2022, 4, 1) + timedelta(days=rng.randrange(0, 1000))
+    end = nominated + timedelta(days=rng.randrange(400, 800))
+    f.add("family_nominated", nominated, "lcs", framework=FRAMEWORK)
+
+    adults = [f"A{i}" for i in range(1, rng.choice((1, 2, 2)) + 1)]
+    children = [f"C{i}" for i in range(1, rng.choice((1, 2, 2, 3, 4)) + 1)]
+    born: dict[str, date] = {}
+    for p in adults:
+        born[p] = date(1970, 1, 1) + timedelta(days=rng.randrange(0, 30 * 365))
+        f.add("person_joined", nominated, "lcs", person=p, role="adult", born_on=_iso(born[p]))
+    for p in children:
+        born[p] = date(2005, 9, 1) + timedelta(days=rng.randrange(0, 14 * 365))
+        f.add("person_joined", nominated, "lcs", person=p, role="child", born_on=_iso(born[p]))
+    young = [c for c in children if (nominated - born[c]).days > 10 * 365] or children[:1]
+
+    # Needs: at least three distinct headlines for most families.
+    k = rng.choice((2, 3, 3, 4, 4, 5)) if index % 10 == 0 else rng.choice((3, 4, 4, 5))
+    by_headline: dict[str, list[str]] = {}
+    for c in CRITERIA:
+        by_headline.setdefault(HEADLINE[c], []).append(c)
+    headlines = rng.sample(sorted(by_headline), k)
+    needs = [rng.choice(by_headline[h]) for h in headlines]
+    identified = nominated + timedelta(days=rng.randrange(0, 30))
+    for c in needs:
+        scope, source = CRITERIA[c]
+        who: list[str | None] = {
+            "child": list(children),
+            "adult": list(adults),
+            "young": list(young),
+        }.get(scope, [None])
+        person = rng.choice(who)
+        f.add("need_identified", identified, "lcs", person=person, criterion=f"{FRAMEWORK}:{c}")
+        if c in ("5.1", "6.2", "7.1", "6.1"):
+            target = person or adults[0]
+            kinds = {"6.1": ("domestic_abuse",), "6.2": ("domestic_abuse", "police_report")}.get(
+                c, ("offence", "arrest", "named_suspect", "asb")
+            )
+            for _ in range(rng.randrange(2, 9)):
+                on = identified - timedelta(days=rng.randrange(1, 365))
+                f.add("incident_recorded", on, source, person=target, kind=rng.choice(kinds))
+            for _ in range(rng.choice((0, 0, 1, 2))):
+                on = identified + timedelta(days=rng.randrange(1, 300))
+                f.add(
+                    "incident_recorded",
+                    on,
+                    source,
+                    person=target,
+                    kind=rng.choice(kinds),
+                    late=rng.random() < 0.2,
+                )
+        elif c == "7.3":
+            for _ in range(rng.randrange(1, 5)):
+                on = identified - timedelta(days=rng.randrange(1, 200))
+                f.add(
+                    "incident_recorded",
+                    on,
+                    source,
+                    person=rng.choice(adults + children),
+                    kind="asb",
+                )
+        elif c == "8.1":
+            f.add(
+                "notice_served",
+                identified - timedelta(days=rng.randrange(5, 60)),
+                "housing",
+                notice=rng.choice(("section_21", "nosp")),
+                tenancy="T1",
+            )
+            f.add(
+                "housing_status_recorded", identified, "housing", status="threatened_with_eviction"
+            )
+            if rng.random() < 0.7:
+                f.add(
+                    "notice_withdrawn",
+                    identified + timedelta(days=rng.randrange(30, 150)),
+                    "housing",
+                    notice="section_21",
+                    tenancy="T1",
+                )
+                f.add(
+                    "housing_status_recorded",
+                    identified + timedelta(days=rng.randrange(150, 300)),
+                    "housing",
+                    status="settled",
+                )
+        elif c == "9.2":
+            p = person or adults[0]
+            f.add(
+                "benefit_started",
+                identified - timedelta(days=rng.randrange(30, 700)),
+                "dwp",
+                person=p,
+                benefit=rng.choice(("uc_work_related", "jsa", "esa")),
+            )
+            if rng.random() < 0.6:
+                started = identified + timedelta(days=rng.randrange(30, 300))
+                f.add("employment_started", started, "dwp", person=p)
+                f.add(
+                    "benefit_ended",
+                    started + timedelta(days=rng.randrange(7, 40)),
+                    "dwp",
+                    person=p,
+                    benefit="uc_work_related",
+                )
+                if rng.random() < 0.2:
+                    f.add(
+                        "employment_ended",
+                        started + timedelta(days=rng.randrange(60, 200)),
+                        "dwp",
+                        person=p,
+                    )
+        elif c in ("10.1", "10.3"):
+            f.add(
+                "assessment_scored",
+                identified,
+                "lcs",
+                person=rng.choice(adults),
+                tool="outcomes_star",
+                scores={"money": rng.randrange(1, 5), "home": rng.randrange(1, 5)},
+            )
+            f.add(
+                "assessment_scored",
+                identified + timedelta(days=rng.randrange(120, 300)),
+                "lcs",
+                person=adults[0],
+                tool="outcomes_star",
+                scores={"money": rng.randrange(4, 10), "home": rng.randrange(4, 10)},
+            )
+    # Attendance per school-age child per term, from a year before to the end.
+    for child in children:
+        age_days = (nominated - born[child]).days
+        if not 5 * 365 <= age_days <= 16 * 365:
+            continue
+        poor = "1.1" in needs or rng.random() < 0.3
+        for term, ends in _terms_between(nominated - timedelta(days=365), end):
+            possible = rng.choice((120, 124, 130, 138, 142))
+            rate = (
+                rng.uniform(0.7, 0.9)
+                if poor and ends < identified + timedelta(days=120)
+                else rng.uniform(0.9, 1.0)
+            )
+            attended = int(possible * rate)
+            unauth = rng.randrange(0, possible - attended + 1)
+            f.add(
+                "term_attendance_posted",
+                ends,
+                "education",
+                person=child,
+                term=term,
+                possible_sessions=possible,
+                attended_sessions=attended,
+                authorised_absence_sessions=possible - attended - unauth,
+                unauthorised_absence_sessions=unauth,
+                late=rng.random() < 0.05,
+            )
+        if "1.2" in needs or rng.random() < 0.1:
+            for _ in range(rng.randrange(1, 4)):
+                f.add(
+                    "exclusion_recorded",
+                    identified - timedelta(days=rng.randrange(1, 300)),
+                    "education",
+                    person=child,
+                    kind="fixed_term",
+                    days=float(rng.choice((0.5, 1, 2, 3, 5))),
+                )
+    for child in young:
+        if (nominated - born[child]).days > 16 * 365:
+            f.add("neet_status_recorded", identified, "education", person=child, status="neet")
+            f.add(
+                "neet_status_recorded",
+                identified + timedelta(days=rng.randrange(60, 300)),
+                "education",
+                person=child,
+                status="eet",
+            )
+    # A plan's life, referrals, evidence, closure.
+    f.add("plan_opened", identified, "lcs", plan="P1", level=rng.choice(("early_help", "cin")))
+    f.add(
+        "referral_accepted",
+        identified + timedelta(days=rng.randrange(5, 60)),
+        "lcs",
+        service=rng.choice(("parenting", "debt_advice", "family_therapy", "ida_service")),
+    )
+    stepped = identified + timedelta(days=rng.randrange(90, 200))
+    f.add("plan_stepped_down", stepped, "lcs", plan="P1", level="early_help")
+    closed = min(end, stepped + timedelta(days=rng.randrange(60, 200)))
+    for c in needs:
+        if rng.random() < 0.5:
+            f.add(
+                "evidence_recorded",
+                closed - timedelta(days=rng.randrange(1, 20)),
+                "lcs",
+                criterion=f"{FRAMEWORK}:{c}",
+                evidence="practitioner_assessment",
+                outcome_achieved=rng.random() < 0.8,
+            )
+    f.add("plan_closed", closed, "lcs", plan="P1")
+    f.add("case_closed", closed, "lcs")
+    # Occasional retraction of an earlier record, and a claim.
+    if rng.random() < 0.1 and len(f.records) > 5:
+        target = rng.choice(f.records[3:])
+        f.add(
+            "record_retracted",
+            date.fromisoformat(target["occurred_on"]),
+            target["source"],
+            target_source=target["source"],
+            target_source_id=target["source_id"],
+            reason="entered against the wrong family",
+        )
+    if rng.random() < 0.05:
+        f.add(
+            "claim_submitted",
+            closed + timedelta(days=rng.randrange(10, 60)),
+            "lcs",
+            framework=FRAMEWORK,
+            criteria=[f"{FRAMEWORK}:{c}" for c in needs],
+        )
+    # Pad the routine case-work that councils record (police reports, assessments).
+    while len(f.records) < 75 + rng.randrange(0, 50):
+        on = nominated + timedelta(days=rng.randrange(0, (end - nominated).days))
+        choice = rng.random()
+        if choice < 0.5:
+            f.add(
+                "assessment_scored",
+                on,
+                "lcs",
+                person=rng.choice(adults + children),
+                tool="wellbeing",
+                scores={"score": rng.randrange(1, 11)},
+            )
+        elif choice < 0.8 and children:
+            f.add(
+                "incident_recorded",
+                on,
+                "police",
+                person=rng.choice(children),
+                kind=rng.choice(("school_report", "police_report", "missing_episode")),
+            )
+        else:
+            f.add(
+                "referral_accepted",
+                on,
+                "lcs",
+                service=rng.choice(("youth_club", "food_bank", "school_nurse", "camhs")),
+            )
+    return f.records
+
+
+def write_county(out: TextIO, families: int, seed: int) -> int:
+    """Write ``families`` families' records as JSON Lines; return the number of lines."""
+    n = 0
+    for index in range(families):
+        for rec in family_records(seed, index):
+            out.write(json.dumps(rec, ensure_ascii=False, separators=(", ", ": ")) + "\n")
+            n += 1
+    return n
