@@ -121,11 +121,8 @@ def family_records(seed: int, index: int) -> list[dict[str, Any]]:
     identified = nominated + timedelta(days=rng.randrange(0, 30))
     for c in needs:
         scope, source = CRITERIA[c]
-        who: list[str | None] = {
-            "child": list(children),
-            "adult": list(adults),
-            "young": list(young),
-        }.get(scope, [None])
+        pool: dict[str, list[str]] = {"child": children, "adult": adults, "young": young}
+        who: list[str | None] = list(pool.get(scope, [])) or [None]
         person = rng.choice(who)
         f.add("need_identified", identified, "lcs", person=person, criterion=f"{FRAMEWORK}:{c}")
         if c in ("5.1", "6.2", "7.1", "6.1"):
@@ -296,13 +293,13 @@ def family_records(seed: int, index: int) -> list[dict[str, Any]]:
     f.add("case_closed", closed, "lcs")
     # Occasional retraction of an earlier record, and a claim.
     if rng.random() < 0.1 and len(f.records) > 5:
-        target = rng.choice(f.records[3:])
+        victim = rng.choice(f.records[3:])
         f.add(
             "record_retracted",
-            date.fromisoformat(target["occurred_on"]),
-            target["source"],
-            target_source=target["source"],
-            target_source_id=target["source_id"],
+            date.fromisoformat(victim["occurred_on"]),
+            victim["source"],
+            target_source=victim["source"],
+            target_source_id=victim["source_id"],
             reason="entered against the wrong family",
         )
     if rng.random() < 0.05:
