@@ -98,7 +98,7 @@ def _pg_reachable() -> str | None:
         return f"PostgreSQL on 127.0.0.1:5432 (db test, user postgres) not reachable: {exc}"
 
 
-_PG_PROBLEM: str | None | bool = False
+_PG_PROBLEM: str | bool | None = False
 
 
 def pg_problem() -> str | None:

@@ -25,8 +25,13 @@ def test_every_generated_record_is_valid_and_identified() -> None:
         if i % 10:
             assert len(headlines) >= 3
     assert 80 <= sum(sizes) / len(sizes) <= 130
-    assert {"term_attendance_posted", "incident_recorded", "case_closed", "person_joined",
-            "evidence_recorded"} <= set(types)
+    assert {
+        "term_attendance_posted",
+        "incident_recorded",
+        "case_closed",
+        "person_joined",
+        "evidence_recorded",
+    } <= set(types)
 
 
 def test_same_seed_same_bytes() -> None:

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import sample
 
+from conftest import sample
 from sftimeline.adapters.store import RecordStore
 from sftimeline.importer import import_files
 from sftimeline.projections.timeline import Timeline
@@ -85,9 +85,7 @@ def test_narrated_import_scenario(tmp_path: Path, sqlite_url: str) -> None:
     first = [
         json.dumps(sample("family_nominated", 1, recorded_at="2024-05-01T09:00:00Z")),
         json.dumps(sample("person_joined", 1, recorded_at="2024-05-01T09:00:00Z")),
-        json.dumps(
-            {**sample("incident_recorded", 1), "source": "police", "source_id": "INC-1"}
-        ),
+        json.dumps({**sample("incident_recorded", 1), "source": "police", "source_id": "INC-1"}),
     ]
     with RecordStore.open(sqlite_url) as store:
         summary = import_files(store, [write(tmp_path / "day1.jsonl", first)], imported_at=NOW)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from conftest import SAMPLES, sample
 
+from conftest import SAMPLES, sample
 from sftimeline.adapters.store import RecordStore, StoreUnavailable, UnknownFamily, env_for_url
 from sftimeline.aggregates.family import Family, Outcome
 from sftimeline.records import RECORD_MODELS, record_from_model, validate_record

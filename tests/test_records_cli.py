@@ -75,7 +75,15 @@ def test_missing_input_file(sqlite_url: str) -> None:
 def test_generate_is_deterministic(tmp_path: Path) -> None:
     a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
     for path in (a, b):
-        code, _ = run(str(tmp_path / "x.sqlite"), "generate", "--families", "5", "--seed", "7",
-                      "--out", str(path))
+        code, _ = run(
+            str(tmp_path / "x.sqlite"),
+            "generate",
+            "--families",
+            "5",
+            "--seed",
+            "7",
+            "--out",
+            str(path),
+        )
         assert code == 0
     assert a.read_bytes() == b.read_bytes()
