@@ -10,6 +10,7 @@ URLs: a path or ``sqlite:///path`` (file created on first use), or
 
 from __future__ import annotations
 
+import json
 import os
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -34,7 +35,7 @@ from sftimeline.aggregates.family import (
     Outcome,
     RecordOutcome,
 )
-from sftimeline.records import Record, RecordModel, record_from_model
+from sftimeline.records import DATE_FIELDS, Record, RecordModel, record_from_model
 
 DEFAULT_DB = "./sftimeline.sqlite"
 PAGE = 5000
@@ -137,6 +138,29 @@ class BatchOutcome:
     @property
     def conflicts(self) -> int:
         return self.count(Outcome.CONFLICT)
+
+
+def _record_from_state(state: bytes, family_code: str) -> Record:
+    """A Record from a stored event's JSON state (the library's transcoded form)."""
+    d = json.loads(state)
+    record_type = d["record_type"]
+    data = d["data"]
+    for name in DATE_FIELDS.get(record_type, ()):
+        if isinstance(data.get(name), str):
+            data[name] = date.fromisoformat(data[name])
+    return Record(
+        key=d["key"],
+        type=record_type,
+        family=family_code,
+        occurred_on=date.fromisoformat(d["occurred_on"]["_data_"]),
+        recorded_at=datetime.fromisoformat(d["recorded_at"]["_data_"]),
+        source=d["source"],
+        source_id=d["source_id"],
+        person=d["person"],
+        data=data,
+        fingerprint=d["fingerprint"],
+        recorded_at_supplied=d["recorded_at_supplied"],
+    )
 
 
 class RecordStore:
@@ -250,15 +274,23 @@ class RecordStore:
         """Every family's records, read in bulk from the notification log (sorted by code)."""
         codes: dict[UUID, str] = {}
         grouped: dict[UUID, list[Record]] = defaultdict(list)
-        decode = self.app.mapper.to_domain_event
+        mapper = self.app.mapper
+        decode = mapper.to_domain_event
+        # Plain JSON states (no cipher, no compressor) are folded straight into Records,
+        # about 3× cheaper than building the library's event objects first.
+        plain = mapper.cipher is None and mapper.compressor is None
         for n in self._notifications():
             if n.topic == REGISTERED_TOPIC:
                 codes[n.originator_id] = cast(Family.Registered, decode(n)).family_code
                 continue
             if n.topic not in RECORD_TOPICS:
                 continue
-            ev = cast(Family.RecordAdded, decode(n))
-            grouped[n.originator_id].append(ev.to_record(codes[n.originator_id]))
+            code = codes[n.originator_id]
+            if plain:
+                grouped[n.originator_id].append(_record_from_state(n.state, code))
+            else:
+                ev = cast(Family.RecordAdded, decode(n))
+                grouped[n.originator_id].append(ev.to_record(code))
         for fid in sorted(codes, key=lambda f: codes[f]):
             yield codes[fid], grouped.get(fid, [])
 
