@@ -38,6 +38,9 @@ class FakeStore:
         assert url == "sqlite:///fake.db"
         return cls()
 
+    def close(self) -> None:
+        pass
+
     def families(self) -> list[str]:
         return ["F1"]
 
@@ -52,6 +55,7 @@ class FakeStore:
 def fake_store(monkeypatch: pytest.MonkeyPatch) -> None:
     module = types.ModuleType("sftimeline.adapters.store")
     module.RecordStore = FakeStore  # type: ignore[attr-defined]
+    module.StoreError = type("StoreError", (Exception,), {})  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "sftimeline.adapters.store", module)
     monkeypatch.setenv("SFTIMELINE_STORE", "sqlite:///fake.db")
 

@@ -68,14 +68,29 @@ def _framework(framework: str, framework_file: str | None) -> Framework:
         raise click.ClickException(str(exc)) from None
 
 
-def _families(url: str, family: str | None) -> Iterator[tuple[str, Sequence[Record]]]:
-    from sftimeline.adapters.store import RecordStore  # type: ignore[import-not-found,unused-ignore]
+class StoreProblem(click.ClickException):
+    """A store error shown without a traceback; exit code 2 (as in commands/records.py)."""
 
-    store = RecordStore.open(url)
-    if family is not None:
-        yield family, list(store.family_records(family))
-        return
-    yield from store.iter_family_records()
+    exit_code = 2
+
+
+def _families(url: str, family: str | None) -> Iterator[tuple[str, Sequence[Record]]]:
+    """One family, or every family read in bulk (``RecordStore.iter_family_records``)."""
+    from sftimeline.adapters.store import RecordStore, StoreError
+
+    try:
+        store = RecordStore.open(url)
+    except StoreError as exc:
+        raise StoreProblem(str(exc)) from None
+    try:
+        if family is not None:
+            yield family, list(store.family_records(family))
+        else:
+            yield from store.iter_family_records()
+    except StoreError as exc:
+        raise StoreProblem(str(exc)) from None
+    finally:
+        store.close()
 
 
 STORE = click.option("--store", "store", default=None, help="Store URL (default SFTIMELINE_STORE).")
