@@ -13,6 +13,7 @@ fixed namespace, so the same council family code always names the same aggregate
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -82,6 +83,11 @@ class RecordOutcome:
     error: FamilyError | None = None
 
 
+@functools.lru_cache(maxsize=65536)
+def _family_id(family_code: str) -> uuid.UUID:
+    return uuid.uuid5(FAMILY_NAMESPACE, family_code)
+
+
 def _camel(record_type: str) -> str:
     return "".join(part.capitalize() for part in record_type.split("_"))
 
@@ -107,13 +113,13 @@ class Family(Aggregate):
         self.family_code = family_code
         #: key → fingerprint of every stored record
         self.fingerprints: dict[str, str] = {}
-        #: records in the order they were stored
-        self.stored: list[Record] = []
+        #: record events in the order they were stored (Records are built on demand)
+        self.stored: list[Family.RecordAdded] = []
 
     @staticmethod
     def create_id(family_code: str) -> uuid.UUID:
         """Deterministic id: the same council family code always names the same aggregate."""
-        return uuid.uuid5(FAMILY_NAMESPACE, family_code)
+        return _family_id(family_code)
 
     class RecordAdded(Aggregate.Event):
         """Base of the per-type events; carries the record's two clocks and identity.
@@ -138,7 +144,7 @@ class Family(Aggregate):
         def apply(self, aggregate: Aggregate) -> None:
             family = cast(Family, aggregate)
             family.fingerprints[self.key] = self.fingerprint
-            family.stored.append(self.to_record(family.family_code))
+            family.stored.append(self)
 
         def to_record(self, family_code: str) -> Record:
             """The engine's value for this event (dates in DATE_FIELDS decoded)."""
@@ -250,7 +256,7 @@ class Family(Aggregate):
     @property
     def records(self) -> list[Record]:
         """The stored records (a copy), in store order."""
-        return list(self.stored)
+        return [ev.to_record(self.family_code) for ev in self.stored]
 
     # -- invariants ------------------------------------------------------
 
