@@ -71,6 +71,14 @@ def parse_known_at(_ctx: Any, _param: Any, value: str | None) -> datetime:
     return parsed.astimezone(UTC)
 
 
+def _count_lines(path: str) -> int:
+    n = 0
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            n += chunk.count(b"\n")
+    return n
+
+
 @click.command("import")
 @click.argument("files", nargs=-1, required=True)
 @click.option(
@@ -100,8 +108,10 @@ def import_(
             except OSError as exc:
                 raise click.UsageError(f"cannot read {f}: {exc.strerror}") from None
     with open_store(ctx) as store:
-        if sys.stderr.isatty():
-            with click.progressbar(length=0, label="importing", file=sys.stderr) as bar:
+        if sys.stderr.isatty() and "-" not in files:
+            # Lines are counted in a cheap binary pass so the bar has a length.
+            total = sum(_count_lines(f) for f in files)
+            with click.progressbar(length=total, label="importing", file=sys.stderr) as bar:
                 summary = import_files(
                     store, files, batch_size=batch_size, rejects=rejects, progress=bar.update
                 )
