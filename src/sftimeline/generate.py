@@ -24,17 +24,17 @@ FRAMEWORK = "national-2022"
 
 #: criterion → (scope, source system); scope "child", "adult", "young" or "family"
 CRITERIA: dict[str, tuple[str, str]] = {
-    "1.1": ("child", "education"),
-    "1.2": ("child", "education"),
-    "5.1": ("young", "police"),
-    "6.1": ("adult", "police"),
-    "6.2": ("young", "police"),
-    "7.1": ("adult", "police"),
-    "7.3": ("family", "police"),
-    "8.1": ("family", "housing"),
-    "9.2": ("adult", "dwp"),
-    "10.1": ("family", "lcs"),
-    "10.3": ("family", "lcs"),
+    "1.1": ("child", "education"),  # attendance below 90% for 2 terms
+    "1.3": ("child", "education"),  # not engaging with education (exclusions)
+    "5.1": ("family", "lcs"),  # parenting support (assessments)
+    "6.1": ("family", "lcs"),  # abuse or neglect in the household (plans)
+    "6.2": ("child", "police"),  # child going missing
+    "7.1": ("adult", "police"),  # adult crime / ASB
+    "7.3": ("young", "police"),  # young person crime / ASB
+    "8.1": ("family", "police"),  # domestic abuse
+    "9.2": ("family", "housing"),  # threatened with eviction
+    "10.1": ("adult", "dwp"),  # adult workless
+    "10.3": ("young", "education"),  # young person NEET
 }
 HEADLINE = {c: c.split(".")[0] for c in CRITERIA}
 TERM_ENDS = {"autumn": (12, 20), "spring": (3, 31), "summer": (7, 20)}
@@ -125,9 +125,9 @@ def family_records(seed: int, index: int) -> list[dict[str, Any]]:
         who: list[str | None] = list(pool.get(scope, [])) or [None]
         person = rng.choice(who)
         f.add("need_identified", identified, "lcs", person=person, criterion=f"{FRAMEWORK}:{c}")
-        if c in ("5.1", "6.2", "7.1", "6.1"):
+        if c in ("6.2", "7.1", "7.3", "8.1"):
             target = person or adults[0]
-            kinds = {"6.1": ("domestic_abuse",), "6.2": ("domestic_abuse", "police_report")}.get(
+            kinds = {"8.1": ("domestic_abuse",), "6.2": ("missing_episode",)}.get(
                 c, ("offence", "arrest", "named_suspect", "asb")
             )
             for _ in range(rng.randrange(2, 9)):
@@ -143,17 +143,22 @@ def family_records(seed: int, index: int) -> list[dict[str, Any]]:
                     kind=rng.choice(kinds),
                     late=rng.random() < 0.2,
                 )
-        elif c == "7.3":
-            for _ in range(rng.randrange(1, 5)):
-                on = identified - timedelta(days=rng.randrange(1, 200))
-                f.add(
-                    "incident_recorded",
-                    on,
-                    source,
-                    person=rng.choice(adults + children),
-                    kind="asb",
-                )
-        elif c == "8.1":
+        elif c == "6.1":
+            f.add(
+                "plan_opened",
+                identified,
+                "lcs",
+                plan="CP1",
+                level="cp",
+            )
+            f.add(
+                "plan_stepped_down",
+                identified + timedelta(days=rng.randrange(90, 250)),
+                "lcs",
+                plan="CP1",
+                level="cin",
+            )
+        elif c == "9.2":
             f.add(
                 "notice_served",
                 identified - timedelta(days=rng.randrange(5, 60)),
@@ -178,7 +183,7 @@ def family_records(seed: int, index: int) -> list[dict[str, Any]]:
                     "housing",
                     status="settled",
                 )
-        elif c == "9.2":
+        elif c == "10.1":
             p = person or adults[0]
             f.add(
                 "benefit_started",
@@ -204,7 +209,7 @@ def family_records(seed: int, index: int) -> list[dict[str, Any]]:
                         "dwp",
                         person=p,
                     )
-        elif c in ("10.1", "10.3"):
+        elif c == "5.1":
             f.add(
                 "assessment_scored",
                 identified,
@@ -248,7 +253,7 @@ def family_records(seed: int, index: int) -> list[dict[str, Any]]:
                 unauthorised_absence_sessions=unauth,
                 late=rng.random() < 0.05,
             )
-        if "1.2" in needs or rng.random() < 0.1:
+        if "1.3" in needs or rng.random() < 0.1:
             for _ in range(rng.randrange(1, 4)):
                 f.add(
                     "exclusion_recorded",
@@ -259,7 +264,7 @@ def family_records(seed: int, index: int) -> list[dict[str, Any]]:
                     days=float(rng.choice((0.5, 1, 2, 3, 5))),
                 )
     for child in young:
-        if (nominated - born[child]).days > 16 * 365:
+        if "10.3" in needs or (nominated - born[child]).days > 16 * 365:
             f.add("neet_status_recorded", identified, "education", person=child, status="neet")
             f.add(
                 "neet_status_recorded",
