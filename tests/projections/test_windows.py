@@ -1,0 +1,118 @@
+"""Unit and property tests for projections/windows.py (catalogue §8 P01–P05)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sftimeline.calendar import add_months
+from sftimeline.projections.results import Status
+from sftimeline.projections.windows import (
+    count_in_window,
+    no_x_for_months,
+    none_after_anchor,
+    none_before_anchor,
+)
+from sftimeline.records import Record
+
+
+def inc(day: date, n: int = 0, kind: str = "asb", person: str = "p1") -> Record:
+    return Record(
+        key=f"k{n}-{day}",
+        type="incident_recorded",
+        family="f",
+        occurred_on=day,
+        recorded_at=datetime(2030, 1, 1, tzinfo=UTC),
+        person=person,
+        data={"kind": kind},
+    )
+
+
+def test_no_x_boundary_31_aug_plus_6() -> None:
+    rs = [inc(date(2023, 8, 31))]
+    start = date(2023, 1, 1)
+    r = no_x_for_months(rs, date(2024, 2, 28), 6, period_start=start)
+    assert r.status is Status.PENDING and r.expected_on == date(2024, 2, 29)
+    r = no_x_for_months(rs, date(2024, 2, 29), 6, period_start=start)
+    assert r.status is Status.MET and r.met_since == date(2024, 2, 29)
+    rs = [inc(date(2022, 8, 31))]
+    r = no_x_for_months(rs, date(2023, 2, 28), 6, period_start=start.replace(year=2022))
+    assert r.status is Status.MET and r.met_since == date(2023, 2, 28)
+
+
+def test_no_x_period_start_dominates() -> None:
+    r = no_x_for_months([], date(2024, 1, 1), 6, period_start=date(2023, 9, 30))
+    assert r.status is Status.PENDING and r.expected_on == date(2024, 3, 30)
+
+
+def test_count_pending_age_out() -> None:
+    rs = [inc(date(2024, 1, 10), 1), inc(date(2024, 3, 31), 2)]
+    r = count_in_window(rs, date(2024, 6, 1), 6, at_most=1)
+    assert r.status is Status.PENDING and r.expected_on == date(2024, 7, 10)
+    assert count_in_window(rs, date(2024, 7, 9), 6, at_most=1).status is Status.PENDING
+    assert count_in_window(rs, date(2024, 7, 10), 6, at_most=1).status is Status.MET
+    assert count_in_window(rs, date(2024, 6, 1), 6, at_least=3).status is Status.NOT_MET
+
+
+def test_after_anchor() -> None:
+    c = date(2024, 1, 31)
+    assert none_after_anchor([], date(2024, 2, 28), c, 1).status is Status.PENDING
+    assert none_after_anchor([], date(2024, 2, 28), c, 1).expected_on == date(2024, 2, 29)
+    assert none_after_anchor([], date(2024, 2, 29), c, 1).status is Status.MET
+    r = none_after_anchor([inc(date(2024, 2, 10))], date(2024, 2, 12), c, 1)
+    assert r.status is Status.NOT_MET and r.facts == ("k0-2024-02-10",)
+    assert none_after_anchor([inc(date(2024, 2, 29))], date(2024, 3, 1), c, 1).met
+
+
+def test_before_anchor() -> None:
+    c = date(2024, 3, 28)
+    assert none_before_anchor([inc(date(2024, 2, 29))], c, 1).status is Status.NOT_MET
+    assert none_before_anchor([inc(date(2024, 2, 28))], c, 1).met
+    assert none_before_anchor([inc(date(2024, 3, 29))], c, 1).met
+
+
+days = st.dates(min_value=date(2019, 1, 1), max_value=date(2025, 12, 31))
+
+
+def oracle_no_x(rs: list[Record], on: date, n: int, start: date) -> bool:
+    return add_months(start, n) <= on and all(
+        add_months(r.occurred_on, n) <= on for r in rs if r.occurred_on <= on
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(days, max_size=4), days, days, st.integers(1, 24))
+def test_no_x_exact(ds: list[date], on: date, start: date, n: int) -> None:
+    rs = [inc(d, i) for i, d in enumerate(ds)]
+    r = no_x_for_months(rs, on, n, period_start=start)
+    assert r.met == oracle_no_x(rs, on, n, start)
+    past = [x for x in rs if x.occurred_on <= on]
+    assert no_x_for_months(past, on, n, period_start=start) == r
+    if r.status is Status.PENDING:
+        e = r.expected_on
+        assert e is not None
+        assert not oracle_no_x(past, e - timedelta(days=1), n, start)
+        assert oracle_no_x(past, e, n, start)
+    if r.met:
+        s = r.met_since
+        assert s is not None and s <= on
+        assert not oracle_no_x(past, s - timedelta(days=1), n, start)
+        d = s
+        while d <= on:
+            assert oracle_no_x(past, d, n, start)
+            d += timedelta(days=17)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(days, max_size=5), days, st.integers(1, 12), st.integers(0, 3))
+def test_count_expected_exact(ds: list[date], on: date, n: int, k: int) -> None:
+    rs = [inc(d, i) for i, d in enumerate(ds)]
+    r = count_in_window(rs, on, n, at_most=k)
+    past = [x for x in rs if x.occurred_on <= on]
+    if r.status is Status.PENDING:
+        e = r.expected_on
+        assert e is not None
+        assert not count_in_window(past, e - timedelta(days=1), n, at_most=k).met
+        assert count_in_window(past, e, n, at_most=k).met
