@@ -116,3 +116,93 @@ def test_count_expected_exact(ds: list[date], on: date, n: int, k: int) -> None:
         assert e is not None
         assert not count_in_window(past, e - timedelta(days=1), n, at_most=k).met
         assert count_in_window(past, e, n, at_most=k).met
+
+
+def test_reduction_anchor_baseline() -> None:
+    from sftimeline.projections.windows import reduction
+
+    anchor = date(2024, 1, 31)
+    base = [inc(date(2023, 9, 1), i) for i in range(4)]
+    after = [inc(date(2024, 3, 15), 10), inc(date(2024, 5, 1), 11), inc(date(2024, 6, 1), 12)]
+    rs = base + after
+    # baseline 4 in 6 months; need ≤ 2 in the 6 months to D; not before 2024-07-31
+    r = reduction(
+        rs, date(2024, 7, 30), percent=50, outcome_months=6, anchor=anchor, baseline_months=6
+    )
+    assert r.status is Status.PENDING and r.expected_on == date(2024, 9, 15)
+    r2 = reduction(
+        rs, date(2024, 9, 15), percent=50, outcome_months=6, anchor=anchor, baseline_months=6
+    )
+    assert r2.met and r2.met_since == date(2024, 9, 15)
+    assert not reduction(
+        rs, date(2024, 9, 14), percent=50, outcome_months=6, anchor=anchor, baseline_months=6
+    ).met
+
+
+def test_reduction_zero_baseline() -> None:
+    from sftimeline.projections.windows import reduction_ok
+
+    assert reduction_ok(0, 0, 50) and not reduction_ok(1, 0, 50)
+    assert reduction_ok(2, 3, 33) and not reduction_ok(2, 3, 34)
+    assert reduction_ok(1, 2, 50, 6, 6) and not reduction_ok(1, 1, 50)
+
+
+def oracle_reduction(
+    rs: list[Record], d: date, om: int, r: int, nb: date, prev: bool, base: int
+) -> bool:
+    from sftimeline.projections.windows import reduction_ok
+
+    if d < nb:
+        return False
+    now = sum(1 for x in rs if x.occurred_on <= d < add_months(x.occurred_on, om))
+    if prev:
+        base = sum(
+            1 for x in rs if add_months(x.occurred_on, om) <= d < add_months(x.occurred_on, 2 * om)
+        )
+    return reduction_ok(now, base, r, om, om)
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    st.lists(days, max_size=6),
+    days,
+    days,
+    st.integers(1, 12),
+    st.sampled_from([33, 50, 60]),
+    st.booleans(),
+    st.integers(0, 4),
+)
+def test_reduction_exact(
+    ds: list[date], on: date, nb: date, om: int, pct: int, prev: bool, base: int
+) -> None:
+    from sftimeline.projections.windows import reduction
+
+    rs = [inc(d, i) for i, d in enumerate(ds)]
+    kw = dict(
+        percent=pct,
+        outcome_months=om,
+        previous=prev,
+        not_before=nb,
+        baseline=None if prev else base,
+    )
+    res = reduction(rs, on, **kw)  # type: ignore[arg-type]
+    past = [x for x in rs if x.occurred_on <= on]
+    assert res.met == oracle_reduction(past, on, om, pct, nb, prev, base)
+    assert reduction(past, on, **kw) == res  # type: ignore[arg-type]
+    if res.status is Status.PENDING:
+        e = res.expected_on
+        assert e is not None
+        assert not oracle_reduction(past, e - timedelta(days=1), om, pct, nb, prev, base)
+        assert oracle_reduction(past, e, om, pct, nb, prev, base)
+        d = on + timedelta(days=1)
+        while d < e:
+            assert not oracle_reduction(past, d, om, pct, nb, prev, base)
+            d += timedelta(days=5)
+    if res.met:
+        s = res.met_since
+        assert s is not None
+        assert not oracle_reduction(past, s - timedelta(days=1), om, pct, nb, prev, base)
+        d = s
+        while d <= on:
+            assert oracle_reduction(past, d, om, pct, nb, prev, base)
+            d += timedelta(days=1)

@@ -15,11 +15,16 @@ Functions:
   (semantics §2, AMB-A03): earliest = ``add_months(max(last X, start), N)``.
 - :func:`none_before_anchor` — P04: no X in the N months prior to an anchor.
 - :func:`none_after_anchor` — P05: no X in the N months following an anchor.
+- :func:`reduction` — P09/P10: reduction against a baseline (fixed count, months
+  before an anchor, or "the previous N months"), exact rational rates (AMB-B04/B05).
+- :func:`reduction_ok` — the AMB-B05 integer test on its own.
+- :func:`held_since` / :func:`next_true` — exact ``met_since`` / ``expected_on`` for
+  a condition that can only change on given days.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import date, timedelta
 
 from sftimeline.calendar import add_months
@@ -248,4 +253,147 @@ def none_after_anchor(
         expected_on=end,
         windows=win,
         values={"count": 0},
+    )
+
+
+# ---------------------------------------------------------------------------
+# Exact met_since / expected_on over piecewise-constant conditions
+# ---------------------------------------------------------------------------
+
+
+def held_since(ok: Callable[[date], bool], on: date, points: Collection[date]) -> date:
+    """The earliest day from which ``ok`` held without a break up to ``on``, given
+    every day ``p`` on which ``ok(p)`` may differ from ``ok(p - 1)`` (``ok(on)`` true)."""
+    for p in sorted({p for p in points if p <= on}, reverse=True):
+        if not ok(p - timedelta(days=1)):
+            return p
+    return min(points, default=on)
+
+
+def next_true(ok: Callable[[date], bool], on: date, points: Collection[date]) -> date | None:
+    """The first change point after ``on`` on which ``ok`` holds, or None."""
+    for p in sorted({p for p in points if p > on}):
+        if ok(p):
+            return p
+    return None
+
+
+def reduction_ok(
+    outcome: int, baseline: int, percent: int, outcome_months: int = 1, baseline_months: int = 1
+) -> bool:
+    """AMB-B05/B04 exact test of rates per month: ``outcome×100×Bm ≤ baseline×(100−r)×Om``;
+    a zero baseline is met only by a zero outcome."""
+    if baseline == 0:
+        return outcome == 0
+    return outcome * 100 * baseline_months <= baseline * (100 - percent) * outcome_months
+
+
+def reduction(
+    records: Sequence[Record],
+    on: date,
+    *,
+    percent: int,
+    outcome_months: int,
+    anchor: date | None = None,
+    baseline_months: int | None = None,
+    baseline: int | None = None,
+    previous: bool = False,
+    not_before: date | None = None,
+    types: Collection[str] = ("incident_recorded",),
+    kinds: Collection[str] | None = None,
+    persons: Collection[str] | None = None,
+) -> Result:
+    """P09/P10 (catalogue §8; AMB-B02 (a), B04, B05): at least ``percent``% fewer
+    matching records per month in the ``outcome_months`` months ending on D than in
+    the baseline. The baseline is one of: ``baseline`` (a given count over
+    ``baseline_months``); the ``baseline_months`` months before ``anchor``
+    (``e <= c < e + Bm``, semantics §2); or with ``previous=True`` "the previous N
+    months" (``e + N <= D < e + 2N``, semantics §2). Not met before ``not_before``
+    (default ``add_months(anchor, outcome_months)``) — pending then. With a fixed
+    baseline, a failing outcome is ``pending`` with the exact date old records age
+    out; ``met_since`` is exact."""
+    past = matching(records, on, types, kinds, persons)
+    om = outcome_months
+    bm = om if previous else (baseline_months or om)
+    if not_before is None and anchor is not None:
+        not_before = add_months(anchor, om)
+    if not previous and baseline is None:
+        if anchor is None:
+            raise ValueError("reduction needs a baseline count, an anchor or previous=True")
+        base_rs = [r for r in past if r.occurred_on <= anchor < add_months(r.occurred_on, bm)]
+        baseline = len(base_rs)
+    else:
+        base_rs = []
+
+    def counts(d: date) -> tuple[int, int, list[Record], list[Record]]:
+        now_rs = [r for r in past if r.occurred_on <= d < add_months(r.occurred_on, om)]
+        if previous:
+            b_rs = [
+                r
+                for r in past
+                if add_months(r.occurred_on, om) <= d < add_months(r.occurred_on, 2 * om)
+            ]
+            return len(now_rs), len(b_rs), now_rs, b_rs
+        assert baseline is not None
+        return len(now_rs), baseline, now_rs, base_rs
+
+    def ok(d: date) -> bool:
+        if not_before is not None and d < not_before:
+            return False
+        n, b, _, _ = counts(d)
+        return reduction_ok(n, b, percent, om, bm)
+
+    points: set[date] = set()
+    for r in past:
+        points |= {r.occurred_on, add_months(r.occurred_on, om), add_months(r.occurred_on, 2 * om)}
+    if not_before is not None:
+        points.add(not_before)
+    n, b, now_rs, b_rs = counts(on)
+    win = [Window(f"outcome: {om} months to {on}", add_months(on, -om) + timedelta(days=1), on)]
+    if previous:
+        win.append(
+            Window(
+                f"previous {om} months",
+                add_months(on, -2 * om) + timedelta(days=1),
+                add_months(on, -om),
+            )
+        )
+    elif anchor is not None:
+        win.append(
+            Window(
+                f"baseline: {bm} months to {anchor}",
+                add_months(anchor, -bm) + timedelta(days=1),
+                anchor,
+            )
+        )
+    vals = {
+        "outcome": n,
+        "baseline": b,
+        "percent": percent,
+        "outcome_months": om,
+        "baseline_months": bm,
+    }
+    facts = _keys(b_rs) + _keys(now_rs)
+    text = (
+        f"{n} matching record(s) in the {om} months to {on.isoformat()} against a "
+        f"baseline of {b} in {bm} months (needs a {percent}% reduction)"
+    )
+    if ok(on):
+        since = held_since(ok, on, points)
+        return met(
+            text + f"; holds since {since.isoformat()}.",
+            since=since,
+            windows=tuple(win),
+            values=vals,
+            facts=facts,
+        )
+    when = next_true(ok, on, points)
+    if when is None:
+        return not_met(text + ".", windows=tuple(win), values=vals, facts=facts)
+    return pending(
+        text + f"; met on {when.isoformat()} if nothing else is recorded.",
+        expected_on=when,
+        windows=tuple(win),
+        values=vals,
+        facts=facts,
     )
