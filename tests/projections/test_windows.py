@@ -206,3 +206,28 @@ def test_reduction_exact(
         while d <= on:
             assert oracle_reduction(past, d, om, pct, nb, prev, base)
             d += timedelta(days=1)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(days, max_size=4), days, days, st.integers(1, 24))
+def test_after_anchor_exact(ds: list[date], on: date, anchor: date, n: int) -> None:
+    rs = [inc(d, i) for i, d in enumerate(ds)]
+    r = none_after_anchor(rs, on, anchor, n)
+    past = [x for x in rs if x.occurred_on <= on]
+    assert none_after_anchor(past, on, anchor, n) == r
+    end = add_months(anchor, n)
+    broken = any(anchor < x.occurred_on < end for x in past)
+    assert r.met == (not broken and on >= end)
+    if r.status is Status.PENDING:
+        assert r.expected_on == end
+        assert not none_after_anchor(past, end - timedelta(days=1), anchor, n).met
+        assert none_after_anchor(past, end, anchor, n).met
+
+
+def test_baseline_band_and_measure() -> None:
+    from sftimeline.projections.windows import baseline_band, consistent_measure
+
+    rs = [inc(date(2024, 1, i + 1), i) for i in range(3)]
+    assert baseline_band(rs, date(2024, 2, 1), 12, [(1, "low"), (3, "high")])[:2] == (3, "high")
+    assert baseline_band(rs[:1], date(2024, 2, 1), 12, [(1, "low"), (3, "high")])[1] == "low"
+    assert consistent_measure(None, ["arrest"]) == ("arrest",)

@@ -17,6 +17,8 @@ Functions:
 - :func:`none_after_anchor` — P05: no X in the N months following an anchor.
 - :func:`reduction` — P09/P10: reduction against a baseline (fixed count, months
   before an anchor, or "the previous N months"), exact rational rates (AMB-B04/B05).
+- :func:`consistent_measure` — P07: kinds measured (the need's ``measure`` or default).
+- :func:`baseline_band` — P08: baseline count and the band/route it selects.
 - :func:`reduction_ok` — the AMB-B05 integer test on its own.
 - :func:`held_since` / :func:`next_true` — exact ``met_since`` / ``expected_on`` for
   a condition that can only change on given days.
@@ -397,3 +399,36 @@ def reduction(
         values=vals,
         facts=facts,
     )
+
+
+def consistent_measure(need: Record | None, default: Collection[str]) -> tuple[str, ...]:
+    """P07 (catalogue §8; semantics §4): the incident kinds measured for a need — the
+    need_identified record's ``measure`` when given, else the framework default."""
+    measure = need.get("measure") if need is not None else None
+    return tuple(measure) if measure else tuple(default)
+
+
+def baseline_band(
+    records: Sequence[Record],
+    anchor: date,
+    months: int,
+    bands: Sequence[tuple[int, str]],
+    *,
+    types: Collection[str] = ("incident_recorded",),
+    kinds: Collection[str] | None = None,
+    persons: Collection[str] | None = None,
+) -> tuple[int, str | None, tuple[str, ...]]:
+    """P08 (catalogue §8): count the baseline (the ``months`` months before
+    ``anchor``, ``e <= c < e + N``) and pick the route of the highest band whose
+    minimum count it reaches; ``bands`` is ``[(min_count, route), ...]``. Returns
+    (count, route or None, record keys)."""
+    rs = [
+        r
+        for r in matching(records, anchor, types, kinds, persons)
+        if anchor < add_months(r.occurred_on, months)
+    ]
+    route = None
+    for lo, name in sorted(bands):
+        if len(rs) >= lo:
+            route = name
+    return len(rs), route, _keys(rs)
