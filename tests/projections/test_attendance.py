@@ -101,3 +101,21 @@ def test_met_since_exact(att: list[int], on: date, n: int) -> None:
         while d <= on:
             assert ev(d)
             d += timedelta(days=3)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.integers(70, 100), min_size=5, max_size=5),
+    st.dates(min_value=date(2023, 1, 1), max_value=date(2024, 6, 30)),
+    st.integers(1, 3),
+)
+def test_later_records_ignored(att: list[int], on: date, n: int) -> None:
+    rs = [post(t, 100, a) for t, a in zip(TERMS, att, strict=True)]
+    past = [r for r in rs if r.occurred_on <= on]
+    kw: dict[str, object] = dict(n=n, measure="xauth_B", op=">", threshold=85)
+    assert last_n_terms_attendance(rs, on, "c1", **kw) == last_n_terms_attendance(  # type: ignore[arg-type]
+        past,
+        on,
+        "c1",
+        **kw,  # type: ignore[arg-type]
+    )
