@@ -25,6 +25,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+import sftimeline.policies.leaves  # noqa: F401  (registers the topic primitives)
 from sftimeline.policies.context import Context
 from sftimeline.policies.primitives import PRIMITIVES, LookbackArgs, Rule, baseline_records
 from sftimeline.projections.results import Result, Status, all_of, any_of

@@ -1174,4 +1174,15 @@ PRIMITIVES: dict[str, tuple[type[Args], Callable[[Any], Rule], str]] = {
     ),
 }
 
+
+def register_primitive(name: str, args: type[Args], build: Callable[[Any], Rule], doc: str) -> None:
+    """Add a leaf primitive (used by the topic modules in :mod:`sftimeline.policies.leaves`).
+
+    A name can be registered once: two modules claiming one name is a programming error.
+    """
+    if name in PRIMITIVES and PRIMITIVES[name][1] is not build:
+        raise ValueError(f"primitive {name!r} is already registered")
+    PRIMITIVES[name] = (args, build, doc)
+
+
 _ = Status  # re-exported for callers building custom primitives
