@@ -101,9 +101,39 @@ IncidentKind = Literal[
     "missing_episode",
     "police_report",
     "school_report",
+    # catalogue §7 R06, kinds the Troubled Families-era frameworks count separately
+    "proven_offence",
+    "asb_intervention",
+    "domestic_callout",
+    "police_da_notification",
+    "sexual_violence",
+    "honour_based_abuse",
+    "child_to_parent_violence",
+    "gang_concern",
 ]
-PlanLevel = Literal["early_help", "cin", "cp"]
-NoticeKind = Literal["section_21", "nosp", "eviction_order", "possession_order", "tenancy_warning"]
+#: catalogue §7 R06: who the person was in the incident (optional on incident_recorded).
+IncidentRole = Literal["offender", "suspect", "victim", "perpetrator", "subject", "missing_person"]
+#: catalogue §7 R14. Ordered lowest to highest in :data:`PLAN_LEVEL_ORDER`.
+PlanLevel = Literal["universal", "early_help", "team_around_family", "cin", "section_47", "cp"]
+PLAN_LEVEL_ORDER: tuple[str, ...] = (
+    "universal",
+    "early_help",
+    "team_around_family",
+    "cin",
+    "section_47",
+    "cp",
+)
+NoticeKind = Literal[
+    "section_21",
+    "nosp",
+    "eviction_order",
+    "possession_order",
+    "tenancy_warning",
+    # catalogue §7 R17
+    "notice_to_quit",
+    "tenancy_breach",
+    "eviction_warrant",
+]
 HousingStatus = Literal[
     "settled",
     "temporary",
@@ -121,6 +151,13 @@ Benefit = Literal[
     "carers_allowance",
     "uc_work_related",
     "uc_other",
+    # catalogue §7 R19: the other legacy benefits and UC conditionality regimes
+    "disablement_allowance",
+    "housing_benefit",
+    "uc_work_preparation",
+    "uc_work_focused_interview",
+    "uc_no_work_requirements",
+    "other_legacy",
 ]
 _TERM = re.compile(r"^(\d{4})-(autumn|spring|summer)$")
 
@@ -179,6 +216,8 @@ class FamilyNominated(RecordModel):
     PERSON_REQUIRED = False
     type: Literal["family_nominated"]
     framework: Text | None = None
+    #: Hampshire FL-HA-7: the family was supported before and that support closed on this day
+    previous_support_closed_on: IsoDate | None = None
 
 
 class PersonJoined(RecordModel):
@@ -187,6 +226,8 @@ class PersonJoined(RecordModel):
     person: Text
     role: Literal["adult", "child"]
     born_on: IsoDate | None = None
+    #: Hampshire's "women and girls" rules (catalogue §7 R01)
+    sex: Literal["female", "male", "other"] | None = None
 
 
 class PersonLeft(RecordModel):
@@ -222,6 +263,9 @@ class IncidentRecorded(RecordModel):
     person: Text
     kind: IncidentKind
     severe: StrictBool | None = None
+    role: IncidentRole | None = None
+    #: links records of one event from several sources (arrest + suspect + offence, AMB-B07)
+    event_id: Text | None = None
 
 
 class TermAttendancePosted(RecordModel):
@@ -298,6 +342,8 @@ class ReferralAccepted(RecordModel):
     type: Literal["referral_accepted"]
     service: Text
     person: Text | None = None
+    #: Hampshire CWNH i–ii: only a re-referral "resulting in support" counts
+    resulted_in_support: StrictBool | None = None
 
 
 class CaseClosed(RecordModel):
@@ -347,6 +393,9 @@ class EmploymentStarted(RecordModel):
     TYPE = "employment_started"
     type: Literal["employment_started"]
     person: Text
+    #: catalogue §7 R20; the AET rule does not apply to the self-employed (FL-TF-7)
+    kind: Literal["employed", "self_employed", "apprentice", "temporary", "seasonal"] | None = None
+    hours_per_week: Annotated[float, Field(gt=0, le=168)] | None = None
 
 
 class EmploymentEnded(RecordModel):
@@ -413,6 +462,27 @@ class EvidenceRecorded(RecordModel):
     outcome_achieved: StrictBool
     person: Text | None = None
     note: str | None = None
+    #: who made the judgement (catalogue §7 R24)
+    assessor: (
+        Literal[
+            "practitioner",
+            "self",
+            "professional",
+            "housing_officer",
+            "head_teacher",
+            "employment_advisor",
+        ]
+        | None
+    ) = None
+    #: the start of the period the judgement covers ("sustained for 3 months"); the
+    #: period ends on ``occurred_on``
+    period_from: IsoDate | None = None
+
+    @model_validator(mode="after")
+    def _period_ends_after_it_starts(self) -> EvidenceRecorded:
+        if self.period_from is not None and self.period_from > self.occurred_on:
+            raise ValueError("period_from is after occurred_on (the end of the period)")
+        return self
 
 
 class ClaimSubmitted(RecordModel):
@@ -430,6 +500,404 @@ class RecordRetracted(RecordModel):
     target_source: Text
     target_source_id: Text
     reason: Text
+
+
+# ---------------------------------------------------------------------------
+# Record types the Troubled Families-era frameworks need (rules-catalogue.md §7)
+# ---------------------------------------------------------------------------
+
+JusticeOutcome = Literal[
+    "conviction",
+    "caution",
+    "youth_caution",
+    "youth_conditional_caution",
+    "community_resolution",
+    "erjr",
+    "first_time_entrant",
+]
+JusticeSpellKind = Literal[
+    "custody",
+    "licence",
+    "community_supervision",
+    "community_order",
+    "suspended_sentence",
+    "youth_justice",
+    "youth_crime_prevention",
+    "targeted_youth_support",
+    "asb_contract",
+    "asb_injunction",
+    "restorative_justice",
+    "post_release_plan",
+]
+ProviderType = Literal[
+    "mainstream",
+    "primary",
+    "secondary",
+    "special",
+    "alternative_provision",
+    "pupil_referral_unit",
+    "education_support_centre",
+    "hospital",
+    "elective_home_education",
+    "tutoring",
+    "further_education",
+    "higher_education",
+    "early_years",
+]
+Tenure = Literal[
+    "temporary", "social", "private_rented", "owner_occupied", "supported", "with_family"
+]
+ProgrammeKind = Literal[
+    "parenting",
+    "child_to_parent_violence",
+    "relationship_support",
+    "perpetrator",
+    "marac",
+    "idva",
+    "domestic_abuse_support",
+    "therapeutic",
+    "young_carers",
+    "respite",
+    "careers",
+    "mediation",
+    "drug_treatment",
+    "alcohol_treatment",
+    "smoking_cessation",
+    "healthy_weight",
+    "mental_health_treatment",
+    "debt_advice",
+]
+SupportNeed = Literal[
+    "young_offender",
+    "neet",
+    "parent_not_in_work",
+    "domestic_abuse_victim",
+    "chronic_health_condition",
+    "drug_misuse",
+    "mental_health",
+    "problem_drinking",
+]
+HealthEvent = Literal[
+    "gp_registered",
+    "gp_deregistered",
+    "dentist_registered",
+    "dentist_deregistered",
+    "dental_check",
+    "immunisations_up_to_date",
+    "immunisations_overdue",
+    "ae_attendance_injury",
+    "midwife_booked",
+    "antenatal_assessment",
+    "health_visitor_review",
+    "asq_completed",
+    "bmi_reading",
+    "appointment_attended",
+    "appointment_missed",
+    "diagnosis",
+]
+ProgressKind = Literal[
+    "qualification_achieved",
+    "course_enrolled",
+    "course_completed",
+    "apprenticeship",
+    "traineeship",
+    "volunteering",
+    "work_experience",
+    "work_related_training",
+    "job_interview",
+    "jobcentre_engagement",
+    "childcare_used",
+]
+DebtKind = Literal[
+    "rent_arrears",
+    "council_tax",
+    "credit",
+    "school_meals",
+    "utilities",
+    "benefit_overpayment",
+    "other",
+]
+ApproverRole = Literal["business_manager", "head_of_service", "team_manager", "other"]
+
+
+class JusticeOutcomeRecorded(RecordModel):
+    """R07: a disposal for an offence (conviction, caution, youth conditional caution …)."""
+
+    TYPE = "justice_outcome_recorded"
+    type: Literal["justice_outcome_recorded"]
+    person: Text
+    outcome: JusticeOutcome
+    #: the offence's ``source_id`` where known
+    offence_ref: Text | None = None
+
+
+class JusticeSpellStarted(RecordModel):
+    """R08: a spell under a justice status (custody, licence, YOT, TYS, ASB contract …)."""
+
+    TYPE = "justice_spell_started"
+    type: Literal["justice_spell_started"]
+    person: Text
+    spell: Text
+    kind: JusticeSpellKind
+    #: e.g. the expected release date of a custody spell (Hampshire CRIME iii, P34)
+    expected_end: IsoDate | None = None
+
+
+class JusticeSpellEnded(RecordModel):
+    """R08: ``occurred_on`` is the spell's last day."""
+
+    TYPE = "justice_spell_ended"
+    type: Literal["justice_spell_ended"]
+    person: Text
+    spell: Text
+    outcome: Literal["completed", "completed_successfully", "breached", "released", "closed"]
+
+
+class JusticeBreachRecorded(RecordModel):
+    """R08: a breach of the conditions of a spell that continues."""
+
+    TYPE = "justice_breach_recorded"
+    type: Literal["justice_breach_recorded"]
+    person: Text
+    spell: Text
+
+
+class EnrolmentStarted(RecordModel):
+    """R09: a child goes on roll at a provider (or starts elective home education)."""
+
+    TYPE = "enrolment_started"
+    type: Literal["enrolment_started"]
+    person: Text
+    provider: Text
+    provider_type: ProviderType
+
+
+class EnrolmentEnded(RecordModel):
+    """R09: ``occurred_on`` is the last day on roll."""
+
+    TYPE = "enrolment_ended"
+    type: Literal["enrolment_ended"]
+    person: Text
+    provider: Text
+
+
+class BehaviourRecorded(RecordModel):
+    """R13: school behaviour events (on report, detention)."""
+
+    TYPE = "behaviour_recorded"
+    type: Literal["behaviour_recorded"]
+    person: Text
+    kind: Literal["on_report", "detention"]
+
+
+class TenancyStarted(RecordModel):
+    """R16: an accommodation spell of the household."""
+
+    TYPE = "tenancy_started"
+    PERSON_REQUIRED = False
+    type: Literal["tenancy_started"]
+    tenancy: Text
+    tenure: Tenure
+
+
+class TenancyEnded(RecordModel):
+    """R16: ``occurred_on`` is the last day of the tenancy."""
+
+    TYPE = "tenancy_ended"
+    PERSON_REQUIRED = False
+    type: Literal["tenancy_ended"]
+    tenancy: Text
+    reason: Literal["eviction", "moved", "other"]
+
+
+class HomelessnessDutyRecorded(RecordModel):
+    """R18: the council's homelessness decision (Housing Act 1996 Part 7 duties)."""
+
+    TYPE = "homelessness_duty_recorded"
+    PERSON_REQUIRED = False
+    type: Literal["homelessness_duty_recorded"]
+    duty: Literal["prevention", "relief", "main", "no_duty", "ended"]
+
+
+class ProgressToWorkRecorded(RecordModel):
+    """R23: a step towards work; ``until`` ends a spell (a course, volunteering)."""
+
+    TYPE = "progress_to_work_recorded"
+    type: Literal["progress_to_work_recorded"]
+    person: Text
+    kind: ProgressKind
+    until: IsoDate | None = None
+
+    @model_validator(mode="after")
+    def _ends_after_it_starts(self) -> ProgressToWorkRecorded:
+        if self.until is not None and self.until < self.occurred_on:
+            raise ValueError("until is before occurred_on")
+        return self
+
+
+class SupportNeedFlagged(RecordModel):
+    """R26: an Outcomes Star / assessment support-need flag (Hertfordshire strand entry)."""
+
+    TYPE = "support_need_flagged"
+    PERSON_REQUIRED = False
+    type: Literal["support_need_flagged"]
+    need: SupportNeed
+    person: Text | None = None
+    tool: Text | None = None
+
+
+class EarlyYearsPlaceStarted(RecordModel):
+    """R27: a funded early-years place taken up."""
+
+    TYPE = "early_years_place_started"
+    type: Literal["early_years_place_started"]
+    person: Text
+    entitlement: Literal["two_year_old", "three_four_universal", "other"]
+
+
+class EarlyYearsPlaceEnded(RecordModel):
+    """R27: ``occurred_on`` is the last day of the place."""
+
+    TYPE = "early_years_place_ended"
+    type: Literal["early_years_place_ended"]
+    person: Text
+
+
+class HealthEventRecorded(RecordModel):
+    """R28: registrations, checks, attendances and readings from health services."""
+
+    TYPE = "health_event_recorded"
+    type: Literal["health_event_recorded"]
+    person: Text
+    kind: HealthEvent
+    value: float | None = None
+    detail: Text | None = None
+
+
+class ProgrammeStarted(RecordModel):
+    """R29: a course, programme or support service the person (or family) attends."""
+
+    TYPE = "programme_started"
+    PERSON_REQUIRED = False
+    type: Literal["programme_started"]
+    programme: Text
+    kind: ProgrammeKind
+    person: Text | None = None
+
+
+class ProgrammeEnded(RecordModel):
+    """R29: ``occurred_on`` is the last day; ``outcome`` says whether it was completed."""
+
+    TYPE = "programme_ended"
+    PERSON_REQUIRED = False
+    type: Literal["programme_ended"]
+    programme: Text
+    outcome: Literal["completed", "dropped", "closed"]
+    person: Text | None = None
+
+
+class SendStatusRecorded(RecordModel):
+    """R30: special educational needs and disability status."""
+
+    TYPE = "send_status_recorded"
+    type: Literal["send_status_recorded"]
+    person: Text
+    status: Literal[
+        "ehc_assessment_requested",
+        "ehc_assessment_started",
+        "ehcp_issued",
+        "ehcp_ceased",
+        "sen_support",
+        "semh",
+    ]
+
+
+class PregnancyRecorded(RecordModel):
+    """R01: an expectant parent (national/H22 family rule: dependent children or expectant)."""
+
+    TYPE = "pregnancy_recorded"
+    type: Literal["pregnancy_recorded"]
+    person: Text
+    due_on: IsoDate | None = None
+
+
+class DebtRecorded(RecordModel):
+    """R31: a debt's balance on ``occurred_on`` (pence); a balance of 0 means cleared."""
+
+    TYPE = "debt_recorded"
+    PERSON_REQUIRED = False
+    type: Literal["debt_recorded"]
+    debt: Text
+    kind: DebtKind
+    balance: NonNegativeInt
+    person: Text | None = None
+
+
+class DebtPlanStarted(RecordModel):
+    """R31: a debt-management or repayment plan (Hampshire EMP viii (d))."""
+
+    TYPE = "debt_plan_started"
+    PERSON_REQUIRED = False
+    type: Literal["debt_plan_started"]
+    plan: Text
+
+
+class DebtPlanEnded(RecordModel):
+    """R31: ``occurred_on`` is the plan's last day."""
+
+    TYPE = "debt_plan_ended"
+    PERSON_REQUIRED = False
+    type: Literal["debt_plan_ended"]
+    plan: Text
+    outcome: Literal["completed", "broken", "closed"]
+
+
+class DebtPaymentMissed(RecordModel):
+    """R31: a missed payment under a plan (the plan is not adhered to)."""
+
+    TYPE = "debt_payment_missed"
+    PERSON_REQUIRED = False
+    type: Literal["debt_payment_missed"]
+    plan: Text
+
+
+class FinancesRecorded(RecordModel):
+    """R31: a household income and expenditure reading (pence per month)."""
+
+    TYPE = "finances_recorded"
+    PERSON_REQUIRED = False
+    type: Literal["finances_recorded"]
+    monthly_income: NonNegativeInt
+    monthly_expenditure: NonNegativeInt
+
+
+class ApprovalRecorded(RecordModel):
+    """P37 / FL-HT-8: a named manager's agreement (or refusal) to claim a criterion."""
+
+    TYPE = "approval_recorded"
+    PERSON_REQUIRED = False
+    type: Literal["approval_recorded"]
+    criterion: CriterionRef
+    approver: Text
+    role: ApproverRole
+    decision: Literal["approved", "refused"]
+    person: Text | None = None
+    reason: Text | None = None
+
+
+class OverrideRecorded(RecordModel):
+    """FL-HT-3 / AMB-K05: a discretionary decision that a criterion (or the family, with
+    code ``family``) is treated as achieved, with approver and reason. Shown as an
+    override in every decision and explanation, never as a computed result."""
+
+    TYPE = "override_recorded"
+    PERSON_REQUIRED = False
+    type: Literal["override_recorded"]
+    criterion: CriterionRef
+    approver: Text
+    role: ApproverRole
+    reason: Text
+    person: Text | None = None
 
 
 #: Every record type of the interchange format, by its ``type`` value.
@@ -464,6 +932,32 @@ RECORD_MODELS: dict[str, type[RecordModel]] = {
         EvidenceRecorded,
         ClaimSubmitted,
         RecordRetracted,
+        JusticeOutcomeRecorded,
+        JusticeSpellStarted,
+        JusticeSpellEnded,
+        JusticeBreachRecorded,
+        EnrolmentStarted,
+        EnrolmentEnded,
+        BehaviourRecorded,
+        TenancyStarted,
+        TenancyEnded,
+        HomelessnessDutyRecorded,
+        ProgressToWorkRecorded,
+        SupportNeedFlagged,
+        EarlyYearsPlaceStarted,
+        EarlyYearsPlaceEnded,
+        HealthEventRecorded,
+        ProgrammeStarted,
+        ProgrammeEnded,
+        SendStatusRecorded,
+        PregnancyRecorded,
+        DebtRecorded,
+        DebtPlanStarted,
+        DebtPlanEnded,
+        DebtPaymentMissed,
+        FinancesRecorded,
+        ApprovalRecorded,
+        OverrideRecorded,
     )
 }
 
@@ -471,6 +965,11 @@ RECORD_MODELS: dict[str, type[RecordModel]] = {
 DATE_FIELDS: dict[str, tuple[str, ...]] = {
     "person_joined": ("born_on",),
     "earnings_reported": ("period_end",),
+    "family_nominated": ("previous_support_closed_on",),
+    "evidence_recorded": ("period_from",),
+    "justice_spell_started": ("expected_end",),
+    "progress_to_work_recorded": ("until",),
+    "pregnancy_recorded": ("due_on",),
 }
 
 

@@ -251,6 +251,84 @@ class Family(Aggregate):
     class RecordRetracted(RecordAdded):
         TOPIC = "sftimeline:Family.RecordRetracted"
 
+    class JusticeOutcomeRecorded(RecordAdded):
+        TOPIC = "sftimeline:Family.JusticeOutcomeRecorded"
+
+    class JusticeSpellStarted(RecordAdded):
+        TOPIC = "sftimeline:Family.JusticeSpellStarted"
+
+    class JusticeSpellEnded(RecordAdded):
+        TOPIC = "sftimeline:Family.JusticeSpellEnded"
+
+    class JusticeBreachRecorded(RecordAdded):
+        TOPIC = "sftimeline:Family.JusticeBreachRecorded"
+
+    class EnrolmentStarted(RecordAdded):
+        TOPIC = "sftimeline:Family.EnrolmentStarted"
+
+    class EnrolmentEnded(RecordAdded):
+        TOPIC = "sftimeline:Family.EnrolmentEnded"
+
+    class BehaviourRecorded(RecordAdded):
+        TOPIC = "sftimeline:Family.BehaviourRecorded"
+
+    class TenancyStarted(RecordAdded):
+        TOPIC = "sftimeline:Family.TenancyStarted"
+
+    class TenancyEnded(RecordAdded):
+        TOPIC = "sftimeline:Family.TenancyEnded"
+
+    class HomelessnessDutyRecorded(RecordAdded):
+        TOPIC = "sftimeline:Family.HomelessnessDutyRecorded"
+
+    class ProgressToWorkRecorded(RecordAdded):
+        TOPIC = "sftimeline:Family.ProgressToWorkRecorded"
+
+    class SupportNeedFlagged(RecordAdded):
+        TOPIC = "sftimeline:Family.SupportNeedFlagged"
+
+    class EarlyYearsPlaceStarted(RecordAdded):
+        TOPIC = "sftimeline:Family.EarlyYearsPlaceStarted"
+
+    class EarlyYearsPlaceEnded(RecordAdded):
+        TOPIC = "sftimeline:Family.EarlyYearsPlaceEnded"
+
+    class HealthEventRecorded(RecordAdded):
+        TOPIC = "sftimeline:Family.HealthEventRecorded"
+
+    class ProgrammeStarted(RecordAdded):
+        TOPIC = "sftimeline:Family.ProgrammeStarted"
+
+    class ProgrammeEnded(RecordAdded):
+        TOPIC = "sftimeline:Family.ProgrammeEnded"
+
+    class SendStatusRecorded(RecordAdded):
+        TOPIC = "sftimeline:Family.SendStatusRecorded"
+
+    class PregnancyRecorded(RecordAdded):
+        TOPIC = "sftimeline:Family.PregnancyRecorded"
+
+    class DebtRecorded(RecordAdded):
+        TOPIC = "sftimeline:Family.DebtRecorded"
+
+    class DebtPlanStarted(RecordAdded):
+        TOPIC = "sftimeline:Family.DebtPlanStarted"
+
+    class DebtPlanEnded(RecordAdded):
+        TOPIC = "sftimeline:Family.DebtPlanEnded"
+
+    class DebtPaymentMissed(RecordAdded):
+        TOPIC = "sftimeline:Family.DebtPaymentMissed"
+
+    class FinancesRecorded(RecordAdded):
+        TOPIC = "sftimeline:Family.FinancesRecorded"
+
+    class ApprovalRecorded(RecordAdded):
+        TOPIC = "sftimeline:Family.ApprovalRecorded"
+
+    class OverrideRecorded(RecordAdded):
+        TOPIC = "sftimeline:Family.OverrideRecorded"
+
     # -- queries ---------------------------------------------------------
 
     @property
@@ -311,9 +389,7 @@ class Family(Aggregate):
                 return RecordOutcome(Outcome.DUPLICATE, key, exc)
             except ConflictingRecord as exc:
                 return RecordOutcome(Outcome.CONFLICT, key, exc)
-        data = {
-            k: (v.isoformat() if isinstance(v, date) else v) for k, v in rec.data.items()
-        }
+        data = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in rec.data.items()}
         self.trigger_event(
             EVENT_CLASSES[rec.type],
             record_type=rec.type,

@@ -33,20 +33,10 @@ from sftimeline.projections.results import (
     not_met,
     pending,
 )
-from sftimeline.records import Record
+from sftimeline.records import IncidentKind, Record
 
 Rule = Callable[[Context], Result]
 Anchor = Literal["identified", "nomination", "case_closed", "on"]
-IncidentKind = Literal[
-    "offence",
-    "arrest",
-    "named_suspect",
-    "asb",
-    "domestic_abuse",
-    "missing_episode",
-    "police_report",
-    "school_report",
-]
 ONE_DAY = timedelta(days=1)
 
 
