@@ -65,9 +65,25 @@ class FamilyRule:
     holds: bool
     explanation: str
     since: date | None = None
+    #: set for DSL family rules (``family_rules.outcomes``): their full result
+    result: Result | None = None
+    cite: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"rule": self.name, "holds": self.holds, "explanation": self.explanation}
+        out: dict[str, Any] = {
+            "rule": self.name,
+            "holds": self.holds,
+            "explanation": self.explanation,
+        }
+        if self.result is not None:
+            r = self.result
+            out["status"] = r.status.value
+            out["expected_on"] = (
+                r.expected_on.isoformat() if r.status is Status.PENDING and r.expected_on else None
+            )
+            out["facts"] = list(r.all_facts())
+            out["cite"] = self.cite
+        return out
 
 
 @dataclass
@@ -179,7 +195,49 @@ def evaluate_timeline(framework: Framework, tl: Timeline) -> Decision:
         )
     decisions.sort(key=lambda c: (_code_key(c.criterion), c.person or ""))
     rules = _family_rules(fw, tl, headlines)
+    if decisions and fw.family_outcomes:
+        anchor = nomination or min(c.identified for c in decisions)
+        rules += _family_outcomes(fw, tl, anchor, default_measure, nomination, closed)
     return _decide(fw, tl, decisions, rules)
+
+
+def _family_outcomes(
+    fw: Framework,
+    tl: Timeline,
+    anchor: date,
+    measure: tuple[str, ...],
+    nomination: date | None,
+    closed: date | None,
+) -> list[FamilyRule]:
+    """Evaluate the framework's DSL family rules (model.FamilyOutcome) for the family."""
+    out = []
+    for o in fw.model.family_rules.outcomes:
+        ctx = Context(
+            fw.id,
+            f"{fw.id}:family",
+            tl,
+            tl.on,
+            anchor,
+            None,
+            measure,
+            fw.parameters,
+            nomination,
+            closed,
+            None,
+            severe_offences=fw.severe_offences,
+        )
+        r = fw.family_outcomes[o.id].rule(ctx)
+        out.append(
+            FamilyRule(
+                o.id,
+                r.status is Status.MET,
+                f"{o.rule}: {r.explanation}",
+                r.met_since if r.status is Status.MET else None,
+                r,
+                o.cite,
+            )
+        )
+    return out
 
 
 def _code_key(criterion: str) -> tuple[Any, ...]:
@@ -308,9 +366,10 @@ def _decide(
     if not decisions:
         status, reason = "not_eligible", "no need of this framework identified on or before D"
     else:
-        st = worst(c.result.status for c in decisions)
+        dsl_rules = [r.result for r in rules if r.result is not None]
+        st = worst([*(c.result.status for c in decisions), *(r.status for r in dsl_rules)])
         status = FAMILY_STATUS[st]
-        failing = [r for r in rules if not r.holds]
+        failing = [r for r in rules if not r.holds and r.result is None]
         evidence_rules = [r for r in failing if r.name.startswith("family_evidence:")]
         hard = [r for r in failing if not r.name.startswith("family_evidence:")]
         if hard:
@@ -329,14 +388,35 @@ def _decide(
                     break
                 dates.append(d)
             else:
-                dates += [r.since for r in rules if r.since is not None]
-                eligible_from = max(dates)
+                for fr in rules:
+                    if fr.result is not None and fr.result.status is Status.PENDING:
+                        if fr.result.expected_on is None:
+                            reason = f"family rule {fr.name}: no date can be forecast"
+                            break
+                        dates.append(fr.result.expected_on)
+                else:
+                    dates += [r.since for r in rules if r.since is not None]
+                    eligible_from = max(dates)
         elif reason is None:
             bad = [c for c in decisions if c.result.status not in (Status.MET, Status.PENDING)]
+            bad_rules = [
+                r
+                for r in rules
+                if r.result is not None and r.result.status not in (Status.MET, Status.PENDING)
+            ]
             reason = (
                 "; ".join(
-                    f"{c.criterion} ({c.person or 'family'}) is {c.result.status.value}"
-                    for c in bad
+                    [
+                        *(
+                            f"{c.criterion} ({c.person or 'family'}) is {c.result.status.value}"
+                            for c in bad
+                        ),
+                        *(
+                            f"family rule {r.name} is {r.result.status.value}"
+                            for r in bad_rules
+                            if r.result
+                        ),
+                    ]
                 )
                 or None
             )

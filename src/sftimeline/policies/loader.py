@@ -58,6 +58,8 @@ class Framework:
     criteria: dict[str, CompiledCriterion]
     fingerprint: str
     severe_offences: frozenset[str] = field(default_factory=frozenset)
+    #: family-level DSL rules (``family_rules.outcomes``), by id
+    family_outcomes: dict[str, Compiled] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -141,6 +143,13 @@ def load_framework_text(
             entry = Compiled(rule=_none)
             entry.rule = compiler.compile(c.entry, f"criteria[{i}].entry", entry)
         criteria[c.code] = CompiledCriterion(c, out, entry)
+    family_outcomes: dict[str, Compiled] = {}
+    for i, o in enumerate(model.family_rules.outcomes):
+        if o.id in family_outcomes:
+            problems.append(f"family_rules.outcomes[{i}].id: {o.id!r} appears twice")
+        out = Compiled(rule=_none)
+        out.rule = compiler.compile(o.expression, f"family_rules.outcomes[{i}].expression", out)
+        family_outcomes[o.id] = out
     for name in ("min_headlines", "dependent_children_or_expectant"):
         value = getattr(model.family_rules, name)
         if isinstance(value, str) and (not value.startswith("$") or value[1:] not in params):
@@ -156,7 +165,12 @@ def load_framework_text(
         ).encode()
     ).hexdigest()
     return Framework(
-        model, params, criteria, digest, _severe_list(model.family_rules.severe_offences)
+        model,
+        params,
+        criteria,
+        digest,
+        _severe_list(model.family_rules.severe_offences),
+        family_outcomes,
     )
 
 

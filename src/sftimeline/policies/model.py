@@ -71,7 +71,25 @@ class Criterion(Strict):
         return v
 
 
+class FamilyOutcome(Strict):
+    """A family-level rule written in the outcome DSL, evaluated once for the family.
+
+    For rules the fixed family rules above do not cover: Hampshire's "no regression in any
+    area" (FL-HA-6), Hertfordshire's attendance of every school-age child (FL-HT-4), an
+    approval a claim needs (FL-HT-8). The expression sees the family (no person), anchored
+    at nomination (or, without one, the earliest identified need). Its status joins the
+    criteria's (semantics.md §5: the family takes the worst), and its ``met_since`` /
+    ``expected_on`` join the eligible-from forecast.
+    """
+
+    id: str = Field(pattern=r"^[a-z0-9_\-]+$")
+    rule: str = Field(min_length=1)
+    cite: str = Field(min_length=1)
+    expression: dict[str, Any]
+
+
 class FamilyRules(Strict):
+    outcomes: list[FamilyOutcome] = []
     min_headlines: int | str = 3
     dependent_children_or_expectant: bool | str = True
     family_evidence: list[str] = []
