@@ -16,6 +16,7 @@ from sftimeline.adapters.store import DEFAULT_DB
 COMMAND_MODULES: list[str] = [
     "sftimeline.commands.records",
     "sftimeline.commands.decisions",
+    "sftimeline.commands.frameworks",
 ]
 
 

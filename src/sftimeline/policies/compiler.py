@@ -36,10 +36,23 @@ COMBINATORS = ("all", "any", "at_least", "optional", "choose", "switch")
 class FrameworkError(ValueError):
     """A framework definition that cannot be used; lists every problem with its location."""
 
-    def __init__(self, problems: list[str], source: str = "") -> None:
+    def __init__(
+        self, problems: list[str], source: str = "", lines: list[int | None] | None = None
+    ) -> None:
         self.problems = problems
+        self.source = source
+        #: the YAML line each problem points at (1-based), where it can be found
+        self.lines: list[int | None] = lines if lines is not None else [None] * len(problems)
         where = f"{source}: " if source else ""
         super().__init__(where + "; ".join(problems))
+
+    def located(self) -> list[str]:
+        """Each problem as ``source:line: path: message`` (the line where known)."""
+        out = []
+        for problem, line in zip(self.problems, self.lines, strict=True):
+            where = self.source + (f":{line}" if line else "")
+            out.append(f"{where}: {problem}" if where else problem)
+        return out
 
 
 @dataclass
@@ -226,8 +239,15 @@ class Compiler:
         if str(value) not in {str(k) for k in cases}:
             self.problems.append(f"{here}.cases: no case for {name} = {value!r}")
             return _broken
-        chosen = next(v for k, v in cases.items() if str(k) == str(value))
-        return self.compile(chosen, f"{here}.cases.{value}", out, optional)
+        # Every case is compiled, so a mistake in a reading not chosen today is reported
+        # when the file is checked, not when a council later switches to that reading.
+        chosen: Rule = _broken
+        for k, v in cases.items():
+            if str(k) == str(value):
+                chosen = self.compile(v, f"{here}.cases.{k}", out, optional)
+            else:
+                self.compile(v, f"{here}.cases.{k}", Compiled(rule=_broken), optional)
+        return chosen
 
 
 def _broken(ctx: Context) -> Result:  # pragma: no cover - never run: compile errors raise

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -102,24 +103,60 @@ def _severe_list(name: str) -> frozenset[str]:
     return frozenset(str(x) for x in (data.get("offences") or []))
 
 
+_PATH_PART = re.compile(r"\.?([^.\[\]:]+)|\[(\d+)\]")
+
+
+def _line_of(root: yaml.Node | None, problem: str) -> int | None:
+    """The 1-based line of the deepest YAML node a problem's path (``a[1].b: msg``) reaches."""
+    if root is None:
+        return None
+    path = problem.split(": ", 1)[0]
+    node: yaml.Node = root
+    line: int | None = node.start_mark.line + 1
+    for m in _PATH_PART.finditer(path):
+        key, index = m.group(1), m.group(2)
+        nxt: yaml.Node | None = None
+        if index is not None and isinstance(node, yaml.SequenceNode):
+            i = int(index)
+            nxt = node.value[i] if i < len(node.value) else None
+        elif key is not None and isinstance(node, yaml.MappingNode):
+            nxt = next((v for k, v in node.value if str(k.value) == key), None)
+        if nxt is None:
+            break
+        node = nxt
+        line = node.start_mark.line + 1
+    return line
+
+
+def _error(problems: list[str], source: str, text: str) -> FrameworkError:
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError:
+        root = None
+    return FrameworkError(problems, source, [_line_of(root, p) for p in problems])
+
+
 def load_framework_text(
     text: str, source: str = "<text>", overrides: dict[str, Any] | None = None
 ) -> Framework:
     try:
         raw = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
-        raise FrameworkError([f"not valid YAML: {exc}"], source) from None
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise FrameworkError([f"not valid YAML: {exc}"], source, [line]) from None
     if not isinstance(raw, dict):
         raise FrameworkError(["the file must be a mapping"], source)
     try:
         model = FrameworkModel.model_validate(raw)
     except ValidationError as exc:
-        raise FrameworkError(
+        raise _error(
             [
                 f"{loc_str('', tuple(e['loc'])).lstrip('.') or 'framework'}: {e['msg']}"
                 for e in exc.errors(include_url=False)
             ],
             source,
+            text,
         ) from None
     params = {name: p.default for name, p in model.parameters.items()}
     problems: list[str] = []
@@ -156,7 +193,7 @@ def load_framework_text(
             problems.append(f"family_rules.{name}: unknown parameter {value!r}")
     problems += compiler.problems
     if problems:
-        raise FrameworkError(problems, source)
+        raise _error(problems, source, text)
     digest = hashlib.sha256(
         json.dumps(
             {"definition": model.model_dump(mode="json"), "parameters": params},
