@@ -174,6 +174,7 @@ def evaluate_timeline(framework: Framework, tl: Timeline) -> Decision:
             nomination,
             closed,
             need,
+            term_calendar=fw.term_calendar,
             severe_offences=fw.severe_offences,
         )
         result = _evaluate_need(fw, compiled, ctx)
@@ -224,6 +225,7 @@ def _family_outcomes(
             nomination,
             closed,
             None,
+            term_calendar=fw.term_calendar,
             severe_offences=fw.severe_offences,
         )
         r = fw.family_outcomes[o.id].rule(ctx)

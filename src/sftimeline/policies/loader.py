@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from sftimeline.calendar import DEFAULT_TERM_CALENDAR, TermCalendar, TermDates
 from sftimeline.policies.compiler import Compiled, Compiler, FrameworkError, loc_str
 from sftimeline.policies.model import Criterion, FrameworkModel
 
@@ -61,6 +62,8 @@ class Framework:
     severe_offences: frozenset[str] = field(default_factory=frozenset)
     #: family-level DSL rules (``family_rules.outcomes``), by id
     family_outcomes: dict[str, Compiled] = field(default_factory=dict)
+    #: the council's term dates (``family_rules.term_calendar``), or the default
+    term_calendar: TermCalendar = DEFAULT_TERM_CALENDAR
 
     @property
     def id(self) -> str:
@@ -208,7 +211,15 @@ def load_framework_text(
         digest,
         _severe_list(model.family_rules.severe_offences),
         family_outcomes,
+        _term_calendar(model),
     )
+
+
+def _term_calendar(model: FrameworkModel) -> TermCalendar:
+    dates = model.family_rules.term_calendar
+    if dates == "default" or not isinstance(dates, dict):
+        return DEFAULT_TERM_CALENDAR
+    return TermCalendar({k: TermDates(v.start, v.end) for k, v in dates.items()})
 
 
 def _none(ctx: Any) -> Any:  # placeholder replaced immediately

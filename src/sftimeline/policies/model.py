@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import itertools
 import re
+from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 _CODE = re.compile(r"^[A-Za-z0-9.\-]+$")
 
@@ -88,13 +96,52 @@ class FamilyOutcome(Strict):
     expression: dict[str, Any]
 
 
+class TermDatesModel(Strict):
+    """One term's dates in a council's term calendar (catalogue §7 R10, semantics.md §3)."""
+
+    start: date
+    end: date
+
+    @model_validator(mode="after")
+    def _ends_after_it_starts(self) -> TermDatesModel:
+        if self.end < self.start:
+            raise ValueError("end is before start")
+        return self
+
+
 class FamilyRules(Strict):
     outcomes: list[FamilyOutcome] = []
     min_headlines: int | str = 3
     dependent_children_or_expectant: bool | str = True
     family_evidence: list[str] = []
     severe_offences: str = "severe_offences.yaml"
-    term_calendar: Literal["default"] = "default"
+    #: "default" (semantics.md §3: autumn Sep–Dec, spring Jan–Mar, summer Apr–Aug) or the
+    #: council's own term dates by term id; terms not listed keep the default dates
+    term_calendar: Literal["default"] | dict[str, TermDatesModel] = "default"
+
+    @field_validator("term_calendar")
+    @classmethod
+    def _terms_in_order(
+        cls, value: Literal["default"] | dict[str, TermDatesModel]
+    ) -> Literal["default"] | dict[str, TermDatesModel]:
+        """Term ids must be valid and the council's terms must follow each other in order."""
+        if not isinstance(value, dict):
+            return value
+        from sftimeline.calendar import Term
+
+        parsed = []
+        for key, dates in value.items():
+            try:
+                parsed.append((Term.parse(key), key, dates))
+            except ValueError:
+                raise ValueError(
+                    f"{key!r} is not a term id (2023-autumn, 2024-spring, 2024-summer)"
+                ) from None
+        parsed.sort(key=lambda t: t[0])
+        for (_, k1, d1), (_, k2, d2) in itertools.pairwise(parsed):
+            if d2.start <= d1.end:
+                raise ValueError(f"term {k2} starts on or before {k1} ends")
+        return value
 
 
 class FrameworkModel(Strict):
