@@ -1,0 +1,403 @@
+"""The policy process: follows the families' notification log and records outcome events.
+
+Wiring (eventsourcing 9.5, see shared/notes/eventsourcing-9.5.md):
+
+- ``FamilyOutcomesApp`` is an eventsourcing ``Application`` whose recorder is a *process
+  recorder*: the outcome events of a batch and the tracking record (the position in the
+  ``FamilyRecords`` notification log) are written in one transaction. A crash before the
+  commit loses the whole batch, position included, and the restart redoes it; a crash
+  after it redoes nothing. So outcome events are neither lost nor duplicated.
+- The library's runners do not catch up on start and prompts do not cross processes, and
+  on SQLite there are no subscriptions. ``PolicyProcess.run`` therefore pulls the leader's
+  notification log itself, from its tracked position, in windows of ``window``
+  notifications: a process started after records were imported catches up on its own.
+- Each window groups its notifications by family and evaluates each family once, on the
+  family's *current* records (so a family whose import straddles two windows is never
+  judged on half its records; the second window finds nothing changed and records
+  nothing). The previous decisions are the ``FamilyOutcomes`` aggregate's state.
+- Same database as the store: on PostgreSQL the library names tables after the
+  application (``familyoutcomes_events``); the built-in SQLite module would share
+  ``stored_events`` with ``FamilyRecords``, so a recorder subclass names its own table.
+- After the events are stored, the status and claims read models catch up from the
+  ``FamilyOutcomes`` log (readmodels/status.py), with their own position.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any, cast
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
+from eventsourcing.persistence import (
+    JSONTranscoder,
+    PersistenceError,
+    ProcessRecorder,
+    Tracking,
+)
+from eventsourcing.sqlite import SQLiteDatastore, SQLiteProcessRecorder
+from sqlalchemy.engine import Engine
+
+from sftimeline.adapters.sql import engine_for_url, get_setting, set_setting
+from sftimeline.adapters.store import (
+    DateAsISO,
+    FamilyRecords,
+    RecordStore,
+    StoreError,
+    StoreUnavailable,
+    env_for_url,
+)
+from sftimeline.aggregates.family import Family
+from sftimeline.aggregates.outcomes import OUTCOME_TOPICS, FamilyOutcomes
+from sftimeline.policies import process as pp
+from sftimeline.policies.loader import Framework, FrameworkError, load_framework
+from sftimeline.readmodels import status as rm
+
+LEADER = FamilyRecords.name
+WINDOW = 2000
+#: families per transaction when every family is re-evaluated
+ALL_CHUNK = 200
+UK = ZoneInfo("Europe/London")
+
+
+class OutcomesSQLiteRecorder(SQLiteProcessRecorder):
+    """The built-in SQLite process recorder, on a table of its own in the store's file."""
+
+    def __init__(
+        self, datastore: SQLiteDatastore, *, events_table_name: str = "familyoutcomes_events"
+    ) -> None:
+        super().__init__(datastore, events_table_name=events_table_name)
+
+
+class FamilyOutcomesApp(Application[UUID]):
+    """Stores FamilyOutcomes aggregates; writes events and tracking atomically."""
+
+    name = "FamilyOutcomes"
+
+    def construct_recorder(self) -> ProcessRecorder:
+        return self.factory.process_recorder()
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+
+    @property
+    def process_recorder(self) -> ProcessRecorder:
+        return cast(ProcessRecorder, self.recorder)
+
+
+def outcomes_env(url: str) -> dict[str, str]:
+    env = env_for_url(url)
+    if env["PERSISTENCE_MODULE"] == "eventsourcing.sqlite":
+        env["PROCESS_RECORDER_TOPIC"] = f"{__name__}:OutcomesSQLiteRecorder"
+    return env
+
+
+# -- settings -----------------------------------------------------------------------
+
+FRAMEWORKS_SETTING = "process.frameworks"
+ON_SETTING = "process.on"
+
+
+@dataclass(frozen=True)
+class EnabledFramework:
+    """A framework the council has enabled: a packaged id, or a file it keeps."""
+
+    id: str
+    file: str | None = None
+
+    def load(self) -> Framework:
+        return load_framework(self.file or self.id)
+
+
+def enabled_frameworks(engine: Engine) -> list[EnabledFramework]:
+    raw = get_setting(engine, FRAMEWORKS_SETTING, [])
+    return [EnabledFramework(d["id"], d.get("file")) for d in raw]
+
+
+def enable_framework(engine: Engine, framework: Framework, file: str | None) -> None:
+    """Enable (or re-point) a framework; loading it first proves the file is valid."""
+    current = [f for f in enabled_frameworks(engine) if f.id != framework.id]
+    current.append(EnabledFramework(framework.id, file))
+    set_setting(engine, FRAMEWORKS_SETTING, [{"id": f.id, "file": f.file} for f in current])
+
+
+def disable_framework(engine: Engine, framework_id: str) -> bool:
+    current = enabled_frameworks(engine)
+    kept = [f for f in current if f.id != framework_id]
+    set_setting(engine, FRAMEWORKS_SETTING, [{"id": f.id, "file": f.file} for f in kept])
+    return len(kept) != len(current)
+
+
+def configured_on(engine: Engine) -> date | None:
+    """The on-date setting: a fixed date, or None for "today" (the default)."""
+    value = get_setting(engine, ON_SETTING, None)
+    return date.fromisoformat(value) if value else None
+
+
+def set_on(engine: Engine, on: date | None) -> None:
+    set_setting(engine, ON_SETTING, on.isoformat() if on else None)
+
+
+def today_uk() -> date:
+    return datetime.now(UK).date()
+
+
+# -- the process --------------------------------------------------------------------
+
+
+@dataclass
+class RunSummary:
+    notifications: int = 0
+    families: int = 0
+    windows: int = 0
+    events: dict[str, int] = field(default_factory=dict)
+    position: int = 0
+    projected: int = 0
+
+    def lines(self) -> list[str]:
+        out = [
+            f"notifications: {self.notifications}",
+            f"families:      {self.families} evaluated",
+            f"position:      {self.position}",
+        ]
+        for kind in sorted(self.events):
+            out.append(f"{kind + ':':<24}{self.events[kind]}")
+        return out
+
+
+class ProcessFailure(StoreError):
+    """The process could not run (store unreachable, concurrent run, bad framework)."""
+
+
+class PolicyProcess:
+    """Re-evaluates changed families under the enabled frameworks; records outcome events.
+
+    ``known_at`` (default: the moment of each window) and ``on`` (default: the ``on``
+    setting, else the UK date of the run) are the basis every outcome records.
+    ``after_family`` is called after each family is evaluated (tests use it to crash a
+    run mid-batch).
+    """
+
+    def __init__(
+        self,
+        store: RecordStore,
+        frameworks: Sequence[Framework],
+        *,
+        on: date | None = None,
+        known_at: datetime | None = None,
+        window: int = WINDOW,
+        engine: Engine | None = None,
+        after_family: Callable[[str], None] | None = None,
+    ) -> None:
+        self.store = store
+        self.frameworks = {fw.id: fw for fw in frameworks}
+        self.on = on
+        self.known_at = known_at
+        self.window = window
+        self.after_family = after_family
+        self.engine = engine or engine_for_url(store.url)
+        try:
+            self.app = FamilyOutcomesApp(env=outcomes_env(store.url))
+        except Exception as exc:
+            raise StoreUnavailable(f"cannot open outcomes in {store.url!r}: {exc}") from None
+        rm.create_tables(self.engine)
+        self._claim_frameworks: dict[str, Framework | None] = {}
+
+    @classmethod
+    def from_settings(
+        cls, store: RecordStore, *, frameworks: Iterable[str] = (), **kw: Any
+    ) -> PolicyProcess:
+        """A process for the frameworks enabled in the database (or those named)."""
+        engine = kw.pop("engine", None) or engine_for_url(store.url)
+        named = list(frameworks)
+        chosen = [EnabledFramework(f) for f in named] if named else enabled_frameworks(engine)
+        fws = [f.load() for f in chosen]
+        if kw.get("on") is None:
+            kw["on"] = configured_on(engine)
+        return cls(store, fws, engine=engine, **kw)
+
+    def close(self) -> None:
+        self.app.close()
+        self.engine.dispose()
+
+    def __enter__(self) -> PolicyProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- positions ------------------------------------------------------------------
+
+    def position(self) -> int:
+        return self.app.process_recorder.max_tracking_id(LEADER) or 0
+
+    def head(self) -> int:
+        return self.store.app.recorder.max_notification_id() or 0
+
+    # -- running --------------------------------------------------------------------
+
+    def run(self, *, all_families: bool = False) -> RunSummary:
+        """Catch up from the tracked position to the head of the families' log.
+
+        ``all_families`` also re-evaluates every family once (e.g. after the on-date or
+        a framework changed), with tracking unchanged.
+        """
+        summary = RunSummary()
+        if all_families:
+            self._reevaluate_all(summary)
+        while True:
+            pos = self.position()
+            try:
+                page = self.store.app.recorder.select_notifications(
+                    pos, self.window, inclusive_of_start=False
+                )
+            except PersistenceError as exc:
+                raise StoreUnavailable(f"cannot read store {self.store.url!r}: {exc}") from None
+            if not page:
+                break
+            fids: dict[UUID, None] = {}
+            for n in page:
+                fids.setdefault(UUID(str(n.originator_id)), None)
+            self._process(list(fids), Tracking(LEADER, page[-1].id), summary)
+            summary.notifications += len(page)
+            summary.windows += 1
+            if len(page) < self.window:
+                break
+        summary.position = self.position()
+        summary.projected = self.project()
+        return summary
+
+    def _reevaluate_all(self, summary: RunSummary) -> None:
+        fids = [Family.create_id(code) for code in self.store.families()]
+        for i in range(0, len(fids), ALL_CHUNK):
+            self._process(fids[i : i + ALL_CHUNK], None, summary)
+
+    def _known_at(self) -> datetime:
+        return self.known_at or datetime.now(UTC)
+
+    def _process(
+        self, fids: Sequence[UUID], tracking: Tracking | None, summary: RunSummary
+    ) -> None:
+        known_at = self._known_at()
+        on = self.on or today_uk()
+        pe: ProcessingEvent[UUID] = ProcessingEvent(tracking)
+        for fid in fids:
+            try:
+                fam = cast(Family, self.store.app.repository.get(fid))
+            except AggregateNotFoundError:
+                continue
+            agg = self._outcomes(fam.family_code)
+            self._evaluate(fam, agg, on, known_at)
+            pe.collect_events(agg)
+            summary.families += 1
+            if self.after_family is not None:
+                self.after_family(fam.family_code)
+        for ev in pe.events:
+            kind = cast(FamilyOutcomes.OutcomeRecorded, ev).kind if hasattr(ev, "kind") else ""
+            if kind:
+                summary.events[kind] = summary.events.get(kind, 0) + 1
+        try:
+            self.app._record(pe)  # events + tracking in one transaction
+        except PersistenceError as exc:  # IntegrityError: another run got there first
+            raise ProcessFailure(
+                f"could not record outcomes (another process run at the same time?): {exc}"
+            ) from None
+
+    def _outcomes(self, code: str) -> FamilyOutcomes:
+        try:
+            return cast(FamilyOutcomes, self.app.repository.get(FamilyOutcomes.create_id(code)))
+        except AggregateNotFoundError:
+            return FamilyOutcomes(code)
+
+    def _claim_framework(self, fw_id: str) -> Framework | None:
+        """A claim is decided under the enabled framework of its id, else the packaged one."""
+        if fw_id in self.frameworks:
+            return self.frameworks[fw_id]
+        if fw_id not in self._claim_frameworks:
+            try:
+                self._claim_frameworks[fw_id] = load_framework(fw_id)
+            except FrameworkError:
+                self._claim_frameworks[fw_id] = None
+        return self._claim_frameworks[fw_id]
+
+    def _evaluate(self, fam: Family, agg: FamilyOutcomes, on: date, known_at: datetime) -> None:
+        from sftimeline.policies.evaluator import evaluate_family
+
+        records = fam.records
+        version = fam.version
+        for fw in self.frameworks.values():
+            prev = agg.decisions.get(fw.id)
+            seen = prev["seen_version"] if prev else 0
+            new_records = [
+                ev.to_record(fam.family_code) for ev in fam.stored if ev.originator_version > seen
+            ]
+            decision = evaluate_family(fw, fam.family_code, records, on, known_at)
+            new = pp.summary(decision, fw, version)
+            for o in pp.decision_outcomes(fam.family_code, prev, new, new_records):
+                agg.record(o.kind, o.payload)
+        for claim in pp.claims_of(records):
+            prev = agg.claims.get(claim.key)
+            seen = prev["seen_version"] if prev else 0
+            new_records = [
+                ev.to_record(fam.family_code) for ev in fam.stored if ev.originator_version > seen
+            ]
+            fw_c = self._claim_framework(str(claim.get("framework")))
+            assessment = pp.assess_claim(claim, records, fw_c, known_at)
+            for o in pp.claim_outcomes(
+                fam.family_code, prev, assessment, known_at, version, new_records
+            ):
+                agg.record(o.kind, o.payload)
+
+    # -- read models ----------------------------------------------------------------
+
+    def project(self, page: int = 5000) -> int:
+        """Bring the status and claims tables up to the outcomes log; returns events applied."""
+        with self.engine.connect() as conn:
+            start = rm.position(conn)
+        recorder = self.app.recorder
+        decode = self.app.mapper.to_domain_event
+        topics = tuple(OUTCOME_TOPICS)
+        applied = 0
+        while True:
+            notes = recorder.select_notifications(
+                start, page, topics=topics, inclusive_of_start=False
+            )
+            if not notes:
+                return applied
+            events = []
+            for n in notes:
+                ev = cast(FamilyOutcomes.OutcomeRecorded, decode(n))
+                events.append((n.id, ev.kind, ev.payload))
+            rm.apply_page(self.engine, events, notes[-1].id)
+            applied += len(events)
+            start = notes[-1].id
+            if len(notes) < page:
+                return applied
+
+    # -- reading outcomes -----------------------------------------------------------
+
+    def outcome_events(self, family: str | None = None) -> list[dict[str, Any]]:
+        """Every outcome event (optionally of one family), in log order, as JSON."""
+        decode = self.app.mapper.to_domain_event
+        out: list[dict[str, Any]] = []
+        start: int | None = None
+        while True:
+            notes = self.app.recorder.select_notifications(
+                start, 5000, topics=tuple(OUTCOME_TOPICS), inclusive_of_start=start is None
+            )
+            for n in notes:
+                ev = cast(FamilyOutcomes.OutcomeRecorded, decode(n))
+                if family is None or ev.payload.get("family") == family:
+                    out.append({"id": n.id, "kind": ev.kind, **ev.payload})
+            if len(notes) < 5000:
+                return out
+            start = notes[-1].id
+
+
+def dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True)

@@ -1,0 +1,433 @@
+"""What the policy process records when a family's records change (semantics.md §6).
+
+Pure domain logic, no storage: given the decision the process recorded last time for a
+family under a framework and the decision it makes now, which outcome events follow;
+given a submitted claim, whether it is sound, at risk or unsupported, and what changed.
+``adapters/outcomes.py`` runs this over the families' notification log and stores the
+events (with tracking) as events of the ``FamilyOutcomes`` aggregate.
+
+On-dates (documented in README, "Policies as a process"):
+
+- **Eligibility** is decided on the process's on-date: a date fixed with
+  ``process run --on D`` / the ``on`` setting, or by default the UK calendar date of the
+  run ("today"), as known at the moment of the run.
+- **Claims** are decided on the claim's own date (the ``claim_submitted`` record's
+  ``occurred_on``) twice: as known at the claim's own ``recorded_at`` (what the council
+  knew when it claimed) and as known now. semantics.md §6: a claim is *at risk* when it
+  was ``eligible`` as known at its own time and is not as known now.
+
+Every outcome carries its basis — on-date, knowledge time, framework id, fingerprint of
+the definition and parameters, and the parameters themselves — so that any outcome can
+be reproduced with ``sftimeline evaluate --on … --known-at … --framework-file …``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sftimeline.aggregates.outcomes import (
+    BECAME_ELIGIBLE,
+    CLAIM_ASSESSED,
+    CLAIM_AT_RISK,
+    CLAIM_CLEARED,
+    CRITERION_REGRESSED,
+    DECISION_RECORDED,
+    FORECAST_MOVED,
+)
+from sftimeline.policies.evaluator import Decision, evaluate_family
+from sftimeline.policies.loader import Framework
+from sftimeline.projections.results import Status
+from sftimeline.projections.timeline import RETRACTION, retracted_keys
+from sftimeline.records import Record
+
+#: claim states
+SOUND = "sound"
+AT_RISK = "at_risk"
+UNSUPPORTED = "unsupported"
+WITHDRAWN = "withdrawn"
+NOT_ASSESSABLE = "not_assessable"
+
+_RANK = {s.value: s.rank for s in Status}
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def basis(fw: Framework, on: date, known_at: datetime) -> dict[str, Any]:
+    """What a decision was made on: enough to reproduce it byte for byte."""
+    return {
+        "on": on.isoformat(),
+        "known_at": known_at.isoformat(),
+        "framework": fw.id,
+        "fingerprint": fw.fingerprint,
+        "parameters": {k: fw.parameters[k] for k in sorted(fw.parameters)},
+    }
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One outcome event to record: its kind and its JSON-ready payload."""
+
+    kind: str
+    payload: dict[str, Any]
+
+
+def criterion_states(d: Decision) -> dict[str, dict[str, Any]]:
+    """Each criterion (per person) and DSL family rule of a decision, keyed ``crit|person``.
+
+    Family rules count as criteria of the family so that a rule that stops holding
+    (a child leaves, a headline is retracted) is a regression too (semantics.md §6).
+    """
+    out: dict[str, dict[str, Any]] = {}
+    for c in d.criteria:
+        r = c.result
+        out[f"{c.criterion}|{c.person or ''}"] = {
+            "criterion": c.criterion,
+            "person": c.person,
+            "status": r.status.value,
+            "expected_on": _iso(r.expected_on) if r.status is Status.PENDING else None,
+            "met_since": _iso(r.met_since) if r.status is Status.MET else None,
+            "facts": list(r.all_facts()),
+        }
+    for fr in d.family_rules:
+        if fr.result is not None:
+            st = fr.result.status.value
+            exp = _iso(fr.result.expected_on) if fr.result.status is Status.PENDING else None
+        else:
+            st = Status.MET.value if fr.holds else Status.NOT_MET.value
+            exp = None
+        out[f"{d.framework}:family/{fr.name}|"] = {
+            "criterion": f"{d.framework}:family/{fr.name}",
+            "person": None,
+            "status": st,
+            "expected_on": exp,
+            "met_since": _iso(fr.since) if fr.holds else None,
+            "facts": list(fr.result.all_facts()) if fr.result is not None else [],
+        }
+    return out
+
+
+def earliest_pending(d: Decision) -> date | None:
+    """The earliest forecast date among the decision's pending criteria."""
+    dates = [
+        c.result.expected_on
+        for c in d.criteria
+        if c.result.status is Status.PENDING and c.result.expected_on is not None
+    ]
+    return min(dates) if dates else None
+
+
+def summary(d: Decision, fw: Framework, seen_version: int) -> dict[str, Any]:
+    """The ``decision_recorded`` payload: the family's decision in the status table's terms."""
+    facts: list[str] = []
+    for c in d.criteria:
+        for k in c.result.all_facts():
+            if k not in facts:
+                facts.append(k)
+    return {
+        "framework": d.framework,
+        "basis": basis(fw, d.on, d.known_at),
+        "status": d.status,
+        "eligible_from": _iso(d.eligible_from),
+        "earliest_pending": _iso(earliest_pending(d)),
+        "reason": d.eligible_from_reason,
+        "criteria": criterion_states(d),
+        "records": facts,
+        "seen_version": seen_version,
+    }
+
+
+def _changed(prev: dict[str, Any], new: dict[str, Any]) -> bool:
+    keys = ("status", "eligible_from", "earliest_pending", "criteria")
+    return any(prev.get(k) != new.get(k) for k in keys) or (
+        prev["basis"]["on"] != new["basis"]["on"]
+        or prev["basis"]["fingerprint"] != new["basis"]["fingerprint"]
+    )
+
+
+def _cause(rec: Record) -> dict[str, Any]:
+    return {
+        "key": rec.key,
+        "type": rec.type,
+        "person": rec.person,
+        "occurred_on": rec.occurred_on.isoformat(),
+        "recorded_at": rec.recorded_at.isoformat(),
+    }
+
+
+def candidate_causes(new_records: Sequence[Record], on: date) -> list[dict[str, Any]]:
+    """New records that can change a decision on ``on``: dated on or before it, or
+    retractions (which act by knowledge time whatever their date, semantics.md §1)."""
+    return [_cause(r) for r in new_records if r.occurred_on <= on or r.type == RETRACTION]
+
+
+def _regressed(prev: dict[str, Any], new: dict[str, Any] | None) -> bool:
+    """semantics.md §6: met → anything else; pending → not_met; pending forecast later."""
+    if new is None:  # the need was retracted: no criterion left to be worse
+        return False
+    if prev["status"] == Status.MET.value:
+        return bool(new["status"] != Status.MET.value)
+    if prev["status"] == Status.PENDING.value:
+        if new["status"] == Status.PENDING.value:
+            return _later(prev["expected_on"], new["expected_on"])
+        return bool(_RANK[new["status"]] < _RANK[Status.PENDING.value])
+    return False
+
+
+def decision_outcomes(
+    family: str,
+    prev: dict[str, Any] | None,
+    new: dict[str, Any],
+    new_records: Sequence[Record],
+) -> list[Outcome]:
+    """The outcome events that follow from one re-evaluation of a family under a framework.
+
+    ``prev`` is the last ``decision_recorded`` payload (None the first time), ``new`` the
+    summary now, ``new_records`` the family's records stored since ``prev`` was recorded.
+    Nothing is emitted when nothing changed: a late record that does not change the
+    decision raises nothing.
+    """
+    if prev is not None and not _changed(prev, new):
+        return []
+    on = date.fromisoformat(new["basis"]["on"])
+    causes = candidate_causes(new_records, on)
+    base = {"family": family, "framework": new["framework"], "basis": new["basis"]}
+    out = [Outcome(DECISION_RECORDED, {**base, **{k: v for k, v in new.items() if k != "basis"}})]
+    if new["status"] == "eligible" and (prev is None or prev["status"] != "eligible"):
+        out.append(
+            Outcome(
+                BECAME_ELIGIBLE,
+                {
+                    **base,
+                    "on": new["basis"]["on"],
+                    "eligible_from": new["eligible_from"],
+                    "criteria": [
+                        {k: c[k] for k in ("criterion", "person", "status", "met_since")}
+                        for c in new["criteria"].values()
+                    ],
+                    "records": new["records"],
+                },
+            )
+        )
+    if prev is None:
+        return out
+    was_eligible = prev["status"] == "eligible"
+    for key, n in new["criteria"].items():
+        # a need identified late (not in the previous decision) that is not met takes
+        # an eligible family's eligibility away: a regression caused by that record
+        if key not in prev["criteria"] and was_eligible and n["status"] != Status.MET.value:
+            out.append(
+                Outcome(
+                    CRITERION_REGRESSED,
+                    {
+                        **base,
+                        "criterion": n["criterion"],
+                        "person": n["person"],
+                        "previous_status": None,
+                        "previous_date": None,
+                        "status": n["status"],
+                        "date": n["expected_on"] or n["met_since"],
+                        "caused_by": causes,
+                        "previous_basis": prev["basis"],
+                    },
+                )
+            )
+    for key, p in prev["criteria"].items():
+        n = new["criteria"].get(key)
+        if _regressed(p, n):
+            out.append(
+                Outcome(
+                    CRITERION_REGRESSED,
+                    {
+                        **base,
+                        "criterion": p["criterion"],
+                        "person": p["person"],
+                        "previous_status": p["status"],
+                        "previous_date": p["expected_on"] or p["met_since"],
+                        "status": n["status"] if n else "withdrawn",
+                        "date": (n["expected_on"] or n["met_since"]) if n else None,
+                        "caused_by": causes,
+                        "previous_basis": prev["basis"],
+                    },
+                )
+            )
+        if (
+            n is not None
+            and p["status"] == Status.PENDING.value
+            and n["status"] == Status.PENDING.value
+            and p["expected_on"] != n["expected_on"]
+        ):
+            out.append(
+                Outcome(
+                    FORECAST_MOVED,
+                    {
+                        **base,
+                        "criterion": p["criterion"],
+                        "person": p["person"],
+                        "previous_expected_on": p["expected_on"],
+                        "expected_on": n["expected_on"],
+                        "later": _later(p["expected_on"], n["expected_on"]),
+                        "caused_by": causes,
+                    },
+                )
+            )
+    return out
+
+
+def _later(a: str | None, b: str | None) -> bool:
+    return a is not None and (b is None or b > a)
+
+
+# -- claims -------------------------------------------------------------------------
+
+
+@dataclass
+class ClaimAssessment:
+    """A submitted claim decided on its own date as known at its time and as known now."""
+
+    claim: Record
+    framework: str
+    state: str
+    at_submission: Decision | None = None
+    now: Decision | None = None
+    causes: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def criteria(self) -> list[str]:
+        return list(self.claim.get("criteria") or [])
+
+    def payload(self, family: str, known_at: datetime, seen_version: int) -> dict[str, Any]:
+        def brief(d: Decision | None) -> dict[str, Any] | None:
+            if d is None:
+                return None
+            return {
+                "status": d.status,
+                "eligible_from": _iso(d.eligible_from),
+                "known_at": d.known_at.isoformat(),
+                "criteria": {
+                    f"{c.criterion}|{c.person or ''}": c.result.status.value for c in d.criteria
+                },
+                "reason": d.eligible_from_reason,
+            }
+
+        fw_basis = None
+        if self.now is not None:
+            fw_basis = {"fingerprint": self.now.fingerprint}
+        return {
+            "family": family,
+            "framework": self.framework,
+            "claim": self.claim.key,
+            "claim_date": self.claim.occurred_on.isoformat(),
+            "claimed_at": self.claim.recorded_at.isoformat(),
+            "criteria": self.criteria,
+            "state": self.state,
+            "at_submission": brief(self.at_submission),
+            "now": brief(self.now),
+            "caused_by": self.causes,
+            "basis": {
+                "on": self.claim.occurred_on.isoformat(),
+                "known_at": known_at.isoformat(),
+                "framework": self.framework,
+                **(fw_basis or {}),
+            },
+            "seen_version": seen_version,
+        }
+
+
+def claims_of(records: Sequence[Record]) -> list[Record]:
+    """Every claim_submitted record, in timeline order (retracted ones included)."""
+    return sorted((r for r in records if r.type == "claim_submitted"), key=Record.sort_key)
+
+
+def late_records(claim: Record, records: Sequence[Record], known_at: datetime) -> list[Record]:
+    """Records known now but not at the claim's time that can change the decision on the
+    claim date: dated on or before it, or retractions (semantics.md §1, §6)."""
+    return [
+        r
+        for r in records
+        if claim.recorded_at < r.recorded_at <= known_at
+        and (r.occurred_on <= claim.occurred_on or r.type == RETRACTION)
+        and r.key != claim.key
+    ]
+
+
+def assess_claim(
+    claim: Record,
+    records: Sequence[Record],
+    framework: Framework | None,
+    known_at: datetime,
+) -> ClaimAssessment:
+    """Decide a claim on its own date as known at its own time and as known now."""
+    fw_id = str(claim.get("framework"))
+    known = [r for r in records if r.recorded_at <= known_at]
+    if claim.key in retracted_keys(known):
+        return ClaimAssessment(claim, fw_id, WITHDRAWN)
+    if framework is None:
+        return ClaimAssessment(claim, fw_id, NOT_ASSESSABLE)
+    family = claim.family
+    then = evaluate_family(framework, family, records, claim.occurred_on, claim.recorded_at)
+    now = evaluate_family(framework, family, records, claim.occurred_on, known_at)
+    if then.status != "eligible":
+        state = UNSUPPORTED
+    elif now.status == "eligible":
+        state = SOUND
+    else:
+        state = AT_RISK
+    causes: list[dict[str, Any]] = []
+    if state == AT_RISK:
+        causes = _at_risk_causes(claim, records, framework, known_at)
+    return ClaimAssessment(claim, fw_id, state, then, now, causes)
+
+
+def _at_risk_causes(
+    claim: Record, records: Sequence[Record], fw: Framework, known_at: datetime
+) -> list[dict[str, Any]]:
+    """The late records that put the claim at risk.
+
+    Every late record (recorded after the claim, dated on or before its date, or a
+    retraction) is a candidate. When there are several, those whose absence alone would
+    leave the claim eligible are named; if none is decisive alone (it takes two late
+    records together), every candidate is named.
+    """
+    late = late_records(claim, records, known_at)
+    if len(late) <= 1:
+        return [_cause(r) for r in late]
+    decisive = []
+    for cand in late:
+        without = [r for r in records if r.key != cand.key]
+        d = evaluate_family(fw, claim.family, without, claim.occurred_on, known_at)
+        if d.status == "eligible":
+            decisive.append(cand)
+    return [_cause(r) for r in (decisive or late)]
+
+
+def claim_outcomes(
+    family: str,
+    prev: dict[str, Any] | None,
+    assessment: ClaimAssessment,
+    known_at: datetime,
+    seen_version: int,
+    new_records: Sequence[Record],
+) -> list[Outcome]:
+    """Outcome events for a claim: only on a change of its state.
+
+    A claim that late data undermines gets its own ``claim_at_risk`` event and is
+    cleared only by a later event (``claim_cleared``, e.g. when the late record is
+    retracted); re-processing the same records never re-emits either.
+    """
+    prev_state = prev["state"] if prev else None
+    payload = assessment.payload(family, known_at, seen_version)
+    if prev_state == assessment.state and (
+        prev is None or prev.get("at_submission") == payload["at_submission"]
+    ):
+        return []
+    if prev_state == AT_RISK and assessment.state == SOUND:
+        restored = [c for c in candidate_causes(new_records, assessment.claim.occurred_on)]
+        return [Outcome(CLAIM_CLEARED, {**payload, "caused_by": restored})]
+    if assessment.state == AT_RISK and prev_state != AT_RISK:
+        return [Outcome(CLAIM_AT_RISK, payload)]
+    return [Outcome(CLAIM_ASSESSED, payload)]

@@ -1,0 +1,1 @@
+"""Read models: SQL tables kept current from events, answering without re-evaluating."""
