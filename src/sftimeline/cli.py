@@ -17,6 +17,8 @@ COMMAND_MODULES: list[str] = [
     "sftimeline.commands.records",
     "sftimeline.commands.decisions",
     "sftimeline.commands.frameworks",
+    "sftimeline.commands.process",
+    "sftimeline.commands.claims",
 ]
 
 

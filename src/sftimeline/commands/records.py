@@ -96,9 +96,19 @@ def _count_lines(path: str) -> int:
     show_default=True,
     help="Records per transaction.",
 )
+@click.option(
+    "--no-process",
+    "no_process",
+    is_flag=True,
+    help="Do not run the policy process afterwards (it runs when a framework is enabled).",
+)
 @click.pass_context
 def import_(
-    ctx: click.Context, files: tuple[str, ...], rejects: IO[str] | None, batch_size: int
+    ctx: click.Context,
+    files: tuple[str, ...],
+    rejects: IO[str] | None,
+    batch_size: int,
+    no_process: bool,
 ) -> None:
     """Import interchange JSON Lines FILES (``-`` for stdin)."""
     for f in files:
@@ -107,6 +117,7 @@ def import_(
                 open(f, encoding="utf-8").close()
             except OSError as exc:
                 raise click.UsageError(f"cannot read {f}: {exc.strerror}") from None
+    process_lines: list[str] = []
     with open_store(ctx) as store:
         if sys.stderr.isatty() and "-" not in files:
             # Lines are counted in a cheap binary pass so the bar has a length.
@@ -117,11 +128,17 @@ def import_(
                 )
         else:
             summary = import_files(store, files, batch_size=batch_size, rejects=rejects)
+        if not no_process and summary.stored:
+            from sftimeline.commands.process import run_after_import
+
+            process_lines = run_after_import(store)
     for r in summary.rejected:
         click.echo(f"rejected {r}", err=True)
     for c in summary.conflicts:
         click.echo(str(c), err=True)
     for line in summary.lines():
+        click.echo(line)
+    for line in process_lines:
         click.echo(line)
     ctx.exit(0 if summary.ok else 1)
 
