@@ -34,6 +34,7 @@ from zoneinfo import ZoneInfo
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.persistence import (
+    IntegrityError,
     JSONTranscoder,
     PersistenceError,
     ProcessRecorder,
@@ -61,6 +62,8 @@ LEADER = FamilyRecords.name
 WINDOW = 2000
 #: families per transaction when every family is re-evaluated
 ALL_CHUNK = 200
+#: conflicts with a concurrent run tolerated before giving up
+MAX_CONFLICTS = 5
 UK = ZoneInfo("Europe/London")
 
 
@@ -250,6 +253,7 @@ class PolicyProcess:
         summary = RunSummary()
         if all_families:
             self._reevaluate_all(summary)
+        conflicts = 0
         while True:
             pos = self.position()
             try:
@@ -263,7 +267,9 @@ class PolicyProcess:
             fids: dict[UUID, None] = {}
             for n in page:
                 fids.setdefault(UUID(str(n.originator_id)), None)
-            self._process(list(fids), Tracking(LEADER, page[-1].id), summary)
+            if not self._process(list(fids), Tracking(LEADER, page[-1].id), summary):
+                conflicts = self._conflict(conflicts)
+                continue  # another run moved on: redo from the new position
             summary.notifications += len(page)
             summary.windows += 1
             if len(page) < self.window:
@@ -272,20 +278,39 @@ class PolicyProcess:
         summary.projected = self.project()
         return summary
 
+    @staticmethod
+    def _conflict(conflicts: int) -> int:
+        if conflicts >= MAX_CONFLICTS:
+            raise ProcessFailure(
+                f"gave up after {conflicts} conflicts with another process run at the same time"
+            )
+        return conflicts + 1
+
     def _reevaluate_all(self, summary: RunSummary) -> None:
         fids = [Family.create_id(code) for code in self.store.families()]
-        for i in range(0, len(fids), ALL_CHUNK):
-            self._process(fids[i : i + ALL_CHUNK], None, summary)
+        conflicts = 0
+        i = 0
+        while i < len(fids):
+            if self._process(fids[i : i + ALL_CHUNK], None, summary):
+                i += ALL_CHUNK
+            else:
+                conflicts = self._conflict(conflicts)
 
     def _known_at(self) -> datetime:
         return self.known_at or datetime.now(UTC)
 
     def _process(
         self, fids: Sequence[UUID], tracking: Tracking | None, summary: RunSummary
-    ) -> None:
+    ) -> bool:
+        """Evaluate families and record their outcome events (and the tracking) atomically.
+
+        False when another run recorded first (a version or tracking conflict): nothing
+        of this batch was stored and the caller redoes it from the new position.
+        """
         known_at = self._known_at()
         on = self.on or today_uk()
         pe: ProcessingEvent[UUID] = ProcessingEvent(tracking)
+        evaluated = 0
         for fid in fids:
             try:
                 fam = cast(Family, self.store.app.repository.get(fid))
@@ -294,19 +319,21 @@ class PolicyProcess:
             agg = self._outcomes(fam.family_code)
             self._evaluate(fam, agg, on, known_at)
             pe.collect_events(agg)
-            summary.families += 1
+            evaluated += 1
             if self.after_family is not None:
                 self.after_family(fam.family_code)
-        for ev in pe.events:
-            kind = cast(FamilyOutcomes.OutcomeRecorded, ev).kind if hasattr(ev, "kind") else ""
-            if kind:
-                summary.events[kind] = summary.events.get(kind, 0) + 1
         try:
             self.app._record(pe)  # events + tracking in one transaction
-        except PersistenceError as exc:  # IntegrityError: another run got there first
-            raise ProcessFailure(
-                f"could not record outcomes (another process run at the same time?): {exc}"
-            ) from None
+        except IntegrityError:
+            return False
+        except PersistenceError as exc:
+            raise StoreUnavailable(f"cannot record outcomes in {self.store.url!r}: {exc}") from None
+        summary.families += evaluated
+        for ev in pe.events:
+            kind = getattr(ev, "kind", "")
+            if kind:
+                summary.events[kind] = summary.events.get(kind, 0) + 1
+        return True
 
     def _outcomes(self, code: str) -> FamilyOutcomes:
         try:
