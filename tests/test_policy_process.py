@@ -247,6 +247,8 @@ def test_retracting_the_late_record_clears_the_claim(county: RecordStore) -> Non
         n = len(proc.outcome_events())
     with run(county, "2024-12-12T00:00:00+00:00") as proc:
         assert len(proc.outcome_events()) == n
+        proc.run(all_families=True)  # re-evaluating everything re-emits nothing either
+        assert len(proc.outcome_events()) == n
 
 
 def test_two_late_records_name_the_decisive_one(county: RecordStore) -> None:

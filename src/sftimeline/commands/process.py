@@ -137,6 +137,10 @@ def enable(ctx: click.Context, framework: str, file: str | None) -> None:
     with _engine(ctx) as engine:
         enable_framework(engine, fw, file)
     click.echo(f"enabled {fw.id} (fingerprint {fw.fingerprint[:16]})")
+    click.echo(
+        "families are evaluated under it as their records change; "
+        "`sftimeline process run --all` evaluates every family now"
+    )
 
 
 @process.command("disable")
