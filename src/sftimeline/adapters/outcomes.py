@@ -52,11 +52,14 @@ from sftimeline.adapters.store import (
     StoreUnavailable,
     env_for_url,
 )
-from sftimeline.aggregates.family import Family
+from sftimeline.adapters.store import _record_from_state as record_from_state
+from sftimeline.aggregates.family import RECORD_TOPICS, REGISTERED_TOPIC, Family
 from sftimeline.aggregates.outcomes import OUTCOME_TOPICS, FamilyOutcomes
 from sftimeline.policies import process as pp
+from sftimeline.policies.evaluator import evaluate_family
 from sftimeline.policies.loader import Framework, FrameworkError, load_framework
 from sftimeline.readmodels import status as rm
+from sftimeline.records import Record
 
 LEADER = FamilyRecords.name
 WINDOW = 2000
@@ -171,6 +174,19 @@ class RunSummary:
         for kind in sorted(self.events):
             out.append(f"{kind + ':':<24}{self.events[kind]}")
         return out
+
+
+@dataclass(frozen=True)
+class StoredFamily:
+    """A family's code, aggregate version and (version, record) pairs in store order."""
+
+    code: str
+    version: int
+    records: list[tuple[int, Record]]
+
+    def since(self, version: int) -> list[Record]:
+        """The records stored after ``version`` (those a previous evaluation did not see)."""
+        return [r for v, r in self.records if v > version]
 
 
 class ProcessFailure(StoreError):
@@ -312,16 +328,15 @@ class PolicyProcess:
         pe: ProcessingEvent[UUID] = ProcessingEvent(tracking)
         evaluated = 0
         for fid in fids:
-            try:
-                fam = cast(Family, self.store.app.repository.get(fid))
-            except AggregateNotFoundError:
+            fam = self._family(fid)
+            if fam is None:
                 continue
-            agg = self._outcomes(fam.family_code)
+            agg = self._outcomes(fam.code)
             self._evaluate(fam, agg, on, known_at)
             pe.collect_events(agg)
             evaluated += 1
             if self.after_family is not None:
-                self.after_family(fam.family_code)
+                self.after_family(fam.code)
         try:
             self.app._record(pe)  # events + tracking in one transaction
         except IntegrityError:
@@ -334,6 +349,34 @@ class PolicyProcess:
             if kind:
                 summary.events[kind] = summary.events.get(kind, 0) + 1
         return True
+
+    def _family(self, fid: UUID) -> StoredFamily | None:
+        """A family's records with their versions, folded straight from its stored events.
+
+        The same records ``repository.get`` gives, about 3× cheaper (no aggregate
+        machinery; see the store's bulk reader).
+        """
+        app = self.store.app
+        try:
+            stored = app.recorder.select_events(fid)
+        except PersistenceError as exc:
+            raise StoreUnavailable(f"cannot read store {self.store.url!r}: {exc}") from None
+        if not stored:
+            return None
+        mapper = app.mapper
+        plain = mapper.cipher is None and mapper.compressor is None
+        code = ""
+        records: list[tuple[int, Record]] = []
+        for se in stored:
+            if se.topic == REGISTERED_TOPIC:
+                code = cast(Family.Registered, mapper.to_domain_event(se)).family_code
+            elif se.topic in RECORD_TOPICS:
+                if plain:
+                    rec = record_from_state(se.state, code)
+                else:
+                    rec = cast(Family.RecordAdded, mapper.to_domain_event(se)).to_record(code)
+                records.append((se.originator_version, rec))
+        return StoredFamily(code, stored[-1].originator_version, records)
 
     def _outcomes(self, code: str) -> FamilyOutcomes:
         try:
@@ -352,32 +395,26 @@ class PolicyProcess:
                 self._claim_frameworks[fw_id] = None
         return self._claim_frameworks[fw_id]
 
-    def _evaluate(self, fam: Family, agg: FamilyOutcomes, on: date, known_at: datetime) -> None:
-        from sftimeline.policies.evaluator import evaluate_family
-
-        records = fam.records
+    def _evaluate(
+        self, fam: StoredFamily, agg: FamilyOutcomes, on: date, known_at: datetime
+    ) -> None:
+        records = [r for _, r in fam.records]
         version = fam.version
         for fw in self.frameworks.values():
             prev = agg.decisions.get(fw.id)
             seen = prev["seen_version"] if prev else 0
-            new_records = [
-                ev.to_record(fam.family_code) for ev in fam.stored if ev.originator_version > seen
-            ]
-            decision = evaluate_family(fw, fam.family_code, records, on, known_at)
+            new_records = fam.since(seen)
+            decision = evaluate_family(fw, fam.code, records, on, known_at)
             new = pp.summary(decision, fw, version)
-            for o in pp.decision_outcomes(fam.family_code, prev, new, new_records):
+            for o in pp.decision_outcomes(fam.code, prev, new, new_records):
                 agg.record(o.kind, o.payload)
         for claim in pp.claims_of(records):
             prev = agg.claims.get(claim.key)
             seen = prev["seen_version"] if prev else 0
-            new_records = [
-                ev.to_record(fam.family_code) for ev in fam.stored if ev.originator_version > seen
-            ]
+            new_records = fam.since(seen)
             fw_c = self._claim_framework(str(claim.get("framework")))
             assessment = pp.assess_claim(claim, records, fw_c, known_at)
-            for o in pp.claim_outcomes(
-                fam.family_code, prev, assessment, known_at, version, new_records
-            ):
+            for o in pp.claim_outcomes(fam.code, prev, assessment, known_at, version, new_records):
                 agg.record(o.kind, o.payload)
 
     # -- read models ----------------------------------------------------------------
