@@ -133,7 +133,7 @@ class Compiler:
             for err in exc.errors(include_url=False):
                 self.problems.append(f"{loc_str(here, tuple(err['loc']))}: {err['msg']}")
             return _broken
-        if key == "evidence":
+        if key == "evidence" or getattr(model, "LISTS_EVIDENCE", False):
             kinds = list(getattr(parsed, "kinds", []))
             target = out.optional_kinds if optional else out.evidence_kinds
             target.extend(k for k in kinds if k not in target)
