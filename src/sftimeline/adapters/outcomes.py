@@ -224,7 +224,11 @@ class PolicyProcess:
             self.app = FamilyOutcomesApp(env=outcomes_env(store.url))
         except Exception as exc:
             raise StoreUnavailable(f"cannot open outcomes in {store.url!r}: {exc}") from None
-        rm.create_tables(self.engine)
+        try:
+            rm.create_tables(self.engine)
+        except Exception as exc:  # SQLAlchemy wraps driver errors variously
+            self.app.close()
+            raise StoreUnavailable(f"cannot create read models in {store.url!r}: {exc}") from None
         self._claim_frameworks: dict[str, Framework | None] = {}
 
     @classmethod
@@ -234,7 +238,8 @@ class PolicyProcess:
         """A process for the frameworks enabled in the database (or those named)."""
         engine = kw.pop("engine", None) or engine_for_url(store.url)
         named = list(frameworks)
-        chosen = [EnabledFramework(f) for f in named] if named else enabled_frameworks(engine)
+        enabled = {f.id: f for f in enabled_frameworks(engine)}
+        chosen = [enabled.get(f, EnabledFramework(f)) for f in named] or list(enabled.values())
         fws = [f.load() for f in chosen]
         if kw.get("on") is None:
             kw["on"] = configured_on(engine)

@@ -166,7 +166,12 @@ def candidate_causes(new_records: Sequence[Record], on: date) -> list[dict[str, 
 
 
 def _regressed(prev: dict[str, Any], new: dict[str, Any] | None) -> bool:
-    """semantics.md §6: met → anything else; pending → not_met; pending forecast later."""
+    """semantics.md §6: met → anything else; pending → not_met; pending forecast later.
+
+    "A record that makes a criterion worse": pending → insufficient_data or
+    evidence_required is worse in the order of §5 too, so it counts; a pending criterion
+    whose forecast becomes unknown (``expected_on`` None) has moved later.
+    """
     if new is None:  # the need was retracted: no criterion left to be worse
         return False
     if prev["status"] == Status.MET.value:
