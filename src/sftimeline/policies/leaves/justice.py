@@ -231,3 +231,47 @@ register_primitive(
     "a justice spell of `kinds` open on `at`; optionally release expected within "
     "`release_within_months`",
 )
+
+
+class PerpetratedArgs(Args):
+    """Entry (App1-P5-4..6): the person perpetrated an incident of ``kinds`` in the
+    ``months`` before identification (``role`` perpetrator or offender)."""
+
+    kinds: list[IncidentKind] = Field(min_length=1)
+    months: PositiveInt = 12
+    roles: list[str] = Field(default=["perpetrator", "offender"])
+
+
+def build_perpetrated_in_lookback(a: PerpetratedArgs) -> Rule:
+    def rule(ctx: Context) -> Result:
+        if ctx.person is None:
+            return insufficient("the need names no person")
+        found = [
+            r
+            for r in select(
+                ctx.timeline.of_type("incident_recorded"), kinds=a.kinds, person=ctx.person
+            )
+            if r.get("role") in a.roles and within(r.occurred_on, ctx.identified, a.months)
+        ]
+        what = "/".join(a.kinds)
+        if found:
+            return met(
+                f"{ctx.person} perpetrated {len(found)} {what} incident(s) in the {a.months} "
+                f"months to {ctx.identified.isoformat()}",
+                since=ctx.identified,
+                facts=tuple(r.key for r in found),
+            )
+        return insufficient(
+            f"no {what} incident with {ctx.person} as perpetrator in the {a.months} months to "
+            f"{ctx.identified.isoformat()}"
+        )
+
+    return rule
+
+
+register_primitive(
+    "perpetrated_in_lookback",
+    PerpetratedArgs,
+    build_perpetrated_in_lookback,
+    "entry: the person perpetrated an incident of `kinds` in the `months` before identification",
+)
