@@ -12,8 +12,10 @@ Not a timed test: run ``.venv/bin/python bench/process_bench.py [--families 1000
    regresses) is imported through the import service, then the process runs; the time
    from the start of the import to the process returning (outcome events stored with
    their tracking, read models updated). Median and 95th percentile, and the split
-   import / process. It must not grow with the county: the process reads only the new
-   notifications and re-evaluates only that family.
+   import / process; *warm* with one long-running process, *cold* with a new process
+   per record (opening connections included, as ``sftimeline import`` runs it). It
+   must not grow with the county: the process reads only the new notifications and
+   re-evaluates only that family.
 
 PostgreSQL (127.0.0.1:5432, db test, user postgres) is measured in a fresh schema for the
 ``--pg-families`` sizes when reachable.
@@ -29,7 +31,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -105,46 +107,72 @@ def measure(label: str, url: str, county: Path, samples: int) -> None:
                 f"{summary.notifications / t_catch:.0f} notifications/s)"
             )
             eligible = [r.family for r in query_status(proc.engine) if r.status == "eligible"]
-        totals: list[float] = []
-        imports: list[float] = []
-        processes: list[float] = []
-        events = 0
+        candidates = []
         for n, family in enumerate(eligible):
-            if len(totals) >= samples:
-                break
             line = late_retraction(store, family, n)
-            if line is None:
-                continue
-            with PolicyProcess(store, [FW], on=ON) as proc:
-                before = proc.position()
-                t0 = time.perf_counter()
-                import_files(store, ["-"], stdin=io.StringIO(line + "\n"))
-                t1 = time.perf_counter()
-                out = proc.run()
-                t2 = time.perf_counter()
-                assert proc.position() > before
-            totals.append(t2 - t0)
-            imports.append(t1 - t0)
-            processes.append(t2 - t1)
-            events += sum(out.events.values())
-        if not totals:
+            if line is not None:
+                candidates.append(line)
+            if len(candidates) >= 2 * samples:
+                break
+        if len(candidates) < 2:
             print(f"{label}: no eligible family with evidence to retract")
             return
-        q = statistics.quantiles(totals, n=20)[-1] if len(totals) > 1 else totals[0]
-        print(
-            f"{label}: late record → outcome events stored: median "
-            f"{statistics.median(totals) * 1000:.1f} ms, p95 {q * 1000:.1f} ms over "
-            f"{len(totals)} records (import {statistics.median(imports) * 1000:.1f} ms + "
-            f"process {statistics.median(processes) * 1000:.1f} ms; "
-            f"{events / len(totals):.1f} outcome events each)"
+        half = len(candidates) // 2
+        # warm: one long-running process (connections open, framework loaded)
+        with PolicyProcess(store, [FW], on=ON) as proc:
+            latency(label + " warm", store, candidates[:half], lambda: proc, close=False)
+        # cold: a new process per record, as `sftimeline import` runs it
+        latency(
+            label + " cold",
+            store,
+            candidates[half:],
+            lambda: PolicyProcess(store, [FW], on=ON),
+            close=True,
         )
+
+
+def latency(
+    label: str,
+    store: RecordStore,
+    lines: list[str],
+    make: Callable[[], PolicyProcess],
+    *,
+    close: bool,
+) -> None:
+    totals: list[float] = []
+    imports: list[float] = []
+    processes: list[float] = []
+    events = 0
+    for line in lines:
+        t0 = time.perf_counter()
+        import_files(store, ["-"], stdin=io.StringIO(line + "\n"))
+        t1 = time.perf_counter()
+        proc = make()
+        before = proc.position()
+        out = proc.run()
+        t2 = time.perf_counter()
+        assert proc.position() > before
+        if close:
+            proc.close()
+        totals.append(t2 - t0)
+        imports.append(t1 - t0)
+        processes.append(t2 - t1)
+        events += sum(out.events.values())
+    q = statistics.quantiles(totals, n=20)[-1]
+    print(
+        f"{label}: late record → outcome events stored: median "
+        f"{statistics.median(totals) * 1000:.1f} ms, p95 {q * 1000:.1f} ms over "
+        f"{len(totals)} records (import {statistics.median(imports) * 1000:.1f} ms + "
+        f"process {statistics.median(processes) * 1000:.1f} ms; "
+        f"{events / len(totals):.1f} outcome events each)"
+    )
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--families", type=int, nargs="+", default=[1000, 10000])
     ap.add_argument("--pg-families", type=int, nargs="*", default=[1000])
-    ap.add_argument("--samples", type=int, default=20)
+    ap.add_argument("--samples", type=int, default=20, help="late records per mode")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         for n in sorted(set(args.families) | set(args.pg_families)):
