@@ -515,3 +515,19 @@ def test_outcomes_do_not_depend_on_the_window_size(
             results.append(per_family(p))
     assert results[0] == results[1]
     assert any(kind == "claim_at_risk" for kind, _ in results[0]["A"])
+
+
+def test_retracted_claim_is_withdrawn_and_every_claim_event_has_its_basis(
+    county: RecordStore,
+) -> None:
+    save(county, [late_asb("A", "2024-10-01", "2024-12-05T09:00:00+00:00")])
+    run(county, "2024-12-06T00:00:00+00:00").close()
+    withdraw = retraction("A", "claims", "A-C2", "2024-12-07T09:00:00+00:00", "X-9")
+    save(county, [withdraw])
+    with run(county, "2024-12-08T00:00:00+00:00") as proc:
+        assert claim_states(proc)["A/claims:A-C2"] == "withdrawn"
+        for e in events(proc):
+            if e["kind"].startswith("claim_") and e["state"] != "withdrawn":
+                assert e["basis"]["fingerprint"] == FW.fingerprint
+                assert e["basis"]["parameters"] == dict(sorted(FW.parameters.items()))
+                assert e["basis"]["on"] == e["claim_date"]

@@ -300,6 +300,8 @@ class ClaimAssessment:
     at_submission: Decision | None = None
     now: Decision | None = None
     causes: list[dict[str, Any]] = field(default_factory=list)
+    #: the framework definition both decisions used (None when nothing was evaluated)
+    definition: Framework | None = None
 
     @property
     def criteria(self) -> list[str]:
@@ -319,9 +321,14 @@ class ClaimAssessment:
                 "reason": d.eligible_from_reason,
             }
 
-        fw_basis = None
-        if self.now is not None:
-            fw_basis = {"fingerprint": self.now.fingerprint}
+        if self.definition is not None:
+            claim_basis = basis(self.definition, self.claim.occurred_on, known_at)
+        else:  # withdrawn, or no definition of its framework: nothing was evaluated
+            claim_basis = {
+                "on": self.claim.occurred_on.isoformat(),
+                "known_at": known_at.isoformat(),
+                "framework": self.framework,
+            }
         return {
             "family": family,
             "framework": self.framework,
@@ -333,12 +340,7 @@ class ClaimAssessment:
             "at_submission": brief(self.at_submission),
             "now": brief(self.now),
             "caused_by": self.causes,
-            "basis": {
-                "on": self.claim.occurred_on.isoformat(),
-                "known_at": known_at.isoformat(),
-                "framework": self.framework,
-                **(fw_basis or {}),
-            },
+            "basis": claim_basis,
             "seen_version": seen_version,
         }
 
@@ -385,7 +387,7 @@ def assess_claim(
     causes: list[dict[str, Any]] = []
     if state == AT_RISK:
         causes = _at_risk_causes(claim, records, framework, known_at)
-    return ClaimAssessment(claim, fw_id, state, then, now, causes)
+    return ClaimAssessment(claim, fw_id, state, then, now, causes, framework)
 
 
 def _at_risk_causes(
