@@ -12,6 +12,10 @@ Combinators:
   baseline bands (P08).
 - ``switch: {parameter: name, cases: {value: e, …}}``  an alternative reading chosen by a
   framework parameter.
+- ``sustained: {months: n, of: e}``  ``e`` must have held without a break for ``n`` months
+  (from its ``met_since``, no earlier than identification): a default sustainment stacked on
+  a row's own window (Herefordshire TF 2020 FL-TF-3 with AMB-A06), or a reduction that must
+  hold in every window of the last ``n`` months (AMB-B02 (b)).
 
 Every other key is a leaf primitive (see :mod:`sftimeline.policies.primitives`).
 Values ``$name`` are replaced with the framework parameter ``name`` before validation.
@@ -20,17 +24,18 @@ Values ``$name`` are replaced with the framework parameter ``name`` before valid
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pydantic import ValidationError
 
 import sftimeline.policies.leaves  # noqa: F401  (registers the topic primitives)
+from sftimeline.calendar import add_months
 from sftimeline.policies.context import Context
 from sftimeline.policies.primitives import PRIMITIVES, LookbackArgs, Rule, baseline_records
 from sftimeline.projections.results import Result, Status, all_of, any_of
 
-COMBINATORS = ("all", "any", "at_least", "optional", "choose", "switch")
+COMBINATORS = ("all", "any", "at_least", "optional", "choose", "switch", "sustained")
 
 
 class FrameworkError(ValueError):
@@ -122,6 +127,8 @@ class Compiler:
             return self._choose(body, here, out, optional)
         if key == "switch":
             return self._switch(body, here, out, optional)
+        if key == "sustained":
+            return self._sustained(body, here, out, optional)
         if key not in PRIMITIVES:
             self.problems.append(f"{path}: unknown combinator or primitive {key!r}")
             return _broken
@@ -226,6 +233,16 @@ class Compiler:
 
         return rule
 
+    def _sustained(self, body: Any, here: str, out: Compiled, optional: bool) -> Rule:
+        if not isinstance(body, dict) or set(body) != {"months", "of"}:
+            self.problems.append(f"{here}: needs exactly `months` and `of`")
+            return _broken
+        months = self.resolve(body["months"], f"{here}.months")
+        if not isinstance(months, int) or isinstance(months, bool) or months < 0:
+            self.problems.append(f"{here}.months: must be a whole number of months (0 or more)")
+            return _broken
+        return _sustained_rule(months, self.compile(body["of"], f"{here}.of", out, optional))
+
     def _switch(self, body: Any, here: str, out: Compiled, optional: bool) -> Rule:
         if not isinstance(body, dict) or set(body) != {"parameter", "cases"}:
             self.problems.append(f"{here}: needs exactly `parameter` and `cases`")
@@ -248,6 +265,36 @@ class Compiler:
             else:
                 self.compile(v, f"{here}.cases.{k}", Compiled(rule=_broken), optional)
         return chosen
+
+
+def _sustained_rule(months: int, inner: Rule) -> Rule:
+    def rule(ctx: Context) -> Result:
+        r = inner(ctx)
+        if months == 0:
+            return r
+        if r.status is Status.MET and r.met_since is not None:
+            due = add_months(max(r.met_since, ctx.identified), months)
+            if due <= ctx.on:
+                return replace(
+                    r, explanation=f"{r.explanation}; held {months} months", met_since=due
+                )
+            return replace(
+                r,
+                status=Status.PENDING,
+                explanation=f"{r.explanation}; held {months} months on {due.isoformat()}",
+                expected_on=due,
+                met_since=None,
+            )
+        if r.status is Status.PENDING and r.expected_on is not None:
+            due = add_months(max(r.expected_on, ctx.identified), months)
+            return replace(
+                r,
+                explanation=f"{r.explanation}; then held {months} months",
+                expected_on=due,
+            )
+        return r
+
+    return rule
 
 
 def _broken(ctx: Context) -> Result:  # pragma: no cover - never run: compile errors raise
