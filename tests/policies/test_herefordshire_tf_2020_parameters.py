@@ -67,7 +67,7 @@ def crit(d: Decision, code: str, person: str | None = None) -> tuple[str, str | 
 def test_every_parameter_names_an_ambiguity_and_has_allowed_or_type() -> None:
     fw = load_framework(FW)
     params = fw.model.parameters
-    assert len(params) == 18
+    assert len(params) == 20
     for name, p in params.items():
         assert p.amb and p.doc, name
         assert p.allowed is not None or p.type is not None, name
@@ -422,3 +422,57 @@ def test_asq_age_band_starts_at_30_months_by_default() -> None:
     assert crit(decide(recs, "2024-03-01"), "27")[0] == "insufficient_data"
     # a council reading "aged 2½" as the 2-to-2½ review band start (24 months): in band, no ASQ
     assert crit(decide(recs, "2024-03-01", asq_min_months=24), "27") == ("pending", None)
+
+
+# ---------------------------------------------------------------- AMB-B02 / AMB-A06
+
+
+def test_reduction_sustained_single_window_or_held_for_six_months() -> None:
+    # the family's reduction holds from 2024-08-10 without a break (see the crime tests above)
+    assert crit(decide(offences(), "2024-08-10"), "1", "P1") == ("met", None)
+    rolling = decide(offences(), "2024-08-10", reduction_sustained="rolling")
+    assert crit(rolling, "1", "P1") == ("pending", "2025-02-10")
+    assert crit(decide(offences(), "2025-02-09", reduction_sustained="rolling"), "1", "P1") == (
+        "pending",
+        "2025-02-10",
+    )
+    assert crit(decide(offences(), "2025-02-10", reduction_sustained="rolling"), "1", "P1") == (
+        "met",
+        None,
+    )
+    # before the single window is met, the forecast moves by the 6 months too
+    assert crit(decide(offences(), "2024-07-10", reduction_sustained="rolling"), "1", "P1") == (
+        "pending",
+        "2025-02-10",
+    )
+
+
+def test_own_window_replaces_the_default_or_the_default_stacks_on_it() -> None:
+    fam = attendance_family()
+    assert crit(decide(fam, "2024-08-31"), "4A")[0] == "met"
+    stacked = decide(fam, "2024-08-31", own_window_sustained="plus_default")
+    # met since 2024-08-31 (the first 3-term window after identification) + 6 months
+    assert crit(stacked, "4A") == ("pending", "2025-02-28")
+
+
+def test_sustained_combinator_is_validated_with_its_location() -> None:
+    from sftimeline.policies.loader import FrameworkError, load_framework_text
+
+    text = """
+id: tiny
+title: Tiny
+source: test
+headlines: {1: A}
+family_rules: {min_headlines: 0, dependent_children_or_expectant: false}
+criteria:
+  - code: "1"
+    headline: 1
+    need: n
+    cite: c
+    tag: EVID
+    subject: family
+    outcome: {sustained: {months: -1, of: {evidence: {kinds: [x]}}}}
+"""
+    with pytest.raises(FrameworkError) as err:
+        load_framework_text(text, "tiny")
+    assert "criteria[0].outcome.sustained.months" in str(err.value)
