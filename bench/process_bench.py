@@ -170,7 +170,7 @@ def latency(
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--families", type=int, nargs="+", default=[1000, 10000])
+    ap.add_argument("--families", type=int, nargs="*", default=[1000, 10000])
     ap.add_argument("--pg-families", type=int, nargs="*", default=[1000])
     ap.add_argument("--samples", type=int, default=20, help="late records per mode")
     args = ap.parse_args()
