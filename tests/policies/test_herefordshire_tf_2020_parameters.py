@@ -67,7 +67,7 @@ def crit(d: Decision, code: str, person: str | None = None) -> tuple[str, str | 
 def test_every_parameter_names_an_ambiguity_and_has_allowed_or_type() -> None:
     fw = load_framework(FW)
     params = fw.model.parameters
-    assert len(params) == 20
+    assert len(params) == 25
     for name, p in params.items():
         assert p.amb and p.doc, name
         assert p.allowed is not None or p.type is not None, name
@@ -476,3 +476,90 @@ criteria:
     with pytest.raises(FrameworkError) as err:
         load_framework_text(text, "tiny")
     assert "criteria[0].outcome.sustained.months" in str(err.value)
+
+
+# ---------------------------------------------------------------- AMB-B04 / B07 / E01 / G05 / G07
+
+
+def test_zero_baseline_readings() -> None:
+    recs = [*base(), need("1"), rec("incident_recorded", "2024-03-01", person="P1", kind="offence")]
+    # previous window empty on 2024-07-10, one offence in the outcome window
+    assert crit(decide(recs, "2024-07-10"), "1") == ("pending", "2024-09-01")
+    assert crit(decide(recs, "2024-07-10", zero_baseline="met"), "1") == ("met", None)
+    never = decide(recs, "2024-07-10", zero_baseline="not_met")
+    assert crit(never, "1")[0] == "pending"  # 2024-03-01 will become the previous count
+    assert crit(never, "1")[1] == "2024-09-01"
+
+
+def test_incident_counting_by_record_or_by_event() -> None:
+    recs = [
+        *base(),
+        rec("incident_recorded", "2023-12-01", person="P1", kind="asb", event_id="E1"),
+        rec("incident_recorded", "2023-12-02", person="P1", kind="asb", event_id="E2"),
+        need("2"),
+        rec("incident_recorded", "2024-03-01", person="P1", kind="asb", event_id="E3"),
+        rec("incident_recorded", "2024-03-02", person="P1", kind="asb", event_id="E3"),
+    ]
+    # record: previous 2, outcome 2 → no reduction; event: previous 2, outcome 1 → 50% < 60%
+    assert crit(decide(recs, "2024-07-10"), "2")[0] == "pending"
+    assert crit(decide(recs, "2024-07-10", incident_counting="event"), "2")[0] == "pending"
+    more = [
+        *recs[:5],
+        rec("incident_recorded", "2023-12-03", person="C1", kind="asb", event_id="E4"),
+        rec("incident_recorded", "2023-12-04", person="C1", kind="asb", event_id="E5"),
+        rec("incident_recorded", "2023-12-05", person="C1", kind="asb", event_id="E6"),
+        *recs[5:],
+    ]
+    # previous 5 events; outcome: 2 records of one event → record: 2 → 200 <= 200 met;
+    # a third record of E3 → record 3 (not met), event 1 (met)
+    assert crit(decide(more, "2024-07-10"), "2")[0] == "met"
+    third = [*more, rec("incident_recorded", "2024-03-03", person="C1", kind="asb", event_id="E3")]
+    assert crit(decide(third, "2024-07-10"), "2")[0] == "pending"
+    assert crit(decide(third, "2024-07-10", incident_counting="event"), "2")[0] == "met"
+
+
+def test_da_scope_household_or_the_named_person() -> None:
+    recs = [
+        *base(),
+        rec("incident_recorded", "2023-12-01", person="P1", kind="domestic_abuse"),
+        need("17", person="P1"),
+        rec("incident_recorded", "2024-03-01", person="C1", kind="domestic_abuse"),
+    ]
+    # household: 1 before, 1 after → not fewer; person P1: 1 before, 0 after → fewer
+    assert crit(decide(recs, "2024-07-10"), "17", "P1") == ("pending", "2024-09-01")
+    assert crit(decide(recs, "2024-07-10", da_scope="person"), "17", "P1") == ("met", None)
+
+
+def test_employment_duration_in_months_or_weeks() -> None:
+    recs = [
+        *base(),
+        rec("benefit_started", "2023-06-01", person="P1", benefit="jsa"),
+        need("13"),
+        rec("benefit_ended", "2024-02-29", person="P1", benefit="jsa"),
+        rec("employment_started", "2024-03-01", person="P1"),
+    ]
+    assert crit(decide(recs, "2024-08-30"), "13") == ("pending", "2024-09-01")
+    # 26 weeks = 182 days from 2024-03-01 = 2024-08-30
+    assert crit(decide(recs, "2024-08-30", employment_duration_unit="weeks"), "13") == ("met", None)
+
+
+def test_course_length_actual_or_planned() -> None:
+    recs = [
+        *base(),
+        need("14"),
+        rec(
+            "progress_to_work_recorded",
+            "2024-04-01",
+            person="P1",
+            kind="course_enrolled",
+            until="2024-06-30",
+        ),
+        rec("progress_to_work_recorded", "2024-05-20", person="P1", kind="course_completed"),
+    ]
+    # actual: 2024-04-01..2024-05-20 = 50 days (<= 8 weeks) → met; planned: 91 days, so only
+    # the 12-week route is left: the enrolment, planned to 2024-06-30, reaches 12 weeks on 06-24
+    assert crit(decide(recs, "2024-05-20"), "14")[0] == "met"
+    assert crit(decide(recs, "2024-05-20", course_length="planned"), "14") == (
+        "pending",
+        "2024-06-24",
+    )

@@ -87,6 +87,11 @@ def _open_on(spell: tuple[Record, date | None], day: date) -> bool:
 class JobByBenefitArgs(Args):
     jsa_months: PositiveInt = 6
     other_months: PositiveInt = 3
+    #: AMB-G05: calendar months (the text), or the Troubled Families guidance's weeks
+    #: (26 / 13 continuous weeks from the start)
+    unit: Literal["months", "weeks"] = "months"
+    jsa_weeks: PositiveInt = 26
+    other_weeks: PositiveInt = 13
     benefit_at: Literal["identified", "before_job"] = "identified"
     off_benefits: bool = True
     who: Literal["person", "household"] = "household"
@@ -120,7 +125,12 @@ def build_job_sustained_by_benefit(a: JobByBenefitArgs) -> Rule:
                 )
                 continue
             jsa = any(b[0].get("benefit") == "jsa" for b in claimed)
-            months = a.jsa_months if jsa else a.other_months
+            if a.unit == "weeks":
+                length = a.jsa_weeks if jsa else a.other_weeks
+                span = f"{length} weeks"
+            else:
+                length = a.jsa_months if jsa else a.other_months
+                span = f"{length} months"
             begin = max(job.occurred_on, lo)
             facts = [job.key, *(b[0].key for b in claimed)]
             if a.off_benefits:
@@ -133,7 +143,7 @@ def build_job_sustained_by_benefit(a: JobByBenefitArgs) -> Rule:
                         break
                     begin = max(begin, b_end + ONE_DAY)
             kind = "JSA" if jsa else "other benefit"
-            label = f"{person}: job from {job.occurred_on.isoformat()} ({kind}: {months} months)"
+            label = f"{person}: job from {job.occurred_on.isoformat()} ({kind}: {span})"
             if begin == date.max:
                 out.append(
                     pending(
@@ -143,14 +153,16 @@ def build_job_sustained_by_benefit(a: JobByBenefitArgs) -> Rule:
                     )
                 )
                 continue
-            due = add_months(begin, months)
+            due = (
+                begin + timedelta(weeks=length) if a.unit == "weeks" else add_months(begin, length)
+            )
             lasted = job_end is None or job_end + ONE_DAY >= due
             if not lasted:
                 continue  # the job ended before it had lasted the months
             if due <= ctx.on:
                 out.append(
                     met(
-                        label + f", off benefits, held {months} months on {due.isoformat()}",
+                        label + f", off benefits, held {span} on {due.isoformat()}",
                         since=due,
                         facts=tuple(facts),
                     )
@@ -158,7 +170,7 @@ def build_job_sustained_by_benefit(a: JobByBenefitArgs) -> Rule:
             else:
                 out.append(
                     pending(
-                        label + f"; {months} months on {due.isoformat()}",
+                        label + f"; {span} on {due.isoformat()}",
                         expected_on=due,
                         facts=tuple(facts),
                     )

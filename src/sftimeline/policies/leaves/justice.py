@@ -35,15 +35,22 @@ class ReductionVsPreviousArgs(Args):
     #: previous_window: e + m <= D < e + 2m (AMB-B03 default); before_identified: the m
     #: months before the need was identified (e <= N < e + m)
     baseline: Literal["previous_window", "before_identified"] = "previous_window"
-    #: family: every household member's records ("committed by the family", AMB-B10)
-    who: Literal["family", "person"] = "family"
+    #: family (= household): every member's records ("committed by the family", AMB-B10)
+    who: Literal["family", "household", "person"] = "family"
+    #: AMB-B04: a zero previous count — met only by a zero outcome count, or the reduction
+    #: does not apply (met), or it cannot be shown (never met)
+    zero_baseline: Literal["zero_needs_zero", "met", "not_met"] = "zero_needs_zero"
+    #: AMB-B07: count each record, or each event once (records sharing an ``event_id``)
+    count_by: Literal["record", "event"] = "record"
     #: the outcome window lies after this anchor (AMB-A03, FL-TF-4)
     after: Anchor = "identified"
 
 
-def _reduced(base: int, now: int, percent: int, strict: bool) -> bool:
-    if base == 0:  # AMB-B04: a zero baseline is met only by a zero outcome count
-        return now == 0
+def _reduced(
+    base: int, now: int, percent: int, strict: bool, zero: str = "zero_needs_zero"
+) -> bool:
+    if base == 0:  # AMB-B04: by default a zero baseline is met only by a zero outcome count
+        return {"zero_needs_zero": now == 0, "met": True, "not_met": False}[zero]
     if strict and now >= base:
         return False
     return now * 100 <= base * (100 - percent)
@@ -58,6 +65,16 @@ def build_reduction_vs_previous(a: ReductionVsPreviousArgs) -> Rule:
         if a.who == "person" and person is None:
             return insufficient("the need names no person")
         recs = select(ctx.timeline.of_type("incident_recorded"), kinds=a.kinds, person=person)
+        if a.count_by == "event":
+            first: dict[str, Record] = {}
+            single: list[Record] = []
+            for r in recs:  # timeline order: the first record of an event dates it
+                ev = r.get("event_id")
+                if ev is None:
+                    single.append(r)
+                else:
+                    first.setdefault(str(ev), r)
+            recs = sorted([*single, *first.values()], key=lambda r: r.occurred_on)
         dates = [r.occurred_on for r in recs]
         m = a.months
         earliest = add_months(after, m)
@@ -74,7 +91,7 @@ def build_reduction_vs_previous(a: ReductionVsPreviousArgs) -> Rule:
             if d < earliest:
                 return False
             base, now = counts(d)
-            return _reduced(base, now, a.percent, a.strict)
+            return _reduced(base, now, a.percent, a.strict, a.zero_baseline)
 
         points = sorted(
             {earliest}
@@ -84,7 +101,7 @@ def build_reduction_vs_previous(a: ReductionVsPreviousArgs) -> Rule:
         )
         base, now = counts(ctx.on)
         what = "/".join(a.kinds)
-        scope = "the family" if a.who == "family" else str(person)
+        scope = str(person) if a.who == "person" else "the family"
         need = "any reduction" if a.strict and a.percent == 0 else f"a {a.percent}% reduction"
         base_text = (
             f"the {m} months before that"

@@ -31,6 +31,9 @@ class ProgressArgs(Args):
     )
     weeks: PositiveInt = 12
     course_max_weeks: PositiveInt | None = 8
+    #: AMB-G07: "a course for up to 8 weeks" by its actual length (enrolment to completion)
+    #: or its planned length (the enrolment record's ``until``)
+    course_length: Literal["actual", "planned"] = "actual"
     who: Literal["person", "household"] = "household"
     from_: Anchor = Field("identified", alias="from")
 
@@ -82,7 +85,13 @@ def build_progress_sustained(a: ProgressArgs) -> Rule:
                 ]
                 if not enrolled:
                     continue
-                length = r.occurred_on - enrolled[-1].occurred_on + timedelta(days=1)
+                planned_end = as_date(enrolled[-1].get("until"))
+                if a.course_length == "planned":
+                    if planned_end is None:
+                        continue  # no planned length recorded
+                    length = planned_end - enrolled[-1].occurred_on + timedelta(days=1)
+                else:
+                    length = r.occurred_on - enrolled[-1].occurred_on + timedelta(days=1)
                 if length <= timedelta(weeks=a.course_max_weeks):
                     parts.append(
                         met(
