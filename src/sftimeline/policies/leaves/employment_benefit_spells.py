@@ -144,6 +144,8 @@ def build_job_sustained_by_benefit(a: JobByBenefitArgs) -> Rule:
                     begin = max(begin, b_end + ONE_DAY)
             kind = "JSA" if jsa else "other benefit"
             label = f"{person}: job from {job.occurred_on.isoformat()} ({kind}: {span})"
+            if begin not in (date.max, job.occurred_on):
+                label += f", counted from {begin.isoformat()}"
             if begin == date.max:
                 out.append(
                     pending(
