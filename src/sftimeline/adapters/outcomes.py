@@ -20,6 +20,9 @@ Wiring (eventsourcing 9.5, see shared/notes/eventsourcing-9.5.md):
   ``stored_events`` with ``FamilyRecords``, so a recorder subclass names its own table.
 - After the events are stored, the status and claims read models catch up from the
   ``FamilyOutcomes`` log (readmodels/status.py), with their own position.
+
+This module is the process's wiring, the one place below ``commands/`` where the store,
+the policies (``policies/process.py`` decides what to record) and the read models meet.
 """
 
 from __future__ import annotations
