@@ -69,8 +69,11 @@ def test_import_runs_the_process_once_a_framework_is_enabled(
     assert [r["eligible_from"] for r in json.loads(out)] == ["2025-04-01"]
     code, out = run(store_url, "status", "--eligible-by", "2025-03-31", "--format", "json")
     assert json.loads(out) == []
-    code, out = run(store_url, "import", "--no-process", late)
+    other = dict(late_asb("A", "2024-10-02", "2024-12-07T09:00:00Z"), source_id="LATE-2")
+    code, out = run(store_url, "import", "--no-process", write(tmp_path / "l2.jsonl", [other]))
     assert "process:" not in out
+    result = CliRunner().invoke(main, ["--db", store_url, "status"])
+    assert "1 record event(s) not yet processed" in result.stderr
 
 
 def test_claims_submit_stores_a_claim_and_assesses_it(store_url: str, tmp_path: Path) -> None:

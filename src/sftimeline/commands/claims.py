@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime
 import click
 
 from sftimeline.adapters.store import StoreError
-from sftimeline.commands.process import _engine, run_after_import
+from sftimeline.commands.process import _engine, run_after_import, warn_if_behind
 from sftimeline.commands.records import open_store, parse_date
 from sftimeline.policies.loader import FrameworkError, load_framework
 
@@ -38,6 +38,7 @@ def claims(ctx: click.Context, at_risk: bool, framework: str | None, fmt: str) -
 
     with _engine(ctx) as engine:
         rows = list(query_claims(engine, framework=framework, at_risk=at_risk))
+    warn_if_behind(ctx)
     if fmt == "json":
         click.echo(json.dumps([r.to_dict() for r in rows], indent=2))
         return

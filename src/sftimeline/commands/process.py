@@ -175,6 +175,25 @@ def on_(ctx: click.Context, when: str) -> None:
     click.echo(f"on-date: {value.isoformat() if value else 'today (UK)'}")
 
 
+def warn_if_behind(ctx: click.Context) -> None:
+    """On stderr: the read models are behind the records (the process has not run since)."""
+    from sftimeline.adapters.outcomes import LEADER, FamilyOutcomesApp, outcomes_env
+
+    with open_store(ctx) as store:
+        head = store.app.recorder.max_notification_id() or 0
+        app = FamilyOutcomesApp(env=outcomes_env(store.url))
+        try:
+            pos = app.process_recorder.max_tracking_id(LEADER) or 0
+        finally:
+            app.close()
+    if pos < head:
+        click.echo(
+            f"note: {head - pos} record event(s) not yet processed; "
+            "run `sftimeline process run` for an up-to-date answer",
+            err=True,
+        )
+
+
 @process.command("show")
 @click.pass_context
 def show(ctx: click.Context) -> None:
@@ -256,6 +275,7 @@ def status(
                 regressed_since=regressed_since,
             )
         )
+    warn_if_behind(ctx)
     if fmt == "json":
         click.echo(json.dumps([r.to_dict() for r in rows], indent=2))
         return
