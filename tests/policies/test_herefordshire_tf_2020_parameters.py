@@ -67,7 +67,7 @@ def crit(d: Decision, code: str, person: str | None = None) -> tuple[str, str | 
 def test_every_parameter_names_an_ambiguity_and_has_allowed_or_type() -> None:
     fw = load_framework(FW)
     params = fw.model.parameters
-    assert len(params) == 25
+    assert len(params) == 26
     for name, p in params.items():
         assert p.amb and p.doc, name
         assert p.allowed is not None or p.type is not None, name
@@ -563,3 +563,39 @@ def test_course_length_actual_or_planned() -> None:
         "pending",
         "2024-06-24",
     )
+
+
+# ---------------------------------------------------------------- AMB-G03 / FL-TF-7
+
+
+def test_employment_aet_not_tied_by_default_latest_earnings_at_the_aet_alternative() -> None:
+    recs = [
+        *base(),
+        rec("benefit_started", "2023-06-01", person="P1", benefit="esa"),
+        need("13"),
+        rec("benefit_ended", "2024-02-29", person="P1", benefit="esa"),
+        rec("employment_started", "2024-03-01", person="P1"),
+        rec(
+            "earnings_reported",
+            "2024-05-01",
+            person="P1",
+            period_end="2024-05-31",
+            gross_pay=33799,
+            household="single",
+        ),
+    ]
+    assert crit(decide(recs, "2024-06-01"), "13") == ("met", None)
+    aet = decide(recs, "2024-06-01", employment_aet="latest_at_aet")
+    assert crit(aet, "13") == ("pending", None)  # £337.99 < £338.00
+    enough = [
+        *recs,
+        rec(
+            "earnings_reported",
+            "2024-06-01",
+            person="P1",
+            period_end="2024-06-30",
+            gross_pay=33800,
+            household="single",
+        ),
+    ]
+    assert crit(decide(enough, "2024-06-01", employment_aet="latest_at_aet"), "13")[0] == "met"
