@@ -19,6 +19,7 @@ COMMAND_MODULES: list[str] = [
     "sftimeline.commands.frameworks",
     "sftimeline.commands.process",
     "sftimeline.commands.claims",
+    "sftimeline.commands.audit",
 ]
 
 

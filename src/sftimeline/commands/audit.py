@@ -1,0 +1,269 @@
+"""`sftimeline replay` and `sftimeline report`: the auditor's replay and the HTML audit pack.
+
+The domain work is in ``sftimeline.reports.replay`` and ``sftimeline.reports.html``; this
+module opens the store (as ``evaluate`` does), calls them and writes the output.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+
+from sftimeline.commands.decisions import (
+    STORE,
+    _families,
+    _framework,
+    _parse_date,
+    _parse_known_at,
+    _store_url,
+    explain_text,
+)
+from sftimeline.policies.evaluator import evaluate_family
+from sftimeline.policies.loader import Framework
+from sftimeline.records import Record
+from sftimeline.reports.html import LATE_AFTER_DAYS, ReportInput, render_report
+from sftimeline.reports.replay import KnownAtDiff, Replay, diff_known_at, replay
+
+FRAMEWORK = click.option("--framework", "framework", default="national-2022", show_default=True)
+FRAMEWORK_FILE = click.option(
+    "--framework-file",
+    "framework_file",
+    default=None,
+    type=click.Path(exists=True, dir_okay=False),
+    help="A council's framework YAML.",
+)
+KNOWN_AT = click.option(
+    "--known-at",
+    "known_at",
+    default=None,
+    callback=_parse_known_at,
+    help="Knowledge time T (default now; a date means the end of that day).",
+)
+
+
+def _records(ctx: click.Context, store: str | None, family: str) -> list[Record]:
+    url = _store_url(ctx, store)
+    for _fam, recs in _families(url, family):
+        if recs:
+            return list(recs)
+    raise click.ClickException(f"family {family} has no records in the store")
+
+
+@click.command("replay")
+@click.argument("family")
+@click.option("--to", "to", required=True, callback=_parse_date, help="The claim date.")
+@KNOWN_AT
+@click.option(
+    "--diff-known-at",
+    "known_at_2",
+    default=None,
+    help="A later knowledge time T2: show what the records known between T and T2 changed.",
+)
+@FRAMEWORK
+@FRAMEWORK_FILE
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@STORE
+@click.pass_context
+def replay_command(
+    ctx: click.Context,
+    family: str,
+    to: date,
+    known_at: datetime,
+    known_at_2: str | None,
+    framework: str,
+    framework_file: str | None,
+    fmt: str,
+    store: str | None,
+) -> None:
+    """Walk FAMILY's history in valid-date order as known at T, up to the claim date.
+
+    After each date with records (and each date a forecast fell due) it shows the
+    decision on that date as known at T and what changed since the previous step.
+    """
+    fw = _framework(framework, framework_file)
+    t2 = _parse_known_at(None, None, known_at_2) if known_at_2 else None
+    if t2 is not None and t2 < known_at:
+        raise click.BadParameter(
+            "must not be earlier than --known-at", param_hint="--diff-known-at"
+        )
+    recs = _records(ctx, store, family)
+    rp = replay(fw, family, recs, to, known_at)
+    diff = diff_known_at(fw, family, recs, to, known_at, t2) if t2 is not None else None
+    if fmt == "json":
+        out = rp.to_dict()
+        if diff is not None:
+            out["diff_known_at"] = diff.to_dict()
+        sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=1) + "\n")
+        return
+    sys.stdout.write(replay_text(fw, rp))
+    if diff is not None:
+        sys.stdout.write(diff_text(diff))
+
+
+_STEP_NOTE = {
+    "records": "",
+    "forecast_due": "  (a forecast fell due: no record that day)",
+    "claim_date": "  (claim date)",
+}
+
+
+def replay_text(fw: Framework, rp: Replay) -> str:
+    lines = [
+        f"Replay of family {rp.family} — {fw.model.title} ({fw.id})",
+        f"to {rp.to.isoformat()}, as known at {rp.known_at.isoformat()}",
+        "Each step is the decision on that date as known at T, using the records dated up to it.",
+    ]
+    for gone in rp.retractions:
+        lines.append(f"Retracted as known at T: {gone.target} (by {gone.by.key}: {gone.reason})")
+    for s in rp.steps:
+        lines.append("")
+        lines.append(f"{s.on.isoformat()}{_STEP_NOTE[s.reason]}")
+        for r in s.records:
+            lines.append(
+                f"  + {r.type}{' ' + r.person if r.person else ''} [{r.key}] "
+                f"recorded {r.recorded_at.isoformat()}"
+            )
+        for ch in s.changes:
+            lines.append(f"    → {ch.text}")
+        if not s.changes:
+            lines.append("    → no change")
+    d = rp.final
+    lines += [
+        "",
+        f"Decision on {rp.to.isoformat()}: {d.status.upper()}"
+        + (f", eligible from {d.eligible_from.isoformat()}" if d.eligible_from else ""),
+    ]
+    for c in d.criteria:
+        lines.append(f"  {c.criterion} {c.person or 'family'}: {c.result.status.value}")
+    return "\n".join(lines) + "\n"
+
+
+def diff_text(diff: KnownAtDiff) -> str:
+    lines = [
+        "",
+        f"What became known between {diff.known_at.isoformat()} and "
+        f"{diff.known_at_2.isoformat()} (decision on {diff.to.isoformat()}):",
+    ]
+    if not diff.arrivals:
+        lines.append("  no record of this family arrived in that time")
+    for a in diff.arrivals:
+        lines.append(f"  known at {a.recorded_at.isoformat()}:")
+        for r in a.records:
+            what = "late record" if r.occurred_on <= diff.to else "dated after the claim date"
+            if r.type == "record_retracted":
+                what = (
+                    f"retraction of {r.get('target_source')}:{r.get('target_source_id')} "
+                    f"({r.get('reason')})"
+                )
+            lines.append(
+                f"    + {r.type}{' ' + r.person if r.person else ''} [{r.key}] "
+                f"occurred {r.occurred_on.isoformat()} — {what}"
+            )
+        for ch in a.changes:
+            lines.append(f"      → {ch.text}")
+        if not a.changes:
+            lines.append("      → no change to the decision")
+    b, a2 = diff.before, diff.after
+    lines.append(
+        f"  As known at T:  {b.status}"
+        + (f", eligible from {b.eligible_from.isoformat()}" if b.eligible_from else "")
+    )
+    lines.append(
+        f"  As known at T2: {a2.status}"
+        + (f", eligible from {a2.eligible_from.isoformat()}" if a2.eligible_from else "")
+    )
+    before = {(cd.criterion, cd.person): cd for cd in b.criteria}
+    for cd in a2.criteria:
+        old = before.pop((cd.criterion, cd.person), None)
+        was = old.result.status.value if old else "not identified"
+        mark = "" if old and old.result.status is cd.result.status else "  *"
+        lines.append(
+            f"    {cd.criterion} {cd.person or 'family'}: {was} → {cd.result.status.value}{mark}"
+        )
+    for (crit, person), old in before.items():
+        lines.append(f"    {crit} {person or 'family'}: {old.result.status.value} → withdrawn  *")
+    return "\n".join(lines) + "\n"
+
+
+@click.command("report")
+@click.argument("family")
+@click.option("--on", "on", required=True, callback=_parse_date, help="The on-date D.")
+@KNOWN_AT
+@FRAMEWORK
+@FRAMEWORK_FILE
+@click.option(
+    "--html",
+    "html_path",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True),
+    help="The HTML file to write.",
+)
+@click.option(
+    "--late-after",
+    "late_after",
+    default=LATE_AFTER_DAYS,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Mark a record late when recorded more than this many days after it occurred.",
+)
+@STORE
+@click.pass_context
+def report(
+    ctx: click.Context,
+    family: str,
+    on: date,
+    known_at: datetime,
+    framework: str,
+    framework_file: str | None,
+    html_path: str,
+    late_after: int,
+    store: str | None,
+) -> None:
+    """Write FAMILY's audit pack on D as known at T: one self-contained HTML file."""
+    fw = _framework(framework, framework_file)
+    recs = _records(ctx, store, family)
+    page = render_report(build_input(fw, family, recs, on, known_at, late_after))
+    try:
+        Path(html_path).write_text(page, encoding="utf-8")
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {html_path}: {exc.strerror}") from None
+    click.echo(f"wrote {html_path}", err=True)
+
+
+def build_input(
+    fw: Framework,
+    family: str,
+    recs: Sequence[Record],
+    on: date,
+    known_at: datetime,
+    late_after: int = LATE_AFTER_DAYS,
+) -> ReportInput:
+    decision = evaluate_family(fw, family, recs, on, known_at)
+    readings = [
+        (name, str(value), f"{fw.model.parameters[name].amb}: {fw.model.parameters[name].doc}")
+        for name, value in fw.parameters.items()
+        if name in fw.model.parameters
+    ]
+    return ReportInput(
+        decision,
+        fw.model.title,
+        recs,
+        explain_text(fw, decision, {r.key: r for r in recs}),
+        readings,
+        late_after,
+    )
+
+
+COMMANDS = [replay_command, report]
+
+
+def register(group: click.Group) -> None:
+    for command in COMMANDS:
+        group.add_command(command)
