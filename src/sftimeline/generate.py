@@ -5,7 +5,17 @@ least three national-2022 headlines (mostly), the records those needs are measur
 by (incidents, attendance per child per term, exclusions, notices, housing,
 employment and benefit spells, NEET status, assessments), a plan's life,
 referrals, practitioner evidence, a case closure, and occasionally late records,
-retractions and a claim. About 100 records per family.
+retractions, and claims for families whose evidence is complete. About 100 records
+per family (so 10,000 families ≈ 1,000,000 records).
+
+Every need names the person it is for when its criterion is about a person (the
+frameworks' ``subject: person``), 1.1 is identified only where a child of school
+age lives, and attendance is posted every term up to :data:`HORIZON`, so that a
+decision in 2025–26 sees the terms it needs. About 40% of families are also
+worked under ``herefordshire-2022`` (the same needs under its codes, plus the four
+working principles as ``herefordshire-2022:family`` evidence, FL-H22-3), so both
+frameworks give a realistic spread of eligible, pending, not_eligible and
+evidence_required decisions.
 
 Determinism: every family draws from its own ``random.Random`` seeded from
 ``(seed, index)``, and records are written with a fixed key order, so the same seed
@@ -21,6 +31,9 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, TextIO
 
 FRAMEWORK = "national-2022"
+HEREFORDSHIRE = "herefordshire-2022"
+#: attendance is posted each term up to this date (the generated county's "today")
+HORIZON = date(2026, 7, 31)
 
 #: criterion → (scope, source system); scope "child", "adult", "young" or "family"
 CRITERIA: dict[str, tuple[str, str]] = {
@@ -35,7 +48,20 @@ CRITERIA: dict[str, tuple[str, str]] = {
     "9.2": ("family", "housing"),  # threatened with eviction
     "10.1": ("adult", "dwp"),  # adult workless
     "10.3": ("young", "education"),  # young person NEET
+    "2.1": ("family", "health"),  # expectant or new parents (evidence only)
+    "3.3": ("family", "health"),  # health needs (evidence only)
+    "5.2": ("family", "lcs"),  # parental conflict (evidence only)
 }
+#: national-2022 code → the herefordshire-2022 code of the same need
+H22_CODE = {"1.3": "1.3.2"}
+#: the evidence kind a practitioner records for a need's outcome, where not the default
+EVIDENCE_KIND = {"8.1": "multi_agency_engagement"}
+H22_PRINCIPLES = (
+    "whole_family_assessment",
+    "family_action_plan",
+    "lead_practitioner",
+    "plan_objectives_aligned",
+)
 HEADLINE = {c: c.split(".")[0] for c in CRITERIA}
 TERM_ENDS = {"autumn": (12, 20), "spring": (3, 31), "summer": (7, 20)}
 
@@ -110,21 +136,39 @@ def family_records(seed: int, index: int) -> list[dict[str, Any]]:
         born[p] = date(2005, 9, 1) + timedelta(days=rng.randrange(0, 14 * 365))
         f.add("person_joined", nominated, "lcs", person=p, role="child", born_on=_iso(born[p]))
     young = [c for c in children if (nominated - born[c]).days > 10 * 365] or children[:1]
+    school_age = [c for c in children if 5 * 365 <= (nominated - born[c]).days <= 15 * 365]
+    h22 = rng.random() < 0.4
 
     # Needs: at least three distinct headlines for most families.
     k = rng.choice((2, 3, 3, 4, 4, 5)) if index % 10 == 0 else rng.choice((3, 4, 4, 5))
     by_headline: dict[str, list[str]] = {}
     for c in CRITERIA:
+        if c == "1.1" and not school_age:
+            continue  # persistent absence needs a child of school age
         by_headline.setdefault(HEADLINE[c], []).append(c)
     headlines = rng.sample(sorted(by_headline), k)
     needs = [rng.choice(by_headline[h]) for h in headlines]
     identified = nominated + timedelta(days=rng.randrange(0, 30))
+    need_person: dict[str, str | None] = {}
     for c in needs:
         scope, source = CRITERIA[c]
-        pool: dict[str, list[str]] = {"child": children, "adult": adults, "young": young}
+        pool: dict[str, list[str]] = {
+            "child": school_age if c == "1.1" else children,
+            "adult": adults,
+            "young": young,
+        }
         who: list[str | None] = list(pool.get(scope, [])) or [None]
         person = rng.choice(who)
+        need_person[c] = person
         f.add("need_identified", identified, "lcs", person=person, criterion=f"{FRAMEWORK}:{c}")
+        if h22:
+            f.add(
+                "need_identified",
+                identified,
+                "lcs",
+                person=person,
+                criterion=f"{HEREFORDSHIRE}:{H22_CODE.get(c, c)}",
+            )
         if c in ("6.2", "7.1", "7.3", "8.1"):
             target = person or adults[0]
             kinds = {"8.1": ("domestic_abuse",), "6.2": ("missing_episode",)}.get(
@@ -159,11 +203,12 @@ def family_records(seed: int, index: int) -> list[dict[str, Any]]:
                 level="cin",
             )
         elif c == "9.2":
+            notice = rng.choice(("section_21", "nosp"))
             f.add(
                 "notice_served",
                 identified - timedelta(days=rng.randrange(5, 60)),
                 "housing",
-                notice=rng.choice(("section_21", "nosp")),
+                notice=notice,
                 tenancy="T1",
             )
             f.add(
@@ -174,7 +219,7 @@ def family_records(seed: int, index: int) -> list[dict[str, Any]]:
                     "notice_withdrawn",
                     identified + timedelta(days=rng.randrange(30, 150)),
                     "housing",
-                    notice="section_21",
+                    notice=notice,
                     tenancy="T1",
                 )
                 f.add(
@@ -232,7 +277,7 @@ def family_records(seed: int, index: int) -> list[dict[str, Any]]:
         if not 5 * 365 <= age_days <= 16 * 365:
             continue
         poor = "1.1" in needs or rng.random() < 0.3
-        for term, ends in _terms_between(nominated - timedelta(days=365), end):
+        for term, ends in _terms_between(nominated - timedelta(days=365), max(end, HORIZON)):
             possible = rng.choice((120, 124, 130, 138, 142))
             rate = (
                 rng.uniform(0.7, 0.9)
@@ -284,16 +329,38 @@ def family_records(seed: int, index: int) -> list[dict[str, Any]]:
     stepped = identified + timedelta(days=rng.randrange(90, 200))
     f.add("plan_stepped_down", stepped, "lcs", plan="P1", level="early_help")
     closed = min(end, stepped + timedelta(days=rng.randrange(60, 200)))
+    # Practitioner evidence for most needs (for the person the need is for), under each
+    # framework the family is worked under; sometimes recorded as not achieved.
+    evidenced = 0
     for c in needs:
-        if rng.random() < 0.5:
-            f.add(
-                "evidence_recorded",
-                closed - timedelta(days=rng.randrange(1, 20)),
-                "lcs",
-                criterion=f"{FRAMEWORK}:{c}",
-                evidence="practitioner_assessment",
-                outcome_achieved=rng.random() < 0.8,
+        if rng.random() < 0.85:
+            achieved = rng.random() < 0.9
+            evidenced += achieved
+            on = closed - timedelta(days=rng.randrange(1, 20))
+            codes = [f"{FRAMEWORK}:{c}"] + (
+                [f"{HEREFORDSHIRE}:{H22_CODE.get(c, c)}"] if h22 else []
             )
+            for crit in codes:
+                f.add(
+                    "evidence_recorded",
+                    on,
+                    "lcs",
+                    person=need_person[c],
+                    criterion=crit,
+                    evidence=EVIDENCE_KIND.get(c, "practitioner_assessment"),
+                    outcome_achieved=achieved,
+                )
+    if h22:  # the four working principles (FL-H22-3), mostly all recorded
+        for kind in H22_PRINCIPLES:
+            if rng.random() < 0.9:
+                f.add(
+                    "evidence_recorded",
+                    identified + timedelta(days=rng.randrange(0, 90)),
+                    "lcs",
+                    criterion=f"{HEREFORDSHIRE}:family",
+                    evidence=kind,
+                    outcome_achieved=True,
+                )
     f.add("plan_closed", closed, "lcs", plan="P1")
     f.add("case_closed", closed, "lcs")
     # Occasional retraction of an earlier record, and a claim.
@@ -307,16 +374,19 @@ def family_records(seed: int, index: int) -> list[dict[str, Any]]:
             target_source_id=victim["source_id"],
             reason="entered against the wrong family",
         )
-    if rng.random() < 0.05:
+    # A claim for most families whose needs are all evidenced as achieved: the council
+    # claims once the case has closed and the outcomes are sustained.
+    if evidenced == len(needs) and rng.random() < 0.6:
         f.add(
             "claim_submitted",
-            closed + timedelta(days=rng.randrange(10, 60)),
+            closed + timedelta(days=rng.randrange(190, 300)),
             "lcs",
             framework=FRAMEWORK,
             criteria=[f"{FRAMEWORK}:{c}" for c in needs],
         )
     # Pad the routine case-work that councils record (police reports, assessments).
-    while len(f.records) < 75 + rng.randrange(0, 50):
+    padded_to = 85 + rng.randrange(0, 31)
+    while len(f.records) < padded_to:
         on = nominated + timedelta(days=rng.randrange(0, (end - nominated).days))
         choice = rng.random()
         if choice < 0.5:
