@@ -1,4 +1,5 @@
-"""Properties of decisions (semantics.md §1, §5), checked on generated family histories."""
+"""Properties of decisions (semantics.md §1, §5), checked on generated family histories under
+both frameworks of the 2022-25 programme (national-2022 and herefordshire-2022)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 import random
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from policy_helpers import rec
@@ -20,7 +22,10 @@ START = dt.date(2023, 1, 1)
 N = dt.date(2024, 1, 10)
 LATE = dt.datetime(2100, 1, 1, tzinfo=UTC)
 # one headline is enough here, so that many generated families become eligible
-NATIONAL = load_framework("national-2022", {"min_headlines": 1})
+FRAMEWORKS = {
+    fid: load_framework(fid, {"min_headlines": 1})
+    for fid in ("national-2022", "herefordshire-2022")
+}
 
 day = st.integers(min_value=0, max_value=1000).map(lambda n: START + dt.timedelta(days=n))
 after_n = st.integers(min_value=0, max_value=600).map(lambda n: N + dt.timedelta(days=n))
@@ -34,29 +39,65 @@ TERMS = [
     ("2025-spring", dt.date(2025, 3, 31)),
     ("2025-summer", dt.date(2025, 8, 31)),
 ]
-NEEDS = [
-    ("7.1", "P1"),
-    ("7.3", "C1"),
-    ("7.2", "C1"),
-    ("10.1", "P1"),
-    ("5.1", None),
-    ("6.2", "C1"),
-    ("8.1", None),
-    ("6.3", "C1"),
-    ("10.3", "C1"),
-]
-EVIDENCE = [
-    ("5.1", "practitioner_assessment", None),
-    ("6.2", "practitioner_assessment", "C1"),
-    ("8.1", "self_assessment", None),
-    ("7.3", "practitioner_assessment", "C1"),
-    ("6.3", "practitioner_assessment", "C1"),
-    ("6.3", "self_assessment", "C1"),
-]
+NEEDS: dict[str, list[tuple[str, str | None]]] = {
+    "national-2022": [
+        ("7.1", "P1"),
+        ("7.3", "C1"),
+        ("7.2", "C1"),
+        ("10.1", "P1"),
+        ("5.1", None),
+        ("6.2", "C1"),
+        ("8.1", None),
+        ("6.3", "C1"),
+        ("10.3", "C1"),
+    ],
+    "herefordshire-2022": [
+        ("7.1", "P1"),
+        ("7.3", "C1"),
+        ("7.2", "C1"),
+        ("10.1", "P1"),
+        ("5.1", None),
+        ("6.2", "C1"),
+        ("8.1", None),
+        ("8.2", None),
+        ("6.3", "C1"),
+        ("6.5", "C1"),
+        ("10.3", "C1"),
+        ("1.1", "C1"),
+        ("1.3.2", "C1"),
+    ],
+}
+PRINCIPLES = (
+    "whole_family_assessment",
+    "family_action_plan",
+    "lead_practitioner",
+    "plan_objectives_aligned",
+)
+EVIDENCE: dict[str, list[tuple[str, str, str | None]]] = {
+    "national-2022": [
+        ("5.1", "practitioner_assessment", None),
+        ("6.2", "practitioner_assessment", "C1"),
+        ("8.1", "self_assessment", None),
+        ("7.3", "practitioner_assessment", "C1"),
+        ("6.3", "practitioner_assessment", "C1"),
+        ("6.3", "self_assessment", "C1"),
+    ],
+    "herefordshire-2022": [
+        ("5.1", "practitioner_assessment", None),
+        ("6.2", "practitioner_assessment", "C1"),
+        ("8.1", "multi_agency_engagement", None),
+        ("8.2", "specialist_programme_engaged", None),
+        ("7.2", "practitioner_assessment", "C1"),
+        ("7.3", "practitioner_assessment", "C1"),
+        ("6.3", "practitioner_assessment", "C1"),
+        ("6.3", "self_assessment", "C1"),
+        ("6.5", "self_assessment", "C1"),
+    ],
+}
 
 
 @st.composite
-def histories(draw: Any) -> list[Record]:
+def histories(draw: Any, fid: str) -> list[Record]:
     counter = iter(range(10_000))
 
     def r(type_: str, on: dt.date, delay: int = 0, **fields: Any) -> Record:
@@ -75,13 +116,29 @@ def histories(draw: Any) -> list[Record]:
         r("person_joined", N, person="P1", role="adult", born_on="1990-05-01"),
         r("person_joined", N, person="C1", role="child", born_on="2008-03-01"),
     ]
-    for code, person in draw(st.lists(st.sampled_from(NEEDS), min_size=1, max_size=3, unique=True)):
+    if fid == "herefordshire-2022":
+        # FL-H22-3: the four working principles (family-level evidence), usually all present
+        for kind in PRINCIPLES:
+            if draw(st.sampled_from([True, True, True, False])):
+                on = N + dt.timedelta(days=draw(st.sampled_from([0, 0, 0, 30, 120])))
+                out.append(
+                    r(
+                        "evidence_recorded",
+                        on,
+                        draw(lag),
+                        criterion=f"{fid}:family",
+                        evidence=kind,
+                        outcome_achieved=True,
+                    )
+                )
+    needs = st.lists(st.sampled_from(NEEDS[fid]), min_size=1, max_size=3, unique=True)
+    for code, person in draw(needs):
         extra = {"person": person} if person else {}
         out.append(
             r(
                 "need_identified",
                 draw(st.sampled_from([N, *draw(st.lists(after_n, max_size=1))])),
-                criterion=f"national-2022:{code}",
+                criterion=f"{fid}:{code}",
                 **extra,
             )
         )
@@ -107,17 +164,28 @@ def histories(draw: Any) -> list[Record]:
                 severe=draw(st.booleans()),
             )
         )
-    for code, kind, person in draw(st.lists(st.sampled_from(EVIDENCE), max_size=4)):
+    for code, kind, person in draw(st.lists(st.sampled_from(EVIDENCE[fid]), max_size=8)):
         extra = {"person": person} if person else {}
         out.append(
             r(
                 "evidence_recorded",
                 draw(after_n),
                 draw(lag),
-                criterion=f"national-2022:{code}",
+                criterion=f"{fid}:{code}",
                 evidence=kind,
                 outcome_achieved=draw(st.sampled_from([True, True, True, False])),
                 **extra,
+            )
+        )
+    for _ in range(draw(st.integers(0, 3))):
+        out.append(
+            r(
+                "exclusion_recorded",
+                draw(day),
+                draw(lag),
+                person="C1",
+                kind=draw(st.sampled_from(["fixed_term", "permanent"])),
+                days=draw(st.sampled_from([0.5, 1, 2])),
             )
         )
     if draw(st.booleans()):
@@ -132,6 +200,8 @@ def histories(draw: Any) -> list[Record]:
             )
         )
     for term, end in draw(st.lists(st.sampled_from(TERMS), max_size=6, unique=True)):
+        attended = draw(st.integers(80, 100))
+        unauthorised = draw(st.integers(0, 100 - attended))
         out.append(
             r(
                 "term_attendance_posted",
@@ -140,7 +210,9 @@ def histories(draw: Any) -> list[Record]:
                 person="C1",
                 term=term,
                 possible_sessions=100,
-                attended_sessions=draw(st.integers(80, 100)),
+                attended_sessions=attended,
+                unauthorised_absence_sessions=unauthorised,
+                authorised_absence_sessions=100 - attended - unauthorised,
             )
         )
     for status in draw(
@@ -173,53 +245,64 @@ def histories(draw: Any) -> list[Record]:
     return out
 
 
-def _json(records: list[Record], on: dt.date, known_at: dt.datetime = LATE) -> str:
-    d = evaluate_family(NATIONAL, "F1", records, on, known_at).to_dict()
+def _json(fid: str, records: list[Record], on: dt.date, known_at: dt.datetime = LATE) -> str:
+    d = evaluate_family(FRAMEWORKS[fid], "F1", records, on, known_at).to_dict()
     return json.dumps(d, sort_keys=True)
 
 
 SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+EACH_FRAMEWORK = pytest.mark.parametrize("fid", list(FRAMEWORKS))
 
 
+@EACH_FRAMEWORK
 @SETTINGS
-@given(histories(), after_n, st.randoms())
+@given(data=st.data(), on=after_n, rnd=st.randoms())
 def test_independent_of_record_order(
-    records: list[Record], on: dt.date, rnd: random.Random
+    fid: str, data: st.DataObject, on: dt.date, rnd: random.Random
 ) -> None:
+    records = data.draw(histories(fid))
     shuffled = list(records)
     rnd.shuffle(shuffled)
-    assert _json(shuffled, on) == _json(records, on)
+    assert _json(fid, shuffled, on) == _json(fid, records, on)
 
 
+@EACH_FRAMEWORK
 @SETTINGS
-@given(histories(), after_n)
+@given(data=st.data(), on=after_n)
 def test_records_dated_after_d_never_change_the_decision(
-    records: list[Record], on: dt.date
+    fid: str, data: st.DataObject, on: dt.date
 ) -> None:
+    records = data.draw(histories(fid))
     before = [r for r in records if r.occurred_on <= on]
-    assert _json(records, on) == _json(before, on)
+    assert _json(fid, records, on) == _json(fid, before, on)
 
 
+@EACH_FRAMEWORK
 @SETTINGS
-@given(histories(), after_n, st.integers(0, 700))
-def test_known_at_ignores_later_knowledge(records: list[Record], on: dt.date, t: int) -> None:
+@given(data=st.data(), on=after_n, t=st.integers(0, 700))
+def test_known_at_ignores_later_knowledge(
+    fid: str, data: st.DataObject, on: dt.date, t: int
+) -> None:
+    records = data.draw(histories(fid))
     known_at = dt.datetime.combine(N, dt.time(12), tzinfo=UTC) + dt.timedelta(days=t)
     known = [r for r in records if r.recorded_at <= known_at]
-    assert _json(records, on, known_at) == _json(known, on, known_at)
+    assert _json(fid, records, on, known_at) == _json(fid, known, on, known_at)
 
 
+@EACH_FRAMEWORK
 @SETTINGS
-@given(histories(), after_n)
-def test_eligible_from_is_exact(records: list[Record], on: dt.date) -> None:
+@given(data=st.data(), on=after_n)
+def test_eligible_from_is_exact(fid: str, data: st.DataObject, on: dt.date) -> None:
     """Not eligible the day before eligible_from, eligible on it, when nothing else is
     recorded (only the records dated on or before D are kept)."""
-    records = [r for r in records if r.occurred_on <= on]
-    d = evaluate_family(NATIONAL, "F1", records, on, LATE)
+    fw = FRAMEWORKS[fid]
+    records = [r for r in data.draw(histories(fid)) if r.occurred_on <= on]
+    d = evaluate_family(fw, "F1", records, on, LATE)
     if d.eligible_from is None:
         return
     e = d.eligible_from
-    on_day = evaluate_family(NATIONAL, "F1", records, e, LATE)
-    before = evaluate_family(NATIONAL, "F1", records, e - dt.timedelta(days=1), LATE)
+    on_day = evaluate_family(fw, "F1", records, e, LATE)
+    before = evaluate_family(fw, "F1", records, e - dt.timedelta(days=1), LATE)
     assert on_day.status == "eligible", (e, on_day.to_dict())
     assert before.status != "eligible", (e, before.to_dict())
     assert on_day.eligible_from == e
