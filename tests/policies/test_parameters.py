@@ -16,6 +16,7 @@ DEFAULTS = {
     "severe_guard_applies_to": "baseline",  # AMB-B09
     "attendance_measure": "overall",  # AMB-C05
     "attendance_improvement_unit": "points",  # AMB-C06
+    "exclusion_zero_baseline": "met_if_none",  # AMB-C16, B04
     "referral_services": ["childrens_social_care", "early_help"],  # AMB-D02
     "da_referral_services": ["childrens_social_care", "early_help", "domestic_abuse"],
     "da_incident_scope": "household",  # AMB-E01
@@ -329,3 +330,15 @@ def test_alt_in_work_months() -> None:
     (c,) = [c for c in alt.criteria if c.criterion == "national-2022:10.1"]
     assert c.result.expected_on is not None
     assert c.result.expected_on.isoformat() == "2024-06-01"
+
+
+def test_alt_exclusion_zero_baseline() -> None:
+    """1.3 for a child with no days lost before identification and none since: the default
+    follows AMB-B04 (0 against 0 holds); `not_shown` leaves the row to its evidence."""
+    recs = [*_three_headlines("2023-09-05"), need("1.3", "2023-09-05", "C1")]
+    assert status_of(decide(recs, "2024-04-01"), "1.3") == "met"
+    alt = decide(recs, "2024-04-01", exclusion_zero_baseline="not_shown")
+    assert status_of(alt, "1.3") == "evidence_required"
+    recs.append(evidence("1.3", "2024-02-01", "practitioner_assessment", "C1"))
+    alt = decide(recs, "2024-04-01", exclusion_zero_baseline="not_shown")
+    assert status_of(alt, "1.3") == "met"

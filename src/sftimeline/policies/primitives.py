@@ -638,6 +638,11 @@ def build_attendance_improvement(a: AttendanceImprovementArgs) -> Rule:
 
 class ExclusionDaysArgs(Args):
     terms: PositiveInt = 2
+    #: a child with no days lost in the baseline terms (AMB-C16 "fewer than what?"):
+    #: ``met_if_none`` - none lost in the outcome terms either holds, as a zero-baseline
+    #: reduction does (semantics.md AMB-B04); ``not_shown`` - "fewer" cannot be shown from
+    #: zero, so the item is ``insufficient_data`` and other evidence must carry the row
+    zero_baseline: Literal["met_if_none", "not_shown"] = "met_if_none"
 
 
 def build_exclusion_days_reduced(a: ExclusionDaysArgs) -> Rule:
@@ -665,6 +670,10 @@ def build_exclusion_days_reduced(a: ExclusionDaysArgs) -> Rule:
         )
         if cal.end(terms[0]) <= ctx.identified:
             return pending(text + "; outcome terms must end after identification", expected_on=None)
+        if b == 0 and a.zero_baseline == "not_shown":
+            return insufficient(
+                text + "; no days lost before identification, so fewer cannot be shown (AMB-C16)"
+            )
         if n < b or (b == 0 and n == 0):
             return met(text, since=cal.end(terms[-1]), facts=tuple(bf + nf))
         return not_met(text, facts=tuple(bf + nf))
