@@ -271,6 +271,40 @@ class RecordStore:
         )
 
     def iter_family_records(self) -> Iterator[tuple[str, list[Record]]]:
+        """Every family's records, one family at a time, sorted by family code.
+
+        Streams: the family codes come from the (topic-filtered) notification log, then
+        each family's events are read with one indexed ``select_events`` and decoded,
+        so memory holds one family at a time and a caller (``sftimeline evaluate``)
+        can write each decision as soon as it is made. Measured on a million records
+        this is as fast as grouping the whole notification log in memory
+        (:meth:`iter_family_records_bulk`), which needs every record resident at once.
+        """
+        decode = self.app.mapper.to_domain_event
+        codes: dict[UUID, str] = {}
+        for n in self._notifications((REGISTERED_TOPIC,)):
+            codes[n.originator_id] = cast(Family.Registered, decode(n)).family_code
+        recorder = self.app.recorder
+        mapper = self.app.mapper
+        plain = mapper.cipher is None and mapper.compressor is None
+        for fid, code in sorted(codes.items(), key=lambda item: item[1]):
+            try:
+                stored = recorder.select_events(fid)
+            except PersistenceError as exc:
+                raise StoreUnavailable(f"cannot read store {self.url!r}: {exc}") from None
+            records: list[Record] = []
+            for ev in stored:
+                if ev.topic not in RECORD_TOPICS:
+                    continue
+                if plain:
+                    records.append(_record_from_state(ev.state, code))
+                else:
+                    records.append(
+                        cast(Family.RecordAdded, mapper.to_domain_event(ev)).to_record(code)
+                    )
+            yield code, records
+
+    def iter_family_records_bulk(self) -> Iterator[tuple[str, list[Record]]]:
         """Every family's records, read in bulk from the notification log (sorted by code)."""
         codes: dict[UUID, str] = {}
         grouped: dict[UUID, list[Record]] = defaultdict(list)
@@ -292,7 +326,7 @@ class RecordStore:
                 ev = cast(Family.RecordAdded, decode(n))
                 grouped[n.originator_id].append(ev.to_record(code))
         for fid in sorted(codes, key=lambda f: codes[f]):
-            yield codes[fid], grouped.get(fid, [])
+            yield codes[fid], grouped.pop(fid, [])
 
     def read_all_records(self) -> int:
         """Read and decode every stored record (the "read and decode" benchmark)."""

@@ -136,10 +136,29 @@ def evaluate(
     """Decide every family (or one) on D as known at T."""
     fw = _framework(framework, framework_file)
     url = _store_url(ctx, store)
-    decisions = (
-        evaluate_family(fw, fam, recs, on, known_at) for fam, recs in _families(url, family)
-    )
+    families = _families(url, family)
+    if family is None and sys.stderr.isatty():
+        families = _with_progress(families)
+    # A generator end to end: each family is read, decided and written before the next,
+    # so a county streams out without its decisions (or records) held in memory.
+    decisions = (evaluate_family(fw, fam, recs, on, known_at) for fam, recs in families)
     write_decisions(decisions, fmt)
+
+
+def _with_progress(
+    families: Iterator[tuple[str, Sequence[Record]]], every: int = 250
+) -> Iterator[tuple[str, Sequence[Record]]]:
+    """Pass families through, counting them on stderr (only used when it is a terminal)."""
+    n = 0
+    for item in families:
+        yield item
+        n += 1
+        if n % every == 0:
+            sys.stderr.write(f"\revaluated {n} families")
+            sys.stderr.flush()
+    if n >= every:
+        sys.stderr.write(f"\revaluated {n} families\n")
+        sys.stderr.flush()
 
 
 def write_decisions(decisions: Iterator[Decision], fmt: str) -> None:
