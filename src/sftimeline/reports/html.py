@@ -70,7 +70,7 @@ MARK_COLOUR = {
 
 WIDTH = 1100
 LEFT = 170
-RIGHT = 150
+RIGHT = 200
 LANE_H = 34
 CRIT_H = 40
 
@@ -363,7 +363,8 @@ def _svg(d: Decision, known: Sequence[Record], retracted: dict[str, Any], late_a
     top = 34
     lanes_h = LANE_H * len(lanes)
     crit_top = top + lanes_h + 30
-    height = crit_top + CRIT_H * max(len(d.criteria), 1) + 20
+    marks = _mark_list(d, known)
+    height = crit_top + CRIT_H * max(len(d.criteria), 1) + 14 * len(_mark_groups(marks)) + 12
     el: list[str] = [
         f"<svg id='timeline' viewBox='0 0 {WIDTH} {height}' "
         f"width='{WIDTH}' height='{height}' role='img' "
@@ -387,7 +388,7 @@ def _svg(d: Decision, known: Sequence[Record], retracted: dict[str, Any], late_a
         f"<text x='10' y='{crit_top - 10}' font-weight='bold' fill='#333'>"
         "Criteria (bar: identified → decided)</text>"
     )
-    el += _marks(d, known, scale, top - 6, crit_top + CRIT_H * max(len(d.criteria), 1))
+    el += _marks(marks, scale, top - 6, crit_top + CRIT_H * max(len(d.criteria), 1))
     el += _criteria_bars(d, scale, crit_top)
     # markers last so they sit on top of the marks
     stack: dict[tuple[int, date], int] = {}
@@ -423,12 +424,13 @@ def _axis(scale: _Scale, top: int, bottom: int) -> list[str]:
     return out
 
 
-def _marks(d: Decision, known: Sequence[Record], scale: _Scale, top: int, bottom: int) -> list[str]:
+def _mark_list(d: Decision, known: Sequence[Record]) -> list[tuple[str, date, str]]:
+    """Nomination, closure and claim dates (records in force, dated up to D), the on-date
+    and ``eligible_from``."""
     marks: list[tuple[str, date, str]] = []
-    used = [r for r in known if r.occurred_on <= d.on]
     retracted = retracted_keys(known)
-    for r in used:
-        if r.key in retracted:
+    for r in known:
+        if r.key in retracted or r.occurred_on > d.on:
             continue
         if r.type == "family_nominated":
             marks.append(("nomination", r.occurred_on, "nominated"))
@@ -439,17 +441,33 @@ def _marks(d: Decision, known: Sequence[Record], scale: _Scale, top: int, bottom
     marks.append(("on", d.on, "on-date"))
     if d.eligible_from:
         marks.append(("eligible_from", d.eligible_from, "eligible from"))
+    return marks
+
+
+def _mark_groups(marks: list[tuple[str, date, str]]) -> dict[date, list[str]]:
+    groups: dict[date, list[str]] = {}
+    for _kind, day, label in sorted(marks, key=lambda m: m[1]):
+        groups.setdefault(day, []).append(label)
+    return groups
+
+
+def _marks(marks: list[tuple[str, date, str]], scale: _Scale, top: int, bottom: int) -> list[str]:
+    """A vertical line per mark; one label per date, each date on its own row below."""
     out = []
-    for i, (kind, day, label) in enumerate(marks):
+    for kind, day, _label in marks:
         x = scale.x(day)
         colour = MARK_COLOUR[kind]
         dash = "" if kind in ("on", "claim") else " stroke-dasharray='5,3'"
         out.append(
             f"<g class='mark' data-mark='{kind}' data-date='{day.isoformat()}'>"
             f"<line x1='{x}' y1='{top}' x2='{x}' y2='{bottom}' stroke='{colour}' "
-            f"stroke-width='{2 if kind in ('on', 'claim') else 1.5}'{dash}/>"
-            f"<text x='{x + 3}' y='{bottom + 14 if i % 2 else bottom + 4}' fill='{colour}' "
-            f"font-size='11'>{escape(label)} {day.isoformat()}</text></g>"
+            f"stroke-width='{2 if kind in ('on', 'claim') else 1.5}'{dash}/></g>"
+        )
+    for row, (day, labels) in enumerate(_mark_groups(marks).items()):
+        x = scale.x(day)
+        out.append(
+            f"<text x='{x + 3}' y='{bottom + 13 + 14 * row}' fill='#333' font-size='11'>"
+            f"{escape(', '.join(labels))} {day.isoformat()}</text>"
         )
     return out
 
@@ -472,7 +490,7 @@ def _criteria_bars(d: Decision, scale: _Scale, crit_top: int) -> list[str]:
             f"<title>{escape(c.criterion)} {escape(c.person or 'family')}: {status}, "
             f"{start.isoformat()} → {end.isoformat()}</title>"
             f"<rect x='{x1}' y='{y + 3}' width='{max(x2 - x1, 3)}' height='14' rx='3' "
-            f"fill='{colour}' fill-opacity='0.85'/>"
+            f"fill='{colour}'/>"
             f"<text x='{x2 + 6}' y='{y + 14}' fill='{colour}' font-weight='bold'>"
             f"{escape(_bar_text(c))}</text></g>"
         )
