@@ -593,7 +593,7 @@ white-space:nowrap}
 margin-right:4px;vertical-align:-2px}
 table.grid{border-collapse:collapse;width:100%;font-size:13px}
 .grid th,.grid td{border:1px solid #e1e4e8;padding:4px 7px;text-align:left;vertical-align:top}
-.grid th{background:#f6f8fa}
+.grid th{background:#f6f8fa}.records td:nth-child(-n+2){white-space:nowrap}
 tr.struck td{text-decoration:line-through;color:#8a8f95}
 .flag{display:inline-block;font-size:11px;border-radius:8px;padding:0 6px;margin:1px;
 background:#eceff1;color:#37474f}.flag.late{background:#fff3e0;color:#e65100}
