@@ -3,7 +3,8 @@
 - EDU ii: "At primary school has missed fewer than 5 school days of school due to fixed
   term exclusions in the last 3 consecutive school terms" (``terms: 3``).
 - EDU iv: "A child of any age has missed fewer than 10 days of school due to fixed term
-  exclusions in the last 12 months" (``months: 12``: exclusions dated in (D − 12m, D]).
+  exclusions in the last 12 months" (``months: 12``: exclusions dated e <= D < e + 12m,
+  semantics §2).
 
 Exclusions from before identification count while they are inside the window: the child
 must actually have missed fewer days in the window. Too many days is ``pending``: if
@@ -14,7 +15,7 @@ counted term ends after identification.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from pydantic import Field, PositiveInt, model_validator
 
@@ -64,13 +65,19 @@ def build_exclusion_days_below(a: ExclusionDaysBelowArgs) -> Rule:
 
 def _by_months(ctx: Context, mine: list[Record], months: int, limit: float) -> Result:
     def inside(day: date) -> list[Record]:
-        lo = add_months(day, -months)
-        return [r for r in mine if lo < r.occurred_on <= day]
+        # semantics §2: e is within the N months before D when e <= D < e + N months
+        return [r for r in mine if r.occurred_on <= day < add_months(r.occurred_on, months)]
 
     rs = inside(ctx.on)
     n = _days(rs)
-    lo = add_months(ctx.on, -months)
-    window = (Window(f"last {months} months", lo + timedelta(days=1), ctx.on + timedelta(days=1)),)
+    window = tuple(
+        Window(
+            f"{r.occurred_on.isoformat()} within {months} months",
+            r.occurred_on,
+            add_months(r.occurred_on, months),
+        )
+        for r in rs
+    )
     text = (
         f"{n:g} day(s) of fixed-term exclusion in the {months} months to "
         f"{ctx.on.isoformat()} (fewer than {limit:g} required)"
