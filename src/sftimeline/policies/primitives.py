@@ -21,7 +21,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt
 
-from sftimeline.calendar import Term, add_months, age_on, school_age_on_31_august_before
+from sftimeline.calendar import (
+    Term,
+    add_months,
+    age_on,
+    school_age_on_31_august_before,
+    within_months_before,
+)
 from sftimeline.policies.context import Context, select
 from sftimeline.projections.results import (
     Result,
@@ -33,6 +39,7 @@ from sftimeline.projections.results import (
     not_met,
     pending,
 )
+from sftimeline.projections.windows import reduction_ok
 from sftimeline.records import IncidentKind, Record
 
 Rule = Callable[[Context], Result]
@@ -158,8 +165,9 @@ def build_no_records_for(a: NoRecordsForArgs) -> Rule:
     return rule
 
 
-def within(e: date, on: date, months: int) -> bool:
-    return e <= on < add_months(e, months)
+#: ``e`` is within the ``months`` months before ``on`` (``e <= on < e + months``,
+#: semantics.md §2); kept under this name for the leaves that import it
+within = within_months_before
 
 
 # ---------------------------------------------------------------------------
@@ -175,12 +183,6 @@ class ReductionArgs(Args):
     baseline_anchor: Anchor = "identified"
     after: Anchor = "identified"
     who: Literal["person", "household"] = "person"
-
-
-def _holds(base: int, now: int, r: int, base_m: int, now_m: int) -> bool:
-    if base == 0:
-        return now == 0
-    return now * 100 * base_m <= base * (100 - r) * now_m
 
 
 def baseline_records(
@@ -214,7 +216,7 @@ def build_reduction(a: ReductionArgs) -> Rule:
             if d < earliest:
                 return False
             now = sum(1 for e in later if e <= d < add_months(e, a.outcome_months))
-            return _holds(base, now, a.percent, a.baseline_months, a.outcome_months)
+            return reduction_ok(now, base, a.percent, a.outcome_months, a.baseline_months)
 
         now = sum(1 for e in later if within(e, ctx.on, a.outcome_months))
         window = (
