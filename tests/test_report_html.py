@@ -61,6 +61,46 @@ def page_at(known_at: dt.datetime, on: dt.date = CLAIM_DATE) -> tuple[str, Decis
     return render_report(inp), inp.decision
 
 
+def _rec(type_: str, on: str, sid: str, **fields: object) -> dict[str, object]:
+    return {
+        "type": type_,
+        "family": FAMILY,
+        "occurred_on": on,
+        "recorded_at": f"{on}T09:00:00+00:00",
+        "source": "mosaic",
+        "source_id": sid,
+        **fields,
+    }
+
+
+#: tests/cases/national-2022/8.1-referral-after-closure.yaml: closed 2024-03-31, an accepted
+#: domestic abuse referral on 2024-06-10 breaks the 6 months' follow-up for good (not_met).
+CLOSURE_FAMILY = [
+    _rec("family_nominated", "2023-11-01", "NOM"),
+    _rec("person_joined", "2023-11-01", "PJ-V1", person="V1", role="adult", born_on="1988-01-31"),
+    _rec("person_joined", "2023-11-01", "PJ-C1", person="C1", role="child", born_on="2017-04-04"),
+    _rec("need_identified", "2023-11-01", "N-V1", criterion="national-2022:8.1", person="V1"),
+    _rec("incident_recorded", "2024-02-29", "DA-7", person="V1", kind="domestic_abuse"),
+    _rec(
+        "evidence_recorded",
+        "2024-03-20",
+        "EV-1",
+        criterion="national-2022:8.1",
+        person="V1",
+        evidence="practitioner_assessment",
+        outcome_achieved=True,
+    ),
+    _rec("case_closed", "2024-03-31", "CL-1"),
+    _rec("referral_accepted", "2024-06-10", "REF-9", service="domestic_abuse", person="V1"),
+]
+
+
+def closure_page(on: str = "2024-06-10") -> tuple[str, Decision]:
+    recs = [to_record(r) for r in CLOSURE_FAMILY]
+    inp = build_input(NATIONAL, FAMILY, recs, dt.date.fromisoformat(on), AFTER_RETRACTION)
+    return render_report(inp), inp.decision
+
+
 def assert_bars_agree(found: list[Element], decision: Decision) -> None:
     """Each criterion has exactly one bar, of its status, from identification to the day
     the decision dates it (met since / expected on / the on-date)."""
@@ -115,6 +155,20 @@ def test_bars_windows_and_marks_agree_with_the_decision() -> None:
         ("eligible_from", "2025-02-15"),
     } <= marks
     assert 'id="decision" data-status="pending"' in page.replace("'", '"')
+
+
+@pytest.mark.parametrize(("on", "status"), [("2024-06-09", "pending"), ("2024-06-10", "not_met")])
+def test_a_closure_is_marked_and_a_broken_follow_up_drawn_not_met(on: str, status: str) -> None:
+    page, decision = closure_page(on)
+    found = elements(page)
+    assert_bars_agree(found, decision)
+    (bar,) = with_class(found, "criterion-bar")
+    assert bar["data-status"] == status
+    assert ("closure", "2024-03-31") in {
+        (a["data-mark"], a["data-date"]) for a in with_class(found, "mark")
+    }
+    if status == "pending":
+        assert bar["data-end"] == "2024-09-30"  # closure + 6 months
 
 
 def test_late_records_are_marked_and_retractions_shown_as_such() -> None:
@@ -274,10 +328,14 @@ def _hex(colour: str) -> tuple[int, int, int]:
 
 
 @needs_chromium
+@pytest.mark.parametrize(
+    ("scenario", "expected"),
+    [("late_record", {"met", "pending"}), ("closure_broken", {"not_met"})],
+)
 def test_chromium_renders_bars_that_agree_with_the_decision_and_a_readable_picture(
-    tmp_path: Path,
+    tmp_path: Path, scenario: str, expected: set[str]
 ) -> None:
-    page, decision = page_at(AFTER_LATE)
+    page, decision = page_at(AFTER_LATE) if scenario == "late_record" else closure_page()
     html_file = tmp_path / "pack.html"
     html_file.write_text(page, encoding="utf-8")
     dom = _chromium(tmp_path, "--dump-dom", html_file.as_uri()).stdout
@@ -285,7 +343,7 @@ def test_chromium_renders_bars_that_agree_with_the_decision_and_a_readable_pictu
     assert any(t == "svg" for t, _ in found), "the browser's DOM has no SVG"
     assert_bars_agree(found, decision)
     statuses = {a["data-status"] for a in with_class(found, "criterion-bar")}
-    assert statuses == {"met", "pending"}
+    assert statuses == expected
     shot = tmp_path / "pack.png"
     _chromium(tmp_path, "--window-size=1200,700", f"--screenshot={shot}", html_file.as_uri())
     width, height, rows = png_pixels(shot.read_bytes())

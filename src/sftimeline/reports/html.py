@@ -72,7 +72,8 @@ WIDTH = 1100
 LEFT = 170
 RIGHT = 200
 LANE_H = 34
-CRIT_H = 40
+CRIT_H = 26  # a criterion's bar row; each window it examined adds WIN_H
+WIN_H = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -364,7 +365,8 @@ def _svg(d: Decision, known: Sequence[Record], retracted: dict[str, Any], late_a
     lanes_h = LANE_H * len(lanes)
     crit_top = top + lanes_h + 30
     marks = _mark_list(d, known)
-    height = crit_top + CRIT_H * max(len(d.criteria), 1) + 14 * len(_mark_groups(marks)) + 12
+    crit_bottom = crit_top + max(sum(_row_height(c) for c in d.criteria), CRIT_H)
+    height = crit_bottom + 14 * len(_mark_groups(marks)) + 16
     el: list[str] = [
         f"<svg id='timeline' viewBox='0 0 {WIDTH} {height}' "
         f"width='{WIDTH}' height='{height}' role='img' "
@@ -372,7 +374,7 @@ def _svg(d: Decision, known: Sequence[Record], retracted: dict[str, Any], late_a
         f"data-status='{escape(d.status)}' font-family='sans-serif' font-size='12'>",
         f"<rect x='0' y='0' width='{WIDTH}' height='{height}' fill='#ffffff'/>",
     ]
-    el += _axis(scale, top, crit_top + CRIT_H * max(len(d.criteria), 1))
+    el += _axis(scale, top, crit_bottom)
     for i, lane in enumerate(lanes):
         y = top + i * LANE_H
         fill = "#f4f6f8" if i % 2 == 0 else "#ffffff"
@@ -388,7 +390,7 @@ def _svg(d: Decision, known: Sequence[Record], retracted: dict[str, Any], late_a
         f"<text x='10' y='{crit_top - 10}' font-weight='bold' fill='#333'>"
         "Criteria (bar: identified → decided)</text>"
     )
-    el += _marks(marks, scale, top - 6, crit_top + CRIT_H * max(len(d.criteria), 1))
+    el += _marks(marks, scale, top - 6, crit_bottom)
     el += _criteria_bars(d, scale, crit_top)
     # markers last so they sit on top of the marks
     stack: dict[tuple[int, date], int] = {}
@@ -415,7 +417,10 @@ def _axis(scale: _Scale, top: int, bottom: int) -> list[str]:
                 f"<line class='tick' x1='{x}' y1='{top}' x2='{x}' y2='{bottom}' "
                 "stroke='#dde1e5' stroke-width='1'/>"
             )
-            label = day.strftime("%b %Y") if day.month == 1 or step > 1 else day.strftime("%b")
+            first = not any("class='tick'" in o for o in out)
+            label = (
+                day.strftime("%b %Y") if day.month == 1 or step > 1 or first else day.strftime("%b")
+            )
             out.append(
                 f"<text x='{x}' y='{top - 8}' text-anchor='middle' fill='#555' "
                 f"font-size='11'>{label}</text>"
@@ -472,10 +477,15 @@ def _marks(marks: list[tuple[str, date, str]], scale: _Scale, top: int, bottom: 
     return out
 
 
+def _row_height(c: CriterionDecision) -> int:
+    return CRIT_H + WIN_H * len(_windows(c.result)) + 6
+
+
 def _criteria_bars(d: Decision, scale: _Scale, crit_top: int) -> list[str]:
+    """One row per criterion: its bar, then each window it examined on a line of its own."""
     out = []
-    for i, c in enumerate(d.criteria):
-        y = crit_top + i * CRIT_H
+    y = crit_top
+    for c in d.criteria:
         status = c.result.status.value
         colour = STATUS_COLOUR[status]
         start, end = criterion_span(c, d.on)
@@ -494,19 +504,27 @@ def _criteria_bars(d: Decision, scale: _Scale, crit_top: int) -> list[str]:
             f"<text x='{x2 + 6}' y='{y + 14}' fill='{colour}' font-weight='bold'>"
             f"{escape(_bar_text(c))}</text></g>"
         )
-        for w, st in _windows(c.result):
+        for j, (w, st) in enumerate(_windows(c.result)):
             wx1, wx2 = scale.x(w.start), scale.x(w.end)
+            wy = y + CRIT_H + WIN_H * j
+            text = f"{w.label}: {w.start.isoformat()} to {w.end.isoformat()}"
+            # the label beside the window, on whichever side has room
+            if wx2 + 6 + 5.5 * len(text) <= WIDTH:
+                tx, anchor = wx2 + 6, "start"
+            else:
+                tx, anchor = max(wx1 - 6, LEFT), "end" if wx1 - 6 > LEFT else "start"
             out.append(
                 f"<g class='window' data-criterion='{escape(c.criterion)}' "
                 f"data-person='{escape(c.person or '')}' data-status='{st.value}' "
                 f"data-label='{escape(w.label)}' data-start='{w.start.isoformat()}' "
                 f"data-end='{w.end.isoformat()}'><title>{escape(w.label)}: "
                 f"{w.start.isoformat()} to {w.end.isoformat()} ({st.value})</title>"
-                f"<rect x='{wx1}' y='{y + 21}' width='{max(wx2 - wx1, 2)}' height='6' "
+                f"<rect x='{wx1}' y='{wy - 8}' width='{max(wx2 - wx1, 2)}' height='7' "
                 f"fill='none' stroke='{STATUS_COLOUR[st.value]}' stroke-width='1.5'/>"
-                f"<text x='{wx1}' y='{y + 37}' font-size='10' fill='#555'>"
-                f"{escape(w.label)}</text></g>"
+                f"<text x='{tx}' y='{wy}' font-size='10' fill='#555' text-anchor='{anchor}'>"
+                f"{escape(text)}</text></g>"
             )
+        y += _row_height(c)
     return out
 
 
