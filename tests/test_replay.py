@@ -262,3 +262,22 @@ def test_replay_command_user_errors_exit_non_zero_without_traceback(db: str) -> 
     assert back.exit_code != 0 and "earlier" in back.output and "Traceback" not in back.output
     none = runner.invoke(main, ["--db", db, "replay", "NOPE", "--to", "2024-10-01"])
     assert none.exit_code != 0 and "no records" in none.output
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    first=st.integers(min_value=0, max_value=400),
+    span=st.integers(min_value=0, max_value=400),
+    to=st.dates(min_value=dt.date(2024, 1, 1), max_value=dt.date(2025, 6, 1)),
+)
+def test_arrivals_chain_from_the_decision_at_t_to_the_decision_at_t2(
+    first: int, span: int, to: dt.date
+) -> None:
+    t1 = dt.datetime(2024, 1, 1, tzinfo=dt.UTC) + dt.timedelta(days=first)
+    t2 = t1 + dt.timedelta(days=span)
+    diff = diff_known_at(NATIONAL, FAMILY, records(), to, t1, t2)
+    assert all(t1 < a.recorded_at <= t2 for a in diff.arrivals)
+    last = diff.arrivals[-1].decision if diff.arrivals else diff.before
+    assert last.to_dict() | {"known_at": ""} == diff.after.to_dict() | {"known_at": ""}
+    if not diff.arrivals:
+        assert diff.changes == ()
