@@ -263,6 +263,10 @@ def explain_text(fw: Framework, d: Decision, records: dict[str, Record]) -> str:
         w(f"Eligible from {d.eligible_from.isoformat()} if nothing else is recorded.\n")
     elif d.eligible_from_reason:
         w(f"No eligible-from date: {d.eligible_from_reason}.\n")
+    if d.eligible_from and d.eligible_from_reason:
+        w(f"Why: {d.eligible_from_reason}.\n")
+    if d.override:
+        w(f"DISCRETIONARY OVERRIDE of the family's claim: {_override_line(d.override)}\n")
     w(f"Framework definition fingerprint {d.fingerprint[:16]}; readings used:\n")
     for name, value in fw.parameters.items():
         p = fw.model.parameters[name]
@@ -296,6 +300,10 @@ def explain_text(fw: Framework, d: Decision, records: dict[str, Record]) -> str:
         if r.status is Status.MET and r.met_since:
             w(f" (since {r.met_since.isoformat()})")
         w("\n")
+        if c.stand_alone:
+            w("  Stand-alone criterion: once met it makes the claim on its own (FL-HT-6)\n")
+        if c.override:
+            w(f"  DISCRETIONARY OVERRIDE: {_override_line(c.override)}\n")
         _explain_result(w, r, 2)
         if r.status is Status.EVIDENCE_REQUIRED or (comp and comp.evidence_kinds):
             w(f"  Evidence accepted: {', '.join(c.evidence_kinds) or 'none (data only)'}\n")
@@ -313,6 +321,14 @@ def explain_text(fw: Framework, d: Decision, records: dict[str, Record]) -> str:
                     f"[{key}]\n"
                 )
     return buf.getvalue()
+
+
+def _override_line(o: dict[str, Any]) -> str:
+    """FL-HT-3 / AMB-K05: an override is printed as such, never as a computed result."""
+    return (
+        f"discretionary override by {o['approver']} ({o['role']}) on {o['on']}: {o['reason']} "
+        f"[{o['record']}]; not a computed result"
+    )
 
 
 def _explain_result(w: Any, r: Result, depth: int) -> None:

@@ -39,10 +39,14 @@ class CriterionDecision:
     identified: date
     evidence_kinds: list[str] = field(default_factory=list)
     cite: str = ""
+    #: FL-HT-6: a met stand-alone criterion makes the claim on its own (model.Criterion)
+    stand_alone: bool = False
+    #: FL-HT-3 / AMB-K05: the discretionary override that replaced the computed result
+    override: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         r = self.result
-        return {
+        out: dict[str, Any] = {
             "criterion": self.criterion,
             "person": self.person,
             "status": r.status.value,
@@ -57,6 +61,11 @@ class CriterionDecision:
             else None,
             "evidence_kinds": self.evidence_kinds,
         }
+        if self.stand_alone:
+            out["stand_alone"] = True
+        if self.override is not None:
+            out["override"] = self.override
+        return out
 
 
 @dataclass
@@ -98,9 +107,11 @@ class Decision:
     family_rules: list[FamilyRule]
     fingerprint: str
     eligible_from_reason: str | None = None
+    #: FL-HT-3 / AMB-K05: a family-level discretionary override (criterion ``<id>:family``)
+    override: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "family": self.family,
             "framework": self.framework,
             "on": self.on.isoformat(),
@@ -112,6 +123,9 @@ class Decision:
             "family_rules": [r.to_dict() for r in self.family_rules],
             "fingerprint": self.fingerprint,
         }
+        if self.override is not None:
+            out["override"] = self.override
+        return out
 
 
 def _case_closed(tl: Timeline) -> date | None:
@@ -178,6 +192,11 @@ def evaluate_timeline(framework: Framework, tl: Timeline) -> Decision:
             severe_offences=fw.severe_offences,
         )
         result = _evaluate_need(fw, compiled, ctx)
+        override = _override(tl, crit, person)
+        if override is not None and result.status is not Status.MET:
+            result = _overridden(result, override)
+        else:
+            override = None
         result = Result(
             result.status,
             result.explanation,
@@ -191,7 +210,14 @@ def evaluate_timeline(framework: Framework, tl: Timeline) -> Decision:
         )
         decisions.append(
             CriterionDecision(
-                crit, person, result, need.occurred_on, compiled.evidence_kinds, d.cite
+                crit,
+                person,
+                result,
+                need.occurred_on,
+                compiled.evidence_kinds,
+                d.cite,
+                d.stand_alone,
+                _override_dict(override) if override else None,
             )
         )
     decisions.sort(key=lambda c: (_code_key(c.criterion), c.person or ""))
@@ -240,6 +266,46 @@ def _family_outcomes(
             )
         )
     return out
+
+
+def _override(tl: Timeline, criterion: str, person: str | None) -> Record | None:
+    """The latest ``override_recorded`` for ``criterion`` (and the person, or none named)
+    dated on or before D (FL-HT-3, AMB-K05)."""
+    found = None
+    for r in tl.of_type("override_recorded"):
+        if r.get("criterion") == criterion and r.person in (None, person):
+            found = r
+    return found
+
+
+def _override_dict(r: Record) -> dict[str, Any]:
+    return {
+        "approver": r.get("approver"),
+        "role": r.get("role"),
+        "reason": r.get("reason"),
+        "record": r.key,
+        "on": r.occurred_on.isoformat(),
+    }
+
+
+def _override_text(r: Record) -> str:
+    return (
+        f"discretionary override by {r.get('approver')} ({r.get('role')}) on "
+        f"{r.occurred_on.isoformat()}: {r.get('reason')}"
+    )
+
+
+def _overridden(computed: Result, r: Record) -> Result:
+    """A computed result replaced by a discretionary decision: met from the override's
+    date, never disguised — the explanation says so and the computed result stays a part."""
+    return Result(
+        Status.MET,
+        f"{_override_text(r)} (computed: {computed.status.value} — {computed.explanation})",
+        facts=(r.key,),
+        met_since=r.occurred_on,
+        parts=(computed,),
+        label="override",
+    )
 
 
 def _code_key(criterion: str) -> tuple[Any, ...]:
@@ -363,6 +429,36 @@ def _family_rules(fw: Framework, tl: Timeline, headlines: dict[int, date]) -> li
 def _decide(
     fw: Framework, tl: Timeline, decisions: list[CriterionDecision], rules: list[FamilyRule]
 ) -> Decision:
+    family_override = _override(tl, f"{fw.id}:family", None)
+    if family_override is not None and decisions:
+        return Decision(
+            tl.family,
+            fw.id,
+            tl.on,
+            tl.known_at,
+            "eligible",
+            family_override.occurred_on,
+            decisions,
+            rules,
+            fw.fingerprint,
+            _override_text(family_override) + " (the computed criteria are shown unchanged)",
+            _override_dict(family_override),
+        )
+    alone = [c for c in decisions if c.stand_alone and c.result.status is Status.MET]
+    if alone and len(alone) < len(decisions):
+        # FL-HT-6: "this outcome can be claimed regardless of progress against other
+        # indicators" -- decided on the stand-alone criteria and the structural family
+        # rules only (DSL family outcomes are progress rules, not applied to it)
+        claim = _decide(fw, tl, alone, [r for r in rules if r.result is None])
+        claim.criteria = decisions
+        claim.family_rules = rules
+        names = ", ".join(c.criterion for c in alone)
+        claim.eligible_from_reason = (
+            f"stand-alone claim {names} met: the other criteria and progress rules are not "
+            "required (FL-HT-6)"
+            + (f"; {claim.eligible_from_reason}" if claim.eligible_from_reason else "")
+        )
+        return claim
     reason: str | None = None
     eligible_from: date | None = None
     if not decisions:

@@ -70,6 +70,9 @@ class Criterion(Strict):
     entry: dict[str, Any] | None = None
     outcome: dict[str, Any]
     notes: str | None = None
+    #: FL-HT-6 (Hertfordshire 4.SA): once met, this criterion alone makes the family's claim,
+    #: "regardless of progress against other indicators" (evaluator._decide)
+    stand_alone: bool = False
 
     @field_validator("code")
     @classmethod
