@@ -32,7 +32,16 @@ from sftimeline.records import Record, record_from_model, validate_record
 CASES_DIR = Path(__file__).parent / "cases"
 UTC = dt.UTC
 
-CRITERION_KEYS = ("criterion", "person", "status", "expected_on", "explanation", "facts")
+CRITERION_KEYS = (
+    "criterion",
+    "person",
+    "status",
+    "expected_on",
+    "met_since",
+    "explanation",
+    "facts",
+    "override",
+)
 FAMILY_KEYS = ("status", "eligible_from")
 
 
