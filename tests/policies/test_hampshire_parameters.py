@@ -487,3 +487,103 @@ def test_previous_support_pending_until_twelve_months_after_closure() -> None:
 @pytest.mark.parametrize(("minimum", "status"), [(0, "eligible"), (2, "not_eligible")])
 def test_min_headlines_none_by_default_a_council_may_set_one(minimum: int, status: str) -> None:
     assert decide(_crime_i_met(), "2024-07-10", min_headlines=minimum).status == status
+
+
+# ---------------------------------------------------------------- remaining readings
+
+
+def _terms(child: str, pct: dict[str, int]) -> list[Record]:
+    return [_att(child, t, 100, p) for t, p in pct.items()]
+
+
+def test_attendance_terms_three_by_default_or_two() -> None:
+    # Baseline 80% (entry). After N: 2024-spring 70%, 2024-summer 100%, 2024-autumn 100%.
+    # 3 terms → 90.0% (not more than 90); 2 terms → 100% (met), on 2024-12-31.
+    before = {"2023-spring": 80, "2023-summer": 80, "2023-autumn": 80}
+    after = {"2024-spring": 70, "2024-summer": 100, "2024-autumn": 100}
+    recs = [*base(), *_terms("C1", before), need("EDU.i", person="C1"), *_terms("C1", after)]
+    assert crit(decide(recs, "2024-12-31"), "EDU.i", "C1")[0] == "evidence_required"
+    assert crit(decide(recs, "2024-12-31", attendance_terms=2), "EDU.i", "C1")[0] == "met"
+
+
+def test_attendance_improvement_in_points_or_relative() -> None:
+    # Baseline 40%; outcome 60%: +20 points (not 40) but x1.5 relative (at least x1.4).
+    before = {"2023-spring": 40, "2023-summer": 40, "2023-autumn": 40}
+    after = {"2024-spring": 60, "2024-summer": 60, "2024-autumn": 60}
+    recs = [*base(), *_terms("C1", before), need("EDU.i", person="C1"), *_terms("C1", after)]
+    assert crit(decide(recs, "2024-12-31"), "EDU.i", "C1")[0] == "evidence_required"
+    alt = decide(recs, "2024-12-31", attendance_improvement_unit="relative")
+    assert crit(alt, "EDU.i", "C1")[0] == "met"
+
+
+def test_mainstream_attendance_on_the_day_or_for_the_whole_period() -> None:
+    # Permanently excluded 2023-11-01; back in mainstream from 2024-04-15; 95% in the three
+    # terms 2024-spring..2024-autumn. On 2024-12-31 the enrolment is open (at_day: met) but
+    # has not lasted 12 months (whole_period: not met by data).
+    after = {"2024-spring": 95, "2024-summer": 95, "2024-autumn": 95}
+    recs = [
+        *base(),
+        rec("exclusion_recorded", "2023-11-01", person="C1", kind="permanent"),
+        need("EDU.v", person="C1"),
+        rec(
+            "enrolment_started",
+            "2024-04-15",
+            person="C1",
+            provider="S2",
+            provider_type="mainstream",
+        ),
+        *_terms("C1", after),
+    ]
+    assert crit(decide(recs, "2024-12-31"), "EDU.v", "C1")[0] == "met"
+    alt = decide(recs, "2024-12-31", mainstream_attendance="whole_period")
+    assert crit(alt, "EDU.v", "C1")[0] != "met"
+
+
+def _uc_weeks(gap: bool) -> list[Record]:
+    # UC all work-related requirements at N (26 of 30 weeks). Job from Monday 2024-02-05 at
+    # the AET; with ``gap`` a week out of work (2024-04-01..2024-04-07) breaks the run.
+    recs = [
+        *base(),
+        rec("benefit_started", "2023-06-01", person="P1", benefit="uc_work_related"),
+        need("EMP.i", person="P1"),
+        rec("employment_started", "2024-02-05", person="P1"),
+    ]
+    if gap:
+        recs += [
+            rec("employment_ended", "2024-03-31", person="P1"),
+            rec("employment_started", "2024-04-08", person="P1"),
+        ]
+    for i, (start, end) in enumerate(
+        [("2024-02-05", "2024-03-04"), ("2024-03-05", "2024-04-04"), ("2024-04-05", "2024-05-04"),
+         ("2024-05-05", "2024-06-04"), ("2024-06-05", "2024-07-04"), ("2024-07-05", "2024-08-04"),
+         ("2024-08-05", "2024-09-04"), ("2024-09-05", "2024-10-04")]
+    ):  # fmt: skip
+        recs.append(
+            rec(
+                "earnings_reported",
+                start,
+                person="P1",
+                period_end=end,
+                gross_pay=50000,
+                household="single",
+                source="hmrc",
+                source_id=f"E{i}",
+            )  # fmt: skip
+        )
+    return recs
+
+
+def test_uc_aet_weeks_26_of_30_allows_a_gap_consecutive_does_not() -> None:
+    # Weeks from 2024-02-05; 26 whole weeks end Sunday 2024-08-04, 30 weeks end 2024-09-01.
+    # With one week out of work, 26 of the 30 weeks to Sunday 2024-08-11 qualify (k_of_n met),
+    # but no 26 consecutive weeks exist yet (consecutive: not met on 2024-08-11).
+    recs = _uc_weeks(gap=True)
+    assert crit(decide(recs, "2024-08-11"), "EMP.i", "P1")[0] == "met"
+    alt = decide(recs, "2024-08-11", uc_aet_weeks="consecutive")
+    assert crit(alt, "EMP.i", "P1")[0] != "met"
+    assert (
+        crit(decide(_uc_weeks(gap=False), "2024-08-11", uc_aet_weeks="consecutive"), "EMP.i", "P1")[
+            0
+        ]
+        == "met"
+    )
