@@ -568,7 +568,7 @@ def _uc_weeks(gap: bool) -> list[Record]:
                 household="single",
                 source="hmrc",
                 source_id=f"E{i}",
-            )  # fmt: skip
+            )
         )
     return recs
 
