@@ -61,25 +61,27 @@ def build(url: str, families: int, seed: int, batch: int) -> None:
         print(f"imported {s.stored} records in {t2 - t1:.1f}s = {s.stored / (t2 - t1):.0f} rec/s")
 
 
-def read_decode(url: str) -> tuple[int, int, float]:
-    t0 = time.perf_counter()
+def read_decode(url: str) -> tuple[int, int, float, float]:
+    """(families, records, wall seconds, CPU seconds of this process)."""
+    t0, c0 = time.perf_counter(), time.process_time()
     families = records = 0
     with RecordStore.open(url) as store:
         for _code, recs in store.iter_family_records():
             families += 1
             records += len(recs)
-    return families, records, time.perf_counter() - t0
+    return families, records, time.perf_counter() - t0, time.process_time() - c0
 
 
-def evaluate_all(url: str, framework: str, on: date) -> tuple[Counter[str], float]:
+def evaluate_all(url: str, framework: str, on: date) -> tuple[Counter[str], float, float]:
+    """(decisions by status, wall seconds, CPU seconds), reading included."""
     fw = load_framework(framework)
     known_at = datetime.now(UTC)
     statuses: Counter[str] = Counter()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     with RecordStore.open(url) as store:
         for code, recs in store.iter_family_records():
             statuses[evaluate_family(fw, code, recs, on, known_at).status] += 1
-    return statuses, time.perf_counter() - t0
+    return statuses, time.perf_counter() - t0, time.process_time() - c0
 
 
 def main() -> None:
@@ -107,20 +109,27 @@ def main() -> None:
             os.remove(url)
         build(url, args.families, args.seed, args.batch_size)
 
-    fams, recs, t_read = read_decode(url)
-    print(f"read + decode: {recs} records of {fams} families in {t_read:.2f}s")
+    fams, recs, t_read, c_read = read_decode(url)
+    print(
+        f"read + decode: {recs} records of {fams} families in {t_read:.2f}s"
+        f" (CPU {c_read:.2f}s) = {recs / t_read:.0f} rec/s"
+    )
     if args.profile:
         prof = cProfile.Profile()
         prof.enable()
-    statuses, t_eval = evaluate_all(url, args.framework, args.on)
+    statuses, t_eval, c_eval = evaluate_all(url, args.framework, args.on)
     if args.profile:
         prof.disable()
         pstats.Stats(prof).sort_stats("cumulative").print_stats(args.profile)
     print(
         f"evaluate ({args.framework} on {args.on.isoformat()}, incl. reading): "
-        f"{sum(statuses.values())} families in {t_eval:.2f}s"
+        f"{sum(statuses.values())} families in {t_eval:.2f}s (CPU {c_eval:.2f}s)"
     )
-    print(f"ratio evaluate / read+decode: {t_eval / t_read:.2f} (target <= 2.0)")
+    # The machine is shared: CPU time is the steadier comparison when others are busy.
+    print(
+        f"ratio evaluate / read+decode: wall {t_eval / t_read:.2f}, CPU {c_eval / c_read:.2f}"
+        " (target <= 2.0)"
+    )
     print("decisions: " + "  ".join(f"{k}: {v}" for k, v in sorted(statuses.items())))
     print(f"peak memory (ru_maxrss): {_peak_mb():.0f} MB")
     if tmpdir is not None:
