@@ -159,6 +159,23 @@ def test_a_missing_working_principle_holds_the_claim_until_recorded() -> None:
     assert d.eligible_from is not None and d.eligible_from.isoformat() == "2024-06-01"
 
 
+def test_a_working_principle_recorded_as_not_achieved_later_is_withdrawn() -> None:
+    """FL-H22-3: the latest record of a principle decides (outcome_achieved false withdraws)."""
+    recs = [
+        *base(),
+        *two_met(),
+        need("3.2", N, "P1"),
+        ev("3.2", "2024-02-01", "practitioner_assessment", "P1"),
+        ev("family", "2024-04-01", "lead_practitioner", achieved=False),
+    ]
+    assert decide(recs, "2024-03-31").status == "eligible"
+    assert decide(recs, "2024-04-01").status == "evidence_required"
+    recs.append(ev("family", "2024-05-02", "lead_practitioner"))
+    d = decide(recs, "2024-06-01")
+    assert d.status == "eligible"
+    assert d.eligible_from is not None and d.eligible_from.isoformat() == "2024-05-02"
+
+
 def test_need_arising_during_the_intervention_must_also_be_met() -> None:
     """FL-H22-2: a need identified after N is counted and must meet its own rule."""
     recs = [
@@ -453,3 +470,24 @@ def test_alt_in_work_months() -> None:
     (c,) = [c for c in alt.criteria if c.criterion == f"{FW}:10.1"]
     assert c.result.expected_on is not None
     assert c.result.expected_on.isoformat() == "2024-06-01"
+
+
+def test_evidence_confirmed_again_holds_since_the_first_record() -> None:
+    """The evidence leaf's met date is the start of the latest unbroken run of achieved
+    records (found by the exact-eligible_from property): re-confirming does not move it."""
+    recs = [
+        *base(),
+        need("6.6", N, "C1"),
+        ev("6.6", "2024-03-01", "practitioner_assessment", "C1"),
+        ev("6.6", "2024-03-01", "self_assessment", "C1"),
+        ev("6.6", "2024-04-01", "self_assessment", "C1"),
+    ]
+    d = decide(recs, "2024-05-01", min_headlines=1)
+    (c,) = [c for c in d.criteria if c.criterion == f"{FW}:6.6"]
+    assert c.result.met_since is not None and c.result.met_since.isoformat() == "2024-03-01"
+    assert d.eligible_from is not None and d.eligible_from.isoformat() == "2024-03-01"
+    recs.append(ev("6.6", "2024-04-15", "self_assessment", "C1", achieved=False))
+    recs.append(ev("6.6", "2024-04-20", "self_assessment", "C1"))
+    d = decide(recs, "2024-05-01", min_headlines=1)
+    (c,) = [c for c in d.criteria if c.criterion == f"{FW}:6.6"]
+    assert c.result.met_since is not None and c.result.met_since.isoformat() == "2024-04-20"

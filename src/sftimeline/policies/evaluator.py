@@ -408,19 +408,21 @@ def _family_rules(fw: Framework, tl: Timeline, headlines: dict[int, date]) -> li
             )
         )
     for kind in fw.model.family_rules.family_evidence:
-        ev = [
-            r
-            for r in tl.of_type("evidence_recorded")
-            if r.get("criterion") == f"{fw.id}:family"
-            and r.get("evidence") == kind
-            and r.get("outcome_achieved") is True
-        ]
+        # the latest record of the kind decides, as for a criterion's evidence: a later
+        # outcome_achieved false withdraws it (e.g. a herefordshire-2022 working principle,
+        # FL-H22-3); it holds from the first achieved record of its latest unbroken run
+        since_ev: date | None = None
+        for r in tl.of_type("evidence_recorded"):
+            if r.get("criterion") == f"{fw.id}:family" and r.get("evidence") == kind:
+                achieved = r.get("outcome_achieved") is True
+                since_ev = (since_ev or r.occurred_on) if achieved else None
+        holds_ev = since_ev is not None
         rules.append(
             FamilyRule(
                 f"family_evidence:{kind}",
-                bool(ev),
-                f"{kind} {'recorded' if ev else 'not recorded'} (family-level evidence)",
-                ev[0].occurred_on if ev else None,
+                holds_ev,
+                f"{kind} {'recorded' if holds_ev else 'not recorded'} (family-level evidence)",
+                since_ev,
             )
         )
     return rules

@@ -83,6 +83,9 @@ def build_evidence(a: EvidenceArgs) -> Rule:
     def rule(ctx: Context) -> Result:
         criterion = a.criterion or ctx.criterion
         latest: dict[str, Record] = {}
+        #: per kind, the date of the first achieved record of its latest unbroken run of
+        #: achieved records: evidence re-confirmed later has held since the first one
+        run_from: dict[str, date | None] = {}
         for r in ctx.timeline.of_type("evidence_recorded"):
             if r.get("criterion") != criterion or r.get("evidence") not in kinds:
                 continue
@@ -90,14 +93,17 @@ def build_evidence(a: EvidenceArgs) -> Rule:
                 continue
             if r.occurred_on < ctx.identified:
                 continue
-            latest[str(r.get("evidence"))] = r
+            kind = str(r.get("evidence"))
+            latest[kind] = r
+            achieved = r.get("outcome_achieved") is True
+            run_from[kind] = (run_from.get(kind) or r.occurred_on) if achieved else None
         good = [r for r in latest.values() if r.get("outcome_achieved") is True]
         if good:
-            first = min(good, key=lambda r: r.occurred_on)
+            first = min(d for d in run_from.values() if d is not None)
             return met(
                 f"evidence recorded: {', '.join(sorted(str(r.get('evidence')) for r in good))}"
-                f" (from {first.occurred_on.isoformat()})",
-                since=first.occurred_on,
+                f" (from {first.isoformat()})",
+                since=first,
                 facts=tuple(r.key for r in good),
                 values={"accepted_kinds": list(kinds)},
             )
