@@ -59,6 +59,40 @@ def build_school_age(a: SchoolAgeArgs) -> Rule:
     return rule
 
 
+class NoSchoolAgeChildArgs(Args):
+    at: Anchor = "on"
+
+
+def build_no_school_age_child(a: NoSchoolAgeChildArgs) -> Rule:
+    """FL-HT-4 / AMB-K06: "All school age children … must have less than 10% absence" holds
+    vacuously for a household with no child of school age on D (written as
+    ``any: [no_school_age_child, attendance …]``)."""
+
+    def rule(ctx: Context) -> Result:
+        day = ctx.anchor(a.at) or ctx.on
+        children = []
+        for person in ctx.members("child"):
+            born = ctx.born_on(person)
+            if born is None:
+                return insufficient(f"no date of birth for {person}: school age unknown")
+            if is_school_age(born, day):
+                children.append(person)
+        if children:
+            return not_met(f"school-age child(ren) on {day.isoformat()}: {', '.join(children)}")
+        return met(
+            f"no child of school age in the household on {day.isoformat()}",
+            since=ctx.identified,
+        )
+
+    return rule
+
+
+register_primitive(
+    "no_school_age_child",
+    NoSchoolAgeChildArgs,
+    build_no_school_age_child,
+    "no household child is of school age at `at` (FL-HT-4 holds vacuously, AMB-K06)",
+)
 register_primitive(
     "school_age",
     SchoolAgeArgs,
