@@ -335,3 +335,33 @@ def test_records_before_nomination_and_areas_not_checked_are_not_regressions() -
     assert r.status.value == "met"
     r2 = run("no_new_problem_areas", {}, recs, "2024-04-01", criterion=HA)
     assert r2.status.value == "not_met" and "EMP" in r2.explanation
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    closed_off=st.integers(min_value=-800, max_value=0),
+    referral_off=st.one_of(st.none(), st.integers(min_value=-800, max_value=200)),
+    d_off=st.integers(min_value=0, max_value=400),
+)
+def test_previous_support_agrees_with_the_written_out_rule(
+    closed_off: int, referral_off: int | None, d_off: int
+) -> None:
+    """Property (FL-HA-7, semantics §2): met exactly when D >= closed + 12 months and no
+    re-escalation is dated closed <= e <= D; a re-escalation before closed + 12 months is
+    not_met; otherwise pending on closed + 12 months."""
+    n = dt.date(2024, 1, 10)
+    closed = n + dt.timedelta(days=closed_off)
+    on = n + dt.timedelta(days=d_off)
+    recs = [rec("family_nominated", n.isoformat(), previous_support_closed_on=closed.isoformat())]
+    ref = None if referral_off is None else n + dt.timedelta(days=referral_off)
+    if ref is not None:
+        recs.append(rec("referral_accepted", ref.isoformat(), service="early_help"))
+    due = add_months(closed, 12)
+    r = run("previous_support_no_reescalation", {}, recs, on)
+    broke = ref is not None and closed <= ref <= on and ref < due
+    if broke:
+        assert r.status.value == "not_met"
+    elif due <= on:
+        assert r.status.value == "met"
+    else:
+        assert status(r) == ("pending", due.isoformat())
