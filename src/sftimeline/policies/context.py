@@ -52,6 +52,17 @@ class Context:
         raise ValueError(f"unknown anchor {name!r}")
 
     def born_on(self, person: str) -> date | None:
+        """The person's date of birth from their first ``person_joined`` that gives one.
+
+        Memoised per context and timeline (a ``dataclasses.replace`` copy shares the cache;
+        attendance windows ask for every child's birth date once per term window)."""
+        key = f"born_on:{id(self.timeline)}:{person}"
+        if key not in self._cache:
+            self._cache[key] = self._born_on(person)
+        found: date | None = self._cache[key]
+        return found
+
+    def _born_on(self, person: str) -> date | None:
         for r in self.timeline.of_type("person_joined"):
             if r.person == person and r.get("born_on") is not None:
                 value = r.get("born_on")
@@ -59,7 +70,16 @@ class Context:
         return None
 
     def members(self, role: str | None = None) -> list[str]:
-        """People in the household on D (joined, not left since), optionally by role."""
+        """People in the household on D (joined, not left since), optionally by role.
+
+        Memoised per context, like :meth:`born_on`; callers get their own list."""
+        key = f"members:{id(self.timeline)}:{role}"
+        if key not in self._cache:
+            self._cache[key] = self._members(role)
+        found: list[str] = self._cache[key]
+        return list(found)
+
+    def _members(self, role: str | None) -> list[str]:
         present: dict[str, str] = {}
         for r in self.timeline.of_type("person_joined", "person_left"):
             if r.person is None:
