@@ -37,7 +37,7 @@ def test_import_example_then_families_and_timeline(sqlite_url: str) -> None:
     )
     assert code == 0 and "police:INC-90500" in out and "retractions applied" not in out
     code, out = run(sqlite_url, "import", EXAMPLE)
-    assert code == 0 and "unchanged:  84" in out
+    assert code == 0 and "unchanged:  85" in out
 
 
 def test_import_with_rejects_exits_1(tmp_path: Path, sqlite_url: str) -> None:
@@ -87,3 +87,22 @@ def test_generate_is_deterministic(tmp_path: Path) -> None:
         )
         assert code == 0
     assert a.read_bytes() == b.read_bytes()
+
+
+def test_example_county_has_a_claimable_family_and_says_why_not_the_others(
+    sqlite_url: str,
+) -> None:
+    """The demo's data set answers the analyst's question with both sides: FAM-0003 is
+    eligible on 2024-10-01 (its 7.3 practitioner assessment is recorded), the others are not,
+    each for a reason the table names."""
+    run(sqlite_url, "import", EXAMPLE)
+    code, out = run(sqlite_url, "evaluate", "--on", "2024-10-01", "--format", "jsonl")
+    decisions = {d["family"]: d for d in map(json.loads, out.splitlines())}
+    assert decisions["FAM-0003"]["status"] == "eligible"
+    assert decisions["FAM-0003"]["eligible_from"] == "2024-08-31"
+    assert {f: d["status"] for f, d in decisions.items() if f != "FAM-0003"} == {
+        "FAM-0001": "insufficient_data",
+        "FAM-0002": "evidence_required",
+        "FAM-0004": "not_eligible",
+        "FAM-0005": "evidence_required",
+    }
