@@ -97,6 +97,7 @@ def test_example_county_has_a_claimable_family_and_says_why_not_the_others(
     each for a reason the table names."""
     run(sqlite_url, "import", EXAMPLE)
     code, out = run(sqlite_url, "evaluate", "--on", "2024-10-01", "--format", "jsonl")
+    assert code == 0
     decisions = {d["family"]: d for d in map(json.loads, out.splitlines())}
     assert decisions["FAM-0003"]["status"] == "eligible"
     assert decisions["FAM-0003"]["eligible_from"] == "2024-08-31"

@@ -132,10 +132,33 @@ def test_offence_kinds_default_counts_proven_offences_alternative_recorded_only(
 
 
 def fte(days: int) -> list[Record]:
-    return [
-        rec("exclusion_recorded", "2024-02-01", person="C1", kind="fixed_term", days=days),
-        need("2.1", "C1"),
+    # entry (row 1): 3 fixed-term exclusions in the 12 months before N = 2024-01-10, all out
+    # of the 12 months to D = 2024-06-01 again; then the exclusion the outcome counts
+    entry = [
+        rec("exclusion_recorded", f"2023-02-0{i}", person="C1", kind="fixed_term", days=1)
+        for i in (1, 2, 3)
     ]
+    return [
+        *entry,
+        need("2.1", "C1"),
+        rec("exclusion_recorded", "2024-02-01", person="C1", kind="fixed_term", days=days),
+    ]
+
+
+def test_permanent_exclusion_window_default_12_months_alternative_ever() -> None:
+    # AMB-C18: a permanent exclusion 13 months before N enters row 1 only when "ever" is read
+    recs = base(
+        rec("exclusion_recorded", "2022-12-10", person="C1", kind="permanent"), need("2.1", "C1")
+    )
+    default = crit(run(recs, "2024-06-01"), "2.1")
+    assert default["status"] == "insufficient_data"
+    assert "1 permanent exclusion(s)" not in default["explanation"]
+    ever = crit(run(recs, "2024-06-01", permanent_exclusion_window="ever"), "2.1")
+    assert ever["status"] != "insufficient_data"
+    within = base(
+        rec("exclusion_recorded", "2023-01-11", person="C1", kind="permanent"), need("2.1", "C1")
+    )
+    assert crit(run(within, "2024-06-01"), "2.1")["status"] != "insufficient_data"
 
 
 def test_row1_days_default_ten_alternative_five() -> None:

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from leaf_helpers import run, status
 from policy_helpers import rec
+from pydantic import ValidationError
 
 from sftimeline.calendar import add_months
+from sftimeline.policies.primitives import PRIMITIVES
 from sftimeline.records import Record
 
 N = "2023-10-02"
@@ -103,6 +106,50 @@ def test_exclusions_before_identification_routes() -> None:
         )[0]
         == "met"
     )
+
+
+def test_exclusions_before_identification_in_the_months_before_or_ever() -> None:
+    # N = 2023-10-02: e is in the 12 months before N when e <= N < e + 12 months
+    def entry(args: dict[str, object], records: list[Record]) -> str:
+        return status(
+            run("exclusions_before_identification", args, records, N, identified=N, person="C1")
+        )[0]
+
+    months = {"months": 12, "count": None, "days": 10}
+    assert entry(months, [child(), excl("2022-10-03", 10)]) == "met"  # + 12m = 2023-10-03 > N
+    assert entry(months, [child(), excl("2022-10-02", 10)]) == "insufficient_data"  # = N: out
+    assert entry(months, [child(), excl("2023-10-03", 10)]) == "insufficient_data"  # after N
+    ever = {"ever": True, "kinds": ["permanent"], "count": 1}
+    assert entry(ever, [child(), excl("2019-01-01", 0, "permanent")]) == "met"
+    assert entry(ever, [child(), excl("2023-10-03", 0, "permanent")]) == "insufficient_data"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [{"terms": 3, "months": 12}, {"months": 12, "ever": True}, {"terms": 2, "ever": True}],
+)
+def test_exclusions_before_identification_takes_one_window(args: dict[str, object]) -> None:
+    model, _, _ = PRIMITIVES["exclusions_before_identification"]
+    with pytest.raises(ValidationError, match="give one window"):
+        model.model_validate(args)
+
+
+def test_attendance_before_identification_at_most_is_inclusive() -> None:
+    # Hertfordshire 2.5: "60% unauthorised absence or more" = xauth_a at most 40%
+    at_60 = [child(), *(term("C1", t, e, 100, 60) for t, e in BEFORE)]
+    at_59 = [child(), *(term("C1", t, e, 100, 59 if t == "2023-summer" else 60) for t, e in BEFORE)]
+    args = {"terms": 3, "at_most": 40, "measure": "xauth_a"}
+
+    def entry(records: list[Record]) -> str:
+        return status(
+            run("attendance_before_identification", args, records, N, identified=N, person="C1")
+        )[0]
+
+    assert entry(at_60) == "met"
+    assert entry(at_59) == "insufficient_data"
+    model, _, _ = PRIMITIVES["attendance_before_identification"]
+    with pytest.raises(ValidationError, match="not both"):
+        model.model_validate({"below": 90, "at_most": 40})
 
 
 def test_every_child_exclusions_waits_for_the_oldest_term_to_drop() -> None:

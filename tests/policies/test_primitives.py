@@ -122,3 +122,39 @@ def test_notices_and_suspended_order() -> None:
     assert status_of(decide(withdrawn, "2024-03-01", framework=fw), "1.9") == "met"
     spo = [*recs, rec("possession_order_suspended", "2024-02-01", tenancy="T1")]
     assert status_of(decide(spo, "2024-08-01", framework=fw), "1.9") == "met"
+
+
+def test_evidence_voided_by_a_later_reopening_until_recorded_again() -> None:
+    """Hertfordshire 1.3: "no longer receiving support from TYS" is not shown by an end of
+    support older than the latest reopening to TYS; an end recorded after it shows it again."""
+    from leaf_helpers import run, status
+
+    crit = "hertfordshire-2018:1.3"
+    args = {
+        "kinds": ["tys_support_ended"],
+        "voided_by": {
+            "types": ["referral_accepted"],
+            "where": {"service": ["targeted_youth_support"]},
+        },
+    }
+
+    def ended(on: str) -> Any:
+        return rec(
+            "evidence_recorded", on, person="C1", criterion=crit,
+            evidence="tys_support_ended", outcome_achieved=True,
+        )  # fmt: skip
+
+    def reopened(on: str, person: str = "C1") -> Any:
+        return rec("referral_accepted", on, person=person, service="targeted_youth_support")
+
+    def check(records: list[Any], on: str) -> str:
+        return status(run("evidence", args, records, on, person="C1", criterion=crit))[0]
+
+    assert check([ended("2024-02-15")], "2024-03-01") == "met"
+    voided = [ended("2024-02-15"), reopened("2024-05-31")]
+    assert check(voided, "2024-05-30") == "met"  # the reopening is after D: not seen yet
+    assert check(voided, "2024-05-31") == "evidence_required"
+    result = run("evidence", args, voided, "2024-06-01", person="C1", criterion=crit)
+    assert "no longer counts" in result.explanation
+    assert check([*voided, ended("2024-07-01")], "2024-07-01") == "met"
+    assert check([ended("2024-02-15"), reopened("2024-05-31", "C2")], "2024-06-01") == "met"

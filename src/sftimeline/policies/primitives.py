@@ -72,9 +72,29 @@ def _d(day: date | None) -> str:
 # ---------------------------------------------------------------------------
 
 
+class VoidingRecords(Args):
+    """Records that end what an evidence record attests (``evidence.voided_by``)."""
+
+    types: list[str] = Field(min_length=1)
+    where: dict[str, list[str]] = {}
+    who: Literal["person", "household"] = "person"
+
+
 class EvidenceArgs(Args):
     kinds: list[str] = Field(min_length=1)
     criterion: str | None = None  # default: the criterion being evaluated
+    #: evidence dated before the latest such record (up to D) no longer counts: the state it
+    #: attested has ended (Hertfordshire 1.3: "no longer receiving support from TYS" is not
+    #: shown by a support-ended record older than a reopening to TYS)
+    voided_by: VoidingRecords | None = None
+
+
+def _voided_before(ctx: Context, v: VoidingRecords | None) -> Record | None:
+    """The latest record matching ``v`` (dated on or before D), if any."""
+    if v is None:
+        return None
+    found = select(ctx.timeline.of_type(*v.types), person=_who(ctx, v.who), where=v.where)
+    return max(found, key=lambda r: r.sort_key()) if found else None
 
 
 def build_evidence(a: EvidenceArgs) -> Rule:
@@ -82,6 +102,8 @@ def build_evidence(a: EvidenceArgs) -> Rule:
 
     def rule(ctx: Context) -> Result:
         criterion = a.criterion or ctx.criterion
+        voider = _voided_before(ctx, a.voided_by)
+        voided: list[Record] = []
         latest: dict[str, Record] = {}
         #: per kind, the date of the first achieved record of its latest unbroken run of
         #: achieved records: evidence re-confirmed later has held since the first one
@@ -92,6 +114,9 @@ def build_evidence(a: EvidenceArgs) -> Rule:
             if ctx.person is not None and r.person not in (None, ctx.person):
                 continue
             if r.occurred_on < ctx.identified:
+                continue
+            if voider is not None and r.occurred_on < voider.occurred_on:
+                voided.append(r)
                 continue
             kind = str(r.get("evidence"))
             latest[kind] = r
@@ -109,9 +134,15 @@ def build_evidence(a: EvidenceArgs) -> Rule:
             )
         said_no = [r for r in latest.values() if r.get("outcome_achieved") is not True]
         extra = " (recorded as not achieved)" if said_no else ""
+        if voided and voider is not None:
+            extra += (
+                f" (evidence dated before the {voider.type} of {voider.occurred_on.isoformat()}"
+                " no longer counts)"
+            )
         return evidence_required(
             f"needs evidence for {criterion}: one of {', '.join(kinds)}{extra}",
-            facts=tuple(r.key for r in said_no),
+            facts=tuple(r.key for r in said_no + voided)
+            + ((voider.key,) if voided and voider is not None else ()),
             values={"accepted_kinds": list(kinds)},
         )
 

@@ -13,9 +13,9 @@ from datetime import date
 from fractions import Fraction
 from typing import Literal
 
-from pydantic import Field, PositiveInt
+from pydantic import Field, PositiveInt, model_validator
 
-from sftimeline.calendar import Term, school_age_on_31_august_before
+from sftimeline.calendar import Term, school_age_on_31_august_before, within_months_before
 from sftimeline.policies.context import Context
 from sftimeline.policies.leaves._common import Anchor, open_since, sustain
 from sftimeline.policies.primitives import (
@@ -51,15 +51,29 @@ def _pct(f: Fraction) -> str:
 
 class AttendanceBeforeArgs(Args):
     """Entry: pooled attendance over the last ``terms`` terms ended by identification is
-    below ``below`` % (App1-P2-1, TF 2020 4B's "below 40% at the start")."""
+    below ``below`` % (App1-P2-1, TF 2020 4B's "below 40% at the start"), or at most
+    ``at_most`` % where the text's threshold is inclusive (Hertfordshire strand 2 row 5,
+    "60% unauthorised absence or more" = at most 40% under ``xauth_a``)."""
 
     terms: PositiveInt = 3
-    below: float = Field(90, ge=0, le=100)
+    below: float | None = Field(None, ge=0, le=100)
+    at_most: float | None = Field(None, ge=0, le=100)
     measure: Literal["overall", "xauth_a", "xauth_b"] = "xauth_a"
+
+    @model_validator(mode="after")
+    def _one_threshold(self) -> AttendanceBeforeArgs:
+        if self.below is not None and self.at_most is not None:
+            raise ValueError("give one of below and at_most, not both")
+        if self.below is None and self.at_most is None:
+            return self.model_copy(update={"below": 90.0})
+        return self
 
 
 def build_attendance_before_identification(a: AttendanceBeforeArgs) -> Rule:
-    limit = Fraction(str(a.below)) / 100
+    inclusive = a.at_most is not None
+    threshold = a.at_most if a.at_most is not None else a.below
+    limit = Fraction(str(threshold)) / 100
+    said = f"at most {threshold:g}%" if inclusive else f"below {threshold:g}%"
 
     def rule(ctx: Context) -> Result:
         if ctx.person is None:
@@ -74,23 +88,40 @@ def build_attendance_before_identification(a: AttendanceBeforeArgs) -> Rule:
                 facts=facts,
             )
         text = f"{ctx.person}: {_pct(rate)} ({a.measure}) over {span}, before identification"
-        if rate < limit:
-            return met(text + f" (below {a.below}%)", since=ctx.identified, facts=facts)
-        return insufficient(text + f", not below {a.below}%", facts=facts)
+        if rate < limit or (inclusive and rate == limit):
+            return met(text + f" ({said})", since=ctx.identified, facts=facts)
+        return insufficient(text + f", not {said}", facts=facts)
 
     return rule
 
 
 class ExclusionsBeforeArgs(Args):
-    """Entry: exclusions in the last ``terms`` terms ended by identification (App1-P2-2,
-    App1-P2-4): at least ``count`` exclusions of ``kinds``, or at least ``days`` days, or
-    for a primary-phase child at least ``primary_days`` days (AMB-C15: phase at N)."""
+    """Entry: exclusions before identification — in the last ``terms`` terms ended by it
+    (App1-P2-2, App1-P2-4), or dated in the ``months`` before it (e <= N < e + months,
+    semantics.md §2; Hertfordshire strand 2 "in the last 12 months"), or ``ever`` (on or
+    before N; AMB-C18's reading of an unstated window): at least ``count`` exclusions of
+    ``kinds``, or at least ``days`` days, or for a primary-phase child at least
+    ``primary_days`` days (AMB-C15: phase at N). One window: ``terms`` (default 3),
+    ``months`` or ``ever``."""
 
-    terms: PositiveInt = 3
+    terms: PositiveInt | None = None
+    months: PositiveInt | None = None
+    ever: bool = False
     kinds: list[Literal["fixed_term", "permanent"]] = Field(default=["fixed_term"])
     count: PositiveInt | None = 3
     days: float | None = None
     primary_days: float | None = None
+
+    @model_validator(mode="after")
+    def _one_window(self) -> ExclusionsBeforeArgs:
+        given = [n for n, v in (("terms", self.terms), ("months", self.months)) if v is not None]
+        if self.ever:
+            given.append("ever")
+        if len(given) > 1:
+            raise ValueError(f"give one window, not {' and '.join(given)}")
+        if not given:
+            return self.model_copy(update={"terms": 3})
+        return self
 
 
 def _in_terms(ctx: Context, terms: list[Term], person: str, kinds: list[str]) -> list[Record]:
@@ -107,16 +138,33 @@ def build_exclusions_before_identification(a: ExclusionsBeforeArgs) -> Rule:
     def rule(ctx: Context) -> Result:
         if ctx.person is None:
             return insufficient("the need names no child")
-        terms = ctx.term_calendar.last_n_ended(ctx.identified, a.terms)
-        rs = _in_terms(ctx, terms, ctx.person, list(a.kinds))
+        n_ = ctx.identified
+        if a.terms is not None:
+            terms = ctx.term_calendar.last_n_ended(n_, a.terms)
+            rs = _in_terms(ctx, terms, ctx.person, list(a.kinds))
+            span = f"over {terms[0]}–{terms[-1]}"
+        else:
+            rs = [
+                r
+                for r in ctx.timeline.of_type("exclusion_recorded")
+                if r.person == ctx.person
+                and r.get("kind") in a.kinds
+                and (
+                    r.occurred_on <= n_
+                    if a.ever
+                    else within_months_before(r.occurred_on, n_, a.months or 0)
+                )
+            ]
+            span = (
+                f"on or before {n_.isoformat()}"
+                if a.ever
+                else f"in the {a.months} months to {n_.isoformat()}"
+            )
         n = len(rs)
         days = sum(float(r.get("days") or 0) for r in rs)
         born = ctx.born_on(ctx.person)
         primary = born is not None and school_age_on_31_august_before(born, ctx.identified) <= 10
-        text = (
-            f"{ctx.person}: {n} {'/'.join(a.kinds)} exclusion(s), {days:g} day(s) over "
-            f"{terms[0]}–{terms[-1]}"
-        )
+        text = f"{ctx.person}: {n} {'/'.join(a.kinds)} exclusion(s), {days:g} day(s) {span}"
         facts = tuple(r.key for r in rs)
         hit = (
             (a.count is not None and n >= a.count)

@@ -169,15 +169,16 @@ def build_justice_outcome_in_lookback(a: JusticeLookbackArgs) -> Rule:
             if r.person == ctx.person and r.get("outcome") in a.outcomes
         ] + select(ctx.timeline.of_type("incident_recorded"), kinds=a.kinds, person=ctx.person)
         found = [r for r in found if within(r.occurred_on, c, a.months)]
+        what = "/".join([*a.outcomes, *a.kinds])
         if found:
             return met(
-                f"{len(found)} proven offence outcome(s) for {ctx.person} in the {a.months} "
+                f"{len(found)} {what} record(s) for {ctx.person} in the {a.months} "
                 f"months to {c.isoformat()}",
                 since=c,
                 facts=tuple(r.key for r in found),
             )
         return insufficient(
-            f"no proven offence for {ctx.person} in the {a.months} months to {c.isoformat()}"
+            f"no {what} record for {ctx.person} in the {a.months} months to {c.isoformat()}"
         )
 
     return rule
