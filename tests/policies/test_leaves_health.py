@@ -73,6 +73,23 @@ def test_dental_check_within_the_last_12_months() -> None:
     assert status(run("check_within", args, recs, "2024-09-15")) == ("pending", None)
 
 
+def test_no_child_in_scope_is_insufficient_unless_the_rule_holds_vacuously() -> None:
+    # TF 2020: a children's measure with no child cannot be shown; Hampshire HEALTH: an
+    # expectant parent's "children registered with the dentist" holds with no child yet
+    adults_only = fam()
+    dentist = {"good": "dentist_registered", "bad": "dentist_deregistered", "who": "every_child"}
+    check = {"kind": "dental_check", "months": 12, "who": "every_child"}
+    for name, args in (("health_state", dentist), ("check_within", check)):
+        assert status(run(name, args, adults_only, "2024-07-10"))[0] == "insufficient_data"
+        held = run(name, {**args, "if_nobody": "holds"}, adults_only, "2024-07-10")
+        assert held.status.value == "met" and held.met_since == N
+        with_child = [*fam(("C1", "2018-01-01"))]
+        assert status(run(name, {**args, "if_nobody": "holds"}, with_child, "2024-07-10"))[0] in (
+            "insufficient_data",
+            "pending",
+        )
+
+
 def test_immunisations_every_child_only() -> None:
     recs = [*fam(("C1", "2020-01-01")), health("2023-12-01", "C1", "immunisations_up_to_date")]
     args = {

@@ -289,6 +289,14 @@ def test_alt_plan_step_up_breaks() -> None:
     assert status_of(d, "6.1") == "not_met"
     d = decide(recs, "2024-06-01", evidence_list_connective="all", plan_step_up_breaks=False)
     assert status_of(d, "6.1") == "evidence_required"
+    # stepped down again after the step-up: achieved afresh, from the new step-down
+    again = [*recs, rec("plan_stepped_down", "2024-07-01", plan="PL1", level="early_help")]
+    d = decide(again, "2024-07-01", evidence_list_connective="all")
+    assert status_of(d, "6.1") == "evidence_required"  # the plan route holds; evidence missing
+    d = decide(again, "2024-07-01")
+    assert status_of(d, "6.1") == "met"
+    d = decide(again, "2024-06-30", evidence_list_connective="all")
+    assert status_of(d, "6.1") == "not_met"
 
 
 def test_alt_evidence_list_connective() -> None:

@@ -879,14 +879,18 @@ def build_plan_ended(a: PlanEndedArgs) -> Rule:
             end = ends[0]
             ups = [r for r in ev if r.type == "plan_stepped_up" and r.occurred_on > end.occurred_on]
             if a.step_up_breaks and ups:
-                results.append(
-                    not_met(
-                        f"plan {plan} stepped up again on "
-                        f"{ups[0].occurred_on.isoformat()} (AMB-D03)",
-                        facts=(p.key, end.key, ups[0].key),
+                # undone by the step-up; a later step-down or closure achieves it afresh
+                again = [r for r in ends if r.occurred_on > ups[-1].occurred_on]
+                if not again:
+                    results.append(
+                        not_met(
+                            f"plan {plan} stepped up again on "
+                            f"{ups[-1].occurred_on.isoformat()} (AMB-D03)",
+                            facts=(p.key, end.key, ups[-1].key),
+                        )
                     )
-                )
-                continue
+                    continue
+                end = again[0]
             verb = "closed" if end.type == "plan_closed" else "stepped down"
             results.append(
                 met(

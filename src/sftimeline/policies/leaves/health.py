@@ -22,6 +22,17 @@ from sftimeline.projections.results import Result, insufficient, met, pending
 from sftimeline.records import Record
 
 Who = Literal["every_member", "every_child", "person"]
+#: nobody in scope on D: the rule cannot be shown (``insufficient``: TF 2020 20-22, where the
+#: measure is about those people), or holds vacuously (``holds``: Hampshire HEALTH's
+#: "children should be registered … with the dentist" for an expectant parent with no child
+#: yet, footnote 6 / FL-HA-9)
+IfNobody = Literal["insufficient", "holds"]
+
+
+def _nobody(ctx: Context, who: Who, if_nobody: IfNobody) -> Result:
+    if if_nobody == "holds":
+        return met(f"nobody in scope ({who}) on {ctx.on.isoformat()}: holds", since=ctx.identified)
+    return insufficient(f"nobody in scope ({who}) on {ctx.on.isoformat()}")
 
 
 def _events(ctx: Context, person: str, *kinds: str) -> list[Record]:
@@ -63,6 +74,7 @@ class StateArgs(Args):
     who: Who = "every_member"
     months: int = Field(0, ge=0)
     from_: Anchor = Field("identified", alias="from")
+    if_nobody: IfNobody = "insufficient"
 
 
 def build_health_state(a: StateArgs) -> Rule:
@@ -71,7 +83,7 @@ def build_health_state(a: StateArgs) -> Rule:
     def rule(ctx: Context) -> Result:
         people = _people(ctx, a.who)
         if not people:
-            return insufficient(f"nobody in scope ({a.who}) on {ctx.on.isoformat()}")
+            return _nobody(ctx, a.who, a.if_nobody)
         parts = []
         for p in people:
             start, latest = _state_since(_events(ctx, p, a.good, a.bad), a.good)
@@ -99,6 +111,7 @@ class CheckWithinArgs(Args):
     kind: str = "dental_check"
     months: PositiveInt = 12
     who: Who = "every_member"
+    if_nobody: IfNobody = "insufficient"
 
 
 def build_check_within(a: CheckWithinArgs) -> Rule:
@@ -107,7 +120,7 @@ def build_check_within(a: CheckWithinArgs) -> Rule:
     def rule(ctx: Context) -> Result:
         people = _people(ctx, a.who)
         if not people:
-            return insufficient(f"nobody in scope ({a.who}) on {ctx.on.isoformat()}")
+            return _nobody(ctx, a.who, a.if_nobody)
         parts = []
         for p in people:
             recs = [r for r in _events(ctx, p, a.kind) if within(r.occurred_on, ctx.on, a.months)]
