@@ -240,7 +240,9 @@ def stars(*readings: tuple[str, int, int]) -> list[Record]:
 
 def test_star_readings_default_two_alternative_three() -> None:
     recs = base(
-        need("4.4"), *stars(("2024-03-01", 6, 7), ("2024-05-01", 7, 7), ("2024-07-01", 7, 8))
+        rec("support_need_flagged", "2024-01-05", need="parent_not_in_work"),
+        need("4.4"),
+        *stars(("2024-03-01", 6, 7), ("2024-05-01", 7, 7), ("2024-07-01", 7, 8)),
     )
     assert crit(run(recs, "2024-07-01"), "4.4")["met_since"] == "2024-07-01"
     assert crit(run(recs, "2024-07-01", star_readings=3), "4.4")["status"] == "pending"

@@ -257,6 +257,30 @@ def test_step_down_then_no_rereferral_for_six_months() -> None:
     ] == ("insufficient_data")
 
 
+def test_step_back_up_breaks_the_follow_up_when_it_is_what_breaks_it() -> None:
+    """Hertfordshire 3.2/3.3 (breaks: [step_up]): a step back up dated E < e < E + 6m is
+    not_met, one on E + 6m is outside; a referral does not break it; a later step-down (or a
+    new CIN/CP plan's step-down) starts a new window."""
+    herts = {"months": 6, "breaks": ["step_up"]}
+    down = [plan(), rec("plan_stepped_down", "2024-03-15", plan="P1", level="cin")]
+
+    def check(records: list[Record], on: str) -> tuple[str, str | None]:
+        return status(run("plan_step_down_no_rereferral", herts, records, on))
+
+    up = rec("plan_stepped_up", "2024-09-14", plan="P1", level="cp")
+    assert check([*down, up], "2024-09-14")[0] == "not_met"
+    assert check([*down, up], "2024-10-30")[0] == "not_met"
+    on_end = rec("plan_stepped_up", "2024-09-15", plan="P1", level="cp")
+    assert check([*down, on_end], "2024-09-15")[0] == "met"
+    referral = rec("referral_accepted", "2024-05-01", service="childrens_social_care")
+    assert check([*down, referral], "2024-09-15")[0] == "met"
+    again = [*down, up, rec("plan_stepped_down", "2024-10-31", plan="P1", level="cin")]
+    assert check(again, "2025-04-29") == ("pending", "2025-04-30")
+    assert check(again, "2025-04-30")[0] == "met"
+    new_plan = rec("plan_opened", "2024-06-01", plan="P2", level="cp", person="C1")
+    assert check([*down, new_plan], "2024-09-15")[0] == "not_met"
+
+
 @settings(max_examples=50, deadline=None)
 @given(
     step=st.integers(min_value=0, max_value=300),

@@ -124,6 +124,25 @@ def test_benefit_and_neet_at_identification_entries() -> None:
     assert status(run("neet_at_identification", {}, eet, N, person="P1"))[0] == "insufficient_data"
 
 
+def test_neet_for_at_least_13_weeks_at_identification() -> None:
+    # Hertfordshire 4.2: N = 2024-01-10; 13 weeks = 91 days, so the NEET run must have begun
+    # on or before 2023-10-11; a re-confirming NEET record does not restart the run, an EET does
+    weeks = {"weeks": 13}
+
+    def entry(*records: Record) -> str:
+        return status(run("neet_at_identification", weeks, list(records), N, person="P1"))[0]
+
+    def neet(on: str, st_: str = "neet") -> Record:
+        return rec("neet_status_recorded", on, person="P1", status=st_)
+
+    assert entry(neet("2023-10-11")) == "met"
+    assert entry(neet("2023-10-12")) == "insufficient_data"
+    assert entry(neet("2023-09-01"), neet("2023-12-01")) == "met"
+    assert entry(neet("2023-09-01"), neet("2023-11-01", "eet"), neet("2023-12-01")) == (
+        "insufficient_data"
+    )
+
+
 def ptw(on: str, kind: str, until: str | None = None) -> Record:
     extra = {"until": until} if until else {}
     return rec("progress_to_work_recorded", on, person="P1", kind=kind, **extra)

@@ -158,3 +158,53 @@ def test_evidence_voided_by_a_later_reopening_until_recorded_again() -> None:
     assert "no longer counts" in result.explanation
     assert check([*voided, ended("2024-07-01")], "2024-07-01") == "met"
     assert check([ended("2024-02-15"), reopened("2024-05-31", "C2")], "2024-06-01") == "met"
+
+
+def test_records_since_counts_one_persons_steps_from_identification() -> None:
+    """Hertfordshire strand 4: a step taken stays taken (a seasonal job that has ended), and
+    "multiple job interviews" are one person's (two members with one each is not enough)."""
+    from leaf_helpers import run, status
+
+    def interview(on: str, person: str) -> Any:
+        return rec("progress_to_work_recorded", on, person=person, kind="job_interview")
+
+    two = {"types": ["progress_to_work_recorded"], "where": {"kind": ["job_interview"]},
+           "at_least": 2}  # fmt: skip
+    before_n = [interview("2024-01-09", "P1"), interview("2024-03-01", "P1")]
+    assert status(run("records_since", two, before_n, "2024-06-01")) == ("pending", None)
+    spread = [interview("2024-02-01", "P1"), interview("2024-03-01", "P2")]
+    assert status(run("records_since", two, spread, "2024-06-01")) == ("pending", None)
+    one_person = [*spread, interview("2024-04-02", "P2")]
+    result = run("records_since", two, one_person, "2024-06-01")
+    assert result.status.value == "met" and str(result.met_since) == "2024-04-02"
+    job = [
+        rec("employment_started", "2024-06-03", person="P1", kind="seasonal"),
+        rec("employment_ended", "2024-08-31", person="P1"),
+    ]
+    started = {"types": ["employment_started"]}
+    assert status(run("records_since", started, job, "2024-06-02"))[0] == "pending"
+    assert status(run("records_since", started, job, "2024-09-16"))[0] == "met"
+    mine = {"types": ["employment_started"], "who": "person"}
+    assert status(run("records_since", mine, job, "2024-09-16", person="P2"))[0] == "pending"
+
+
+def test_none_after_a_reopening_is_the_x_itself() -> None:
+    """Hertfordshire 3.1 "a case not reopening after it has been closed": a reopening inside
+    the months breaks the window (not_met) instead of removing the closure."""
+    from leaf_helpers import run, status
+
+    args = {"months": 6, "anchor": "case_closed", "types": ["case_reopened"]}
+    closed = [rec("case_closed", "2024-02-29")]
+    reopened = [*closed, rec("case_reopened", "2024-08-28")]
+
+    def check(records: list[Any], on: str) -> tuple[str, str | None]:
+        # the evaluator's case_closed anchor: the latest closure not followed by a reopening
+        still_closed = records[-1].type == "case_closed"
+        anchor = "2024-02-29" if still_closed else None
+        return status(run("none_after", args, records, on, case_closed=anchor))
+
+    assert check(closed, "2024-08-28") == ("pending", "2024-08-29")
+    assert check(closed, "2024-08-29")[0] == "met"
+    assert check(reopened, "2024-08-28")[0] == "not_met"
+    late = [*closed, rec("case_reopened", "2024-08-29")]
+    assert check(late, "2024-09-01")[0] == "met"  # reopened on c + 6m: outside the window

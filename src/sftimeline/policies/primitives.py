@@ -401,8 +401,17 @@ class NoneAfterArgs(Args):
 
 
 def build_none_after(a: NoneAfterArgs) -> Rule:
+    # "a case not reopening after it has been closed" (Hertfordshire 3.1): the reopening is
+    # the X itself, so the closure it follows stays the anchor (the ``case_closed`` anchor
+    # otherwise drops a closure once the case is reopened) and a reopening inside the
+    # months breaks the window (semantics.md §2: not_met)
+    reopen_is_x = a.anchor == "case_closed" and "case_reopened" in a.types
+
     def rule(ctx: Context) -> Result:
         c = ctx.anchor(a.anchor)
+        if c is None and reopen_is_x:
+            closures = ctx.timeline.of_type("case_closed")
+            c = closures[-1].occurred_on if closures else None
         what = "/".join(a.services or a.kinds or a.types)
         if c is None:
             return pending(
@@ -437,6 +446,58 @@ def build_none_after(a: NoneAfterArgs) -> Rule:
             f"{a.months}-month follow-up ends {end.isoformat()}",
             expected_on=end,
             windows=win,
+        )
+
+    return rule
+
+
+class RecordsSinceArgs(Args):
+    """At least ``at_least`` records of ``types`` (and ``kinds`` / ``where``) dated on or
+    after ``from`` up to D, all of one person — the need's person, or any one member of the
+    household. A step taken stays taken: Hertfordshire strand 4 "Starting temporary, seasonal
+    or part time work" (an ``employment_started``) and "Securing and attending multiple job
+    interviews" (two ``job_interview`` progress records)."""
+
+    types: list[str] = Field(min_length=1)
+    kinds: list[IncidentKind] | None = None
+    where: dict[str, list[str]] = {}
+    who: Literal["person", "household"] = "household"
+    at_least: PositiveInt = 1
+    from_: Anchor = Field("identified", alias="from")
+
+
+def build_records_since(a: RecordsSinceArgs) -> Rule:
+    def rule(ctx: Context) -> Result:
+        lo = ctx.anchor(a.from_) or ctx.identified
+        what = "/".join([*a.types, *(v for vs in a.where.values() for v in vs)])
+        found = [
+            r
+            for r in select(
+                ctx.timeline.of_type(*a.types),
+                kinds=a.kinds,
+                person=_who(ctx, a.who),
+                where=a.where,
+            )
+            if r.occurred_on >= lo
+        ]
+        by_person: dict[str | None, list[Record]] = {}
+        for r in found:
+            by_person.setdefault(r.person, []).append(r)
+        reached = [rs[a.at_least - 1] for rs in by_person.values() if len(rs) >= a.at_least]
+        if reached:
+            kth = min(reached, key=lambda r: r.occurred_on)
+            mine = by_person[kth.person][: a.at_least]
+            return met(
+                f"{kth.person or 'the family'}: {a.at_least} {what} record(s) since "
+                f"{lo.isoformat()}, the last on {kth.occurred_on.isoformat()}",
+                since=kth.occurred_on,
+                facts=tuple(r.key for r in mine),
+            )
+        most = max((len(rs) for rs in by_person.values()), default=0)
+        return pending(
+            f"{most} of {a.at_least} {what} record(s) since {lo.isoformat()}",
+            expected_on=None,
+            facts=tuple(r.key for r in found),
         )
 
     return rule
@@ -1098,6 +1159,7 @@ class LookbackArgs(Args):
     kinds: list[IncidentKind] | Literal["need_measure"] | None = None
     anchor: Anchor = "identified"
     who: Literal["person", "household"] = "person"
+    where: dict[str, list[str]] = {}
 
 
 def build_records_in_lookback(a: LookbackArgs) -> Rule:
@@ -1106,11 +1168,16 @@ def build_records_in_lookback(a: LookbackArgs) -> Rule:
         found = [
             r
             for r in select(
-                ctx.timeline.of_type(*a.types), kinds=_kinds(ctx, a.kinds), person=_who(ctx, a.who)
+                ctx.timeline.of_type(*a.types),
+                kinds=_kinds(ctx, a.kinds),
+                person=_who(ctx, a.who),
+                where=a.where,
             )
             if within(r.occurred_on, c, a.months)
         ]
-        what = "/".join(_kinds(ctx, a.kinds) or a.types)
+        what = "/".join(
+            [*(_kinds(ctx, a.kinds) or a.types), *(v for vs in a.where.values() for v in vs)]
+        )
         if len(found) >= a.at_least:
             return met(
                 f"{len(found)} {what} in the {a.months} months to {c.isoformat()}",
@@ -1156,6 +1223,11 @@ PRIMITIVES: dict[str, tuple[type[Args], Callable[[Any], Rule], str]] = {
         NoneAfterArgs,
         build_none_after,
         "no records in the `months` after `anchor`; pending until then",
+    ),
+    "records_since": (
+        RecordsSinceArgs,
+        build_records_since,
+        "at least `at_least` records of `types` of one person since `from` (a step taken)",
     ),
     "none_since": (
         NoneSinceArgs,

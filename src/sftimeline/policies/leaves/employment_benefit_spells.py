@@ -220,7 +220,13 @@ def build_benefit_claimed_at(a: BenefitAtArgs) -> Rule:
 
 
 class NeetAtArgs(Args):
+    """Entry: the person is NEET at ``at`` (the latest ``neet_status_recorded`` says so) and,
+    with ``weeks``, has been without a break for at least that many weeks (Hertfordshire 4.2
+    "NEET … for at least 13 weeks": the run of NEET records began on or before
+    at − 7 × weeks days, AMB-G08)."""
+
     at: Anchor = "identified"
+    weeks: PositiveInt | None = None
 
 
 def build_neet_at_identification(a: NeetAtArgs) -> Rule:
@@ -233,13 +239,21 @@ def build_neet_at_identification(a: NeetAtArgs) -> Rule:
             for r in ctx.timeline.of_type("neet_status_recorded")
             if r.person == ctx.person and r.occurred_on <= at
         ]
-        if recs and recs[-1].get("status") == "neet":
-            return met(
-                f"{ctx.person} NEET since {recs[-1].occurred_on.isoformat()}",
-                since=recs[-1].occurred_on,
-                facts=(recs[-1].key,),
+        if not recs or recs[-1].get("status") != "neet":
+            return insufficient(f"{ctx.person} not recorded as NEET on {at.isoformat()}")
+        run = [recs[-1]]
+        for r in reversed(recs[:-1]):
+            if r.get("status") != "neet":
+                break
+            run.insert(0, r)
+        since = run[0].occurred_on
+        text = f"{ctx.person} NEET since {since.isoformat()}"
+        facts = tuple(r.key for r in run)
+        if a.weeks is not None and since > at - timedelta(weeks=a.weeks):
+            return insufficient(
+                f"{text}: fewer than {a.weeks} weeks by {at.isoformat()}", facts=facts
             )
-        return insufficient(f"{ctx.person} not recorded as NEET on {at.isoformat()}")
+        return met(text, since=since, facts=facts)
 
     return rule
 

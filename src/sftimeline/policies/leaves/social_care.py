@@ -37,6 +37,11 @@ class StepDownArgs(Args):
     window: Literal["within", "after"] = "within"
     #: the de-escalation must happen on or after this anchor (FL-TF-4)
     after: Anchor = "identified"
+    #: what breaks the follow-up: an accepted re-referral to ``services`` (TF 2020 8), and/or
+    #: the plan stepped back up, or a new plan opened at ``from_levels`` for the child
+    #: (Hertfordshire 3.2/3.3 "has not been stepped back up in 6 months from the step down
+    #: date"). Without ``step_up``, a step-up simply cancels the de-escalation.
+    breaks: list[Literal["re_referral", "step_up"]] = Field(default=["re_referral"], min_length=1)
 
 
 def _de_escalation(ctx: Context, a: StepDownArgs) -> tuple[Record | None, Record | None]:
@@ -57,7 +62,7 @@ def _de_escalation(ctx: Context, a: StepDownArgs) -> tuple[Record | None, Record
         before = level[plan]
         if r.type == "plan_stepped_up":
             level[plan] = str(r.get("level"))
-            if found[0] is not None and found[0].get("plan") == plan:
+            if "step_up" not in a.breaks and found[0] is not None and found[0].get("plan") == plan:
                 found = (None, None)
             continue
         new = str(r.get("level")) if r.type == "plan_stepped_down" else "closed"
@@ -71,6 +76,45 @@ def _de_escalation(ctx: Context, a: StepDownArgs) -> tuple[Record | None, Record
         if before in a.from_levels and kind in a.counts and lower and r.occurred_on >= lo:
             found = (r, opened[plan])
     return found
+
+
+def _breaking(ctx: Context, a: StepDownArgs, plan: Record, event: Record) -> list[Record]:
+    """Records that would break the follow-up after ``event``, in timeline order."""
+    out: list[Record] = []
+    if "re_referral" in a.breaks:
+        out += [
+            r for r in ctx.timeline.of_type("referral_accepted") if r.get("service") in a.services
+        ]
+    if "step_up" in a.breaks:
+        out += [
+            r for r in ctx.timeline.of_type("plan_stepped_up") if r.get("plan") == plan.get("plan")
+        ]
+        out += [
+            r
+            for r in ctx.timeline.of_type("plan_opened")
+            if r is not plan
+            and str(r.get("level")) in a.from_levels
+            and (ctx.person is None or r.person in (None, ctx.person))
+            and r.occurred_on > event.occurred_on
+        ]
+    return sorted(out, key=lambda r: r.sort_key())
+
+
+def _what_broke(r: Record) -> str:
+    if r.type == "referral_accepted":
+        return f"re-referral to {r.get('service')}"
+    if r.type == "plan_stepped_up":
+        return f"plan {r.get('plan')} stepped back up to {r.get('level')}"
+    return f"new {r.get('level')} plan {r.get('plan')} opened"
+
+
+def _breaks_text(a: StepDownArgs) -> str:
+    said = []
+    if "re_referral" in a.breaks:
+        said.append(f"re-referral to {'/'.join(a.services)}")
+    if "step_up" in a.breaks:
+        said.append("step back up")
+    return " or ".join(said)
 
 
 def build_plan_step_down_no_rereferral(a: StepDownArgs) -> Rule:
@@ -90,9 +134,7 @@ def build_plan_step_down_no_rereferral(a: StepDownArgs) -> Rule:
         end = add_months(e, a.months)
         verb = "stepped down" if event.type == "plan_stepped_down" else "closed"
         head = f"plan {plan.get('plan')} {verb} on {e.isoformat()}"
-        refs = [
-            r for r in ctx.timeline.of_type("referral_accepted") if r.get("service") in a.services
-        ]
+        refs = _breaking(ctx, a, plan, event)
         if a.window == "within":
             bad = [r for r in refs if e < r.occurred_on < end]
             win = (Window(f"{a.months} months after the plan ended", e, end),)
@@ -102,21 +144,21 @@ def build_plan_step_down_no_rereferral(a: StepDownArgs) -> Rule:
         facts = (plan.key, event.key)
         if bad:
             return not_met(
-                f"{head}; re-referral to {bad[0].get('service')} on "
+                f"{head}; {_what_broke(bad[0])} on "
                 f"{bad[0].occurred_on.isoformat()} (AMB-D04: {a.window})",
                 facts=facts + tuple(r.key for r in bad),
                 windows=win,
             )
         if ctx.on < end:
             return pending(
-                f"{head}; no re-referral so far; the {a.months}-month follow-up ends "
+                f"{head}; no {_breaks_text(a)} so far; the {a.months}-month follow-up ends "
                 f"{end.isoformat()}",
                 expected_on=end,
                 facts=facts,
                 windows=win,
             )
         return met(
-            f"{head}; no re-referral to {'/'.join(a.services)} in the {a.months} months after",
+            f"{head}; no {_breaks_text(a)} in the {a.months} months after",
             since=end,
             facts=facts,
             windows=win,
