@@ -325,6 +325,29 @@ def test_stand_alone_claim_ignores_unmet_needs_and_every_child_attendance() -> N
     assert crit(d, "1.4")["status"] == "evidence_required"
 
 
+def test_stand_alone_attendance_default_waived_alternative_apply() -> None:
+    # AMB-K06 against FL-HT-6: a child at 60% absence does not stop the employment claim
+    # unless the reading says FL-HT-4 applies to every claim
+    recs = base(*jsa_job(), need("1.4", "P1"), *family_evidence(), *attendance(60))
+    assert run(recs, "2024-12-31").status == "eligible"
+    applied = run(recs, "2024-12-31", stand_alone_attendance="apply")
+    assert applied.status == "not_eligible" and applied.eligible_from is None
+
+
+def test_pending_stand_alone_claim_forecasts_its_own_date() -> None:
+    # semantics.md §5: eligible_from is the date the family is eligible if nothing else is
+    # recorded; a running stand-alone claim gives it although 1.4 still needs evidence
+    recs = base(*jsa_job(), need("1.4", "P1"), *family_evidence())
+    before = run(recs, "2024-07-13")
+    assert before.status == "pending" and str(before.eligible_from) == "2024-07-14"
+    assert "stand-alone claim" in (before.eligible_from_reason or "")
+    on_the_day = run(recs, "2024-07-14")
+    assert on_the_day.status == "eligible" and str(on_the_day.eligible_from) == "2024-07-14"
+    # without the family evidence the stand-alone route cannot make the claim either
+    bare = base(*jsa_job(), need("1.4", "P1"))
+    assert run(bare, "2024-07-13").eligible_from is None
+
+
 def test_dependent_children_default_true_alternative_false() -> None:
     recs = [
         rec("family_nominated", "2024-01-10"),

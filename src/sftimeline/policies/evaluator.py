@@ -450,17 +450,51 @@ def _decide(
     if alone and len(alone) < len(decisions):
         # FL-HT-6: "this outcome can be claimed regardless of progress against other
         # indicators" -- decided on the stand-alone criteria and the structural family
-        # rules only (DSL family outcomes are progress rules, not applied to it)
-        claim = _decide(fw, tl, alone, [r for r in rules if r.result is None])
+        # rules (and the DSL family outcomes only under the reading "apply")
+        claim = _decide_route(fw, tl, alone, _stand_alone_rules(fw, rules))
         claim.criteria = decisions
         claim.family_rules = rules
         names = ", ".join(c.criterion for c in alone)
         claim.eligible_from_reason = (
-            f"stand-alone claim {names} met: the other criteria and progress rules are not "
-            "required (FL-HT-6)"
+            f"stand-alone claim {names} met: the other criteria are not required (FL-HT-6)"
             + (f"; {claim.eligible_from_reason}" if claim.eligible_from_reason else "")
         )
         return claim
+    decision = _decide_route(fw, tl, decisions, rules)
+    waiting = [c for c in decisions if c.stand_alone and c.result.status is Status.PENDING]
+    if waiting and len(waiting) < len(decisions) and decision.status != "eligible":
+        # a stand-alone claim still running: if nothing else is recorded it makes the claim
+        # on its own date, which may come before (or instead of) the other criteria's
+        route = _decide_route(fw, tl, waiting, _stand_alone_rules(fw, rules))
+        if route.status == "pending" and route.eligible_from is not None:
+            names = ", ".join(c.criterion for c in waiting)
+            earlier = decision.status == "pending" and (
+                decision.eligible_from is not None
+                and decision.eligible_from <= route.eligible_from
+            )
+            if not earlier:
+                decision.status = "pending"
+                decision.eligible_from = route.eligible_from
+                decision.eligible_from_reason = (
+                    f"stand-alone claim {names} expected on "
+                    f"{route.eligible_from.isoformat()}: it makes the claim on its own "
+                    "if nothing else is recorded (FL-HT-6)"
+                )
+    return decision
+
+
+def _stand_alone_rules(fw: Framework, rules: list[FamilyRule]) -> list[FamilyRule]:
+    """The family rules a stand-alone claim must meet: the structural ones, and the DSL
+    family outcomes only where the framework's reading says they apply (FL-HT-6 / AMB-K06)."""
+    if fw.rule("stand_alone_outcomes") == "apply":
+        return list(rules)
+    return [r for r in rules if r.result is None]
+
+
+def _decide_route(
+    fw: Framework, tl: Timeline, decisions: list[CriterionDecision], rules: list[FamilyRule]
+) -> Decision:
+    """The family's decision on these criteria and family rules (semantics.md §5)."""
     reason: str | None = None
     eligible_from: date | None = None
     if not decisions:

@@ -121,6 +121,17 @@ class FamilyRules(Strict):
     #: "default" (semantics.md §3: autumn Sep–Dec, spring Jan–Mar, summer Apr–Aug) or the
     #: council's own term dates by term id; terms not listed keep the default dates
     term_calendar: Literal["default"] | dict[str, TermDatesModel] = "default"
+    #: FL-HT-6 stand-alone claims: the DSL family ``outcomes`` (e.g. FL-HT-4's attendance of
+    #: every school-age child) are ``waived`` for them, or ``apply`` as to any claim; a
+    #: ``$parameter`` names the reading
+    stand_alone_outcomes: str = "waived"
+
+    @field_validator("stand_alone_outcomes")
+    @classmethod
+    def _stand_alone_reading(cls, value: str) -> str:
+        if value.startswith("$") or value in ("waived", "apply"):
+            return value
+        raise ValueError("must be waived, apply or a $parameter")
 
     @field_validator("term_calendar")
     @classmethod

@@ -647,6 +647,11 @@ def build_attendance(a: AttendanceArgs) -> Rule:
             return insufficient(f"no date of birth for {', '.join(unknown)}")
         if not children:
             return insufficient("no child of school age in the household")
+        passes, fails = (
+            (f"at least {a.at_least}%", f"below {a.at_least}%")
+            if a.comparator == ">="
+            else (f"above {a.at_least}%", f"not above {a.at_least}%")
+        )
         parts = []
         for child in children:
             rate, recs, missing = attendance_over(ctx, child, terms, a.measure)
@@ -663,16 +668,14 @@ def build_attendance(a: AttendanceArgs) -> Rule:
             ):
                 parts.append(
                     met(
-                        f"{child}: {_pct(rate)} over {names} (at least {a.at_least}%)",
+                        f"{child}: {_pct(rate)} over {names} ({passes})",
                         since=ctx.term_calendar.end(terms[-1]),
                         facts=facts,
                         values={"attendance": float(rate)},
                     )
                 )
             else:
-                parts.append(
-                    not_met(f"{child}: {_pct(rate)} over {names}, below {a.at_least}%", facts=facts)
-                )
+                parts.append(not_met(f"{child}: {_pct(rate)} over {names}, {fails}", facts=facts))
         return _all(parts)
 
     return rule

@@ -26,17 +26,28 @@ class ApprovalArgs(Args):
 def build_approval(a: ApprovalArgs) -> Rule:
     def rule(ctx: Context) -> Result:
         crit = a.criterion or ctx.criterion
-        found = [
+        mine = [
             r
             for r in ctx.timeline.of_type("approval_recorded")
-            if r.get("criterion") == crit
-            and r.person in (None, ctx.person)
-            and r.get("role") in a.roles
+            if r.get("criterion") == crit and r.person in (None, ctx.person)
         ]
+        found = [r for r in mine if r.get("role") in a.roles]
         if not found:
+            others = [r for r in mine if r.get("role") not in a.roles]
+            said = (
+                "; "
+                + ", ".join(
+                    f"{r.get('approver')} ({r.get('role')}) on {r.occurred_on.isoformat()}"
+                    for r in others
+                )
+                + " cannot agree it"
+                if others
+                else ""
+            )
             return evidence_required(
                 f"the claim must be agreed by the {' or '.join(a.roles)} (FL-HT-8): "
-                "no approval recorded"
+                f"no approval by the {' or '.join(a.roles)} recorded{said}",
+                facts=tuple(r.key for r in others),
             )
         r = found[-1]
         who = f"{r.get('approver')} ({r.get('role')}) on {r.occurred_on.isoformat()}"
