@@ -331,7 +331,19 @@ def _override_line(o: dict[str, Any]) -> str:
     )
 
 
+def _same_line(r: Result, p: Result) -> bool:
+    """A wrapper (a reading's switch, a stand-alone flag) that only repeats its one part."""
+    return (
+        p.status is r.status
+        and p.explanation == r.explanation
+        and (not r.windows or r.windows == p.windows)
+        and (not r.values or r.values == p.values)
+    )
+
+
 def _explain_result(w: Any, r: Result, depth: int) -> None:
+    while len(r.parts) == 1 and _same_line(r, r.parts[0]):
+        r = r.parts[0]
     pad = "  " * depth
     if r.explanation:
         w(f"{pad}- {r.status.value}: {r.explanation}\n")
