@@ -193,15 +193,12 @@ def test_none_after_a_reopening_is_the_x_itself() -> None:
     the months breaks the window (not_met) instead of removing the closure."""
     from leaf_helpers import run, status
 
-    args = {"months": 6, "anchor": "case_closed", "types": ["case_reopened"]}
+    args = {"months": 6, "anchor": "latest_case_closed", "types": ["case_reopened"]}
     closed = [rec("case_closed", "2024-02-29")]
     reopened = [*closed, rec("case_reopened", "2024-08-28")]
 
     def check(records: list[Any], on: str) -> tuple[str, str | None]:
-        # the evaluator's case_closed anchor: the latest closure not followed by a reopening
-        still_closed = records[-1].type == "case_closed"
-        anchor = "2024-02-29" if still_closed else None
-        return status(run("none_after", args, records, on, case_closed=anchor))
+        return status(run("none_after", args, records, on))
 
     assert check(closed, "2024-08-28") == ("pending", "2024-08-29")
     assert check(closed, "2024-08-29")[0] == "met"

@@ -47,6 +47,9 @@ class Context:
             return self.nomination
         if name == "case_closed":
             return self.case_closed
+        if name == "latest_case_closed":
+            closures = self.timeline.of_type("case_closed")
+            return closures[-1].occurred_on if closures else None
         if name == "on":
             return self.on
         raise ValueError(f"unknown anchor {name!r}")

@@ -469,8 +469,7 @@ def _decide(
         if route.status == "pending" and route.eligible_from is not None:
             names = ", ".join(c.criterion for c in waiting)
             earlier = decision.status == "pending" and (
-                decision.eligible_from is not None
-                and decision.eligible_from <= route.eligible_from
+                decision.eligible_from is not None and decision.eligible_from <= route.eligible_from
             )
             if not earlier:
                 decision.status = "pending"

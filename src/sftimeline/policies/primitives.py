@@ -43,7 +43,10 @@ from sftimeline.projections.windows import reduction_ok
 from sftimeline.records import IncidentKind, Record
 
 Rule = Callable[[Context], Result]
-Anchor = Literal["identified", "nomination", "case_closed", "on"]
+#: ``case_closed`` = the latest closure not followed by a reopening (closure as a state);
+#: ``latest_case_closed`` = the latest closure whatever followed it (Hertfordshire 3.1, where
+#: the reopening is what the window watches for)
+Anchor = Literal["identified", "nomination", "case_closed", "latest_case_closed", "on"]
 ONE_DAY = timedelta(days=1)
 
 
@@ -94,7 +97,7 @@ def _voided_before(ctx: Context, v: VoidingRecords | None) -> Record | None:
     if v is None:
         return None
     found = select(ctx.timeline.of_type(*v.types), person=_who(ctx, v.who), where=v.where)
-    return max(found, key=lambda r: r.sort_key()) if found else None
+    return found[-1] if found else None  # of_type keeps timeline order
 
 
 def build_evidence(a: EvidenceArgs) -> Rule:
@@ -401,17 +404,8 @@ class NoneAfterArgs(Args):
 
 
 def build_none_after(a: NoneAfterArgs) -> Rule:
-    # "a case not reopening after it has been closed" (Hertfordshire 3.1): the reopening is
-    # the X itself, so the closure it follows stays the anchor (the ``case_closed`` anchor
-    # otherwise drops a closure once the case is reopened) and a reopening inside the
-    # months breaks the window (semantics.md §2: not_met)
-    reopen_is_x = a.anchor == "case_closed" and "case_reopened" in a.types
-
     def rule(ctx: Context) -> Result:
         c = ctx.anchor(a.anchor)
-        if c is None and reopen_is_x:
-            closures = ctx.timeline.of_type("case_closed")
-            c = closures[-1].occurred_on if closures else None
         what = "/".join(a.services or a.kinds or a.types)
         if c is None:
             return pending(

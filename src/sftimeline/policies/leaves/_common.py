@@ -11,14 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
-from typing import Literal
 
 from sftimeline.calendar import add_months
 from sftimeline.policies.context import Context
+from sftimeline.policies.primitives import Anchor as Anchor  # re-exported for the leaves
 from sftimeline.projections.results import Result, Window, met, pending
 from sftimeline.records import Record
-
-Anchor = Literal["identified", "nomination", "case_closed", "on"]
 
 
 def as_date(value: object) -> date | None:

@@ -134,32 +134,31 @@ def _in_terms(ctx: Context, terms: list[Term], person: str, kinds: list[str]) ->
     ]
 
 
+def _exclusions_before(
+    ctx: Context, a: ExclusionsBeforeArgs, person: str
+) -> tuple[list[Record], str]:
+    """The person's exclusions of ``a.kinds`` in the entry window, and the window in words."""
+    at = ctx.identified
+    if a.terms is not None:
+        terms = ctx.term_calendar.last_n_ended(at, a.terms)
+        return _in_terms(ctx, terms, person, list(a.kinds)), f"over {terms[0]}–{terms[-1]}"
+    mine = [
+        r
+        for r in ctx.timeline.of_type("exclusion_recorded")
+        if r.person == person and r.get("kind") in a.kinds
+    ]
+    if a.ever:
+        return [r for r in mine if r.occurred_on <= at], f"on or before {at.isoformat()}"
+    months = a.months or 0  # the validator gives exactly one window
+    in_window = [r for r in mine if within_months_before(r.occurred_on, at, months)]
+    return in_window, f"in the {months} months to {at.isoformat()}"
+
+
 def build_exclusions_before_identification(a: ExclusionsBeforeArgs) -> Rule:
     def rule(ctx: Context) -> Result:
         if ctx.person is None:
             return insufficient("the need names no child")
-        n_ = ctx.identified
-        if a.terms is not None:
-            terms = ctx.term_calendar.last_n_ended(n_, a.terms)
-            rs = _in_terms(ctx, terms, ctx.person, list(a.kinds))
-            span = f"over {terms[0]}–{terms[-1]}"
-        else:
-            rs = [
-                r
-                for r in ctx.timeline.of_type("exclusion_recorded")
-                if r.person == ctx.person
-                and r.get("kind") in a.kinds
-                and (
-                    r.occurred_on <= n_
-                    if a.ever
-                    else within_months_before(r.occurred_on, n_, a.months or 0)
-                )
-            ]
-            span = (
-                f"on or before {n_.isoformat()}"
-                if a.ever
-                else f"in the {a.months} months to {n_.isoformat()}"
-            )
+        rs, span = _exclusions_before(ctx, a, ctx.person)
         n = len(rs)
         days = sum(float(r.get("days") or 0) for r in rs)
         born = ctx.born_on(ctx.person)
