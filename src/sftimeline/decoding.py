@@ -32,7 +32,7 @@ from __future__ import annotations
 import codecs
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import IO
 
 #: How much of a file ``auto`` looks at to choose its encoding.
 SAMPLE_BYTES = 64 * 1024
@@ -93,7 +93,7 @@ def resolve_encoding(declared: str | None, sample: bytes) -> str:
 
 
 def decoded_lines(
-    stream: BinaryIO, encoding: str | None = "auto", *, max_line_bytes: int | None = None
+    stream: IO[bytes], encoding: str | None = "auto", *, max_line_bytes: int | None = None
 ) -> Iterator[DecodedLine]:
     """Every physical line of ``stream`` (binary), decoded by the module's rule.
 
@@ -136,7 +136,7 @@ def _decode(number: int, offset: int, raw: bytes, encoding: str) -> DecodedLine:
 
 
 def _raw_lines(
-    stream: BinaryIO, sample: bytes, start: int, limit: int | None
+    stream: IO[bytes], sample: bytes, start: int, limit: int | None
 ) -> Iterator[tuple[int, bytes, bool]]:
     """(offset, bytes including the ``\\n``, too long?) of each line; the sample first.
 
@@ -173,7 +173,7 @@ def _raw_lines(
 
 
 def _skip_long(
-    stream: BinaryIO, offset: int, head: bytes
+    stream: IO[bytes], offset: int, head: bytes
 ) -> Generator[tuple[int, bytes, bool], None, int]:
     """Report a too-long line starting with ``head`` and read past its end; return its size."""
     yield offset, b"", True

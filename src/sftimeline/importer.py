@@ -1,176 +1,226 @@
-"""The import service: JSON Lines files in, records stored, a summary out.
+"""The import service: source rows in, records stored, a summary out.
 
-Files are streamed line by line (a county's export does not fit comfortably in
-memory as one string) and saved in batches, one transaction each, so that a crash
-leaves whole batches stored and a re-run stores the rest (re-import is a no-op for
-records with a source_id). A bad line never stops the import: it is rejected with
-its file, line number and field, and every other line is still imported.
+Every importer produces :class:`SourceRow` values - a JSON Lines line, a mapped CSV
+row or spreadsheet row - each holding the interchange records it turned into, or
+the reason it could not (decoding, mapping), or the reason the mapping filtered it
+out. :func:`import_items` validates and stores them; :func:`import_files` is the
+JSON Lines producer (:mod:`sftimeline.jsonl`) feeding it.
+
+Rows are saved in batches, one transaction each and never splitting a row, so that
+a crash leaves whole rows stored and a re-run stores the rest (re-import is a no-op
+for records with a source_id). A bad row never stops the import: it is rejected
+with its file, line and field, streamed to the rejects file, and every other row
+is still imported. Memory stays flat: the summary keeps counts and the first few
+rejections, never all of them.
 """
 
 from __future__ import annotations
 
 import json
-import sys
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import IO, Any, TextIO
 
 from sftimeline.adapters.store import RecordStore
 from sftimeline.aggregates.family import Outcome
+from sftimeline.import_summary import Conflict, FileCounts, ImportSummary, Rejection
+from sftimeline.limits import DEFAULT_LIMITS, InputLimits
 from sftimeline.records import FieldProblem, RecordError, RecordModel, validate_record
 
 DEFAULT_BATCH = 500
+#: How often (in rows) progress is reported between batches.
+PROGRESS_EVERY = 1000
+
+#: A progress callback: called with the running summary after every batch and
+#: every :data:`PROGRESS_EVERY` rows (see :mod:`sftimeline.progress`).
+Progress = Callable[[ImportSummary], None]
 
 
 @dataclass(frozen=True)
-class Rejection:
-    """One line that could not be imported, and why."""
+class SourceRow:
+    """One row of a source file and what it turned into.
+
+    Exactly one of: ``records`` (validated here; if any fails the whole row is
+    rejected), ``rejection`` (a failure found upstream: decoding, mapping) or
+    ``filtered`` (the mapping's reason for leaving the row out; counted, not an
+    error). ``text`` is the row as the source had it, written to the rejects file
+    when the row is rejected (default: its records as JSON).
+    """
 
     file: str
-    line: int
-    fields: list[str]
-    message: str
-    text: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {', '.join(self.fields)}: {self.message}"
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "file": self.file,
-            "line": self.line,
-            "fields": self.fields,
-            "error": self.message,
-            "text": self.text,
-        }
+    line: int  # JSON Lines line or spreadsheet/CSV row number
+    records: tuple[dict[str, Any], ...] = ()
+    rejection: Rejection | None = None
+    filtered: str | None = None
+    text: str | None = None
 
 
-@dataclass(frozen=True)
-class Conflict:
-    """A line whose key is already stored with different content (the stored one stays)."""
+def import_items(
+    store: RecordStore | None,
+    rows: Iterable[SourceRow],
+    *,
+    dry_run: bool = False,
+    batch_size: int = DEFAULT_BATCH,
+    imported_at: datetime | None = None,
+    rejects: IO[str] | None = None,
+    progress: Progress | None = None,
+    limits: InputLimits = DEFAULT_LIMITS,
+    frameworks: Collection[str] | None = None,
+) -> ImportSummary:
+    """Validate every row's records and store them; return the summary per file.
 
-    file: str
-    line: int
-    key: str
+    ``dry_run`` validates everything and stores nothing (``store`` may be None).
+    ``imported_at`` is the knowledge time of records that give no ``recorded_at``
+    (default: now, once per run, so a run is one moment of import). ``frameworks``
+    are the ids a ``claim_submitted`` record may name (default: the packaged ones
+    and those enabled in ``store``).
+    """
+    if batch_size < 1:
+        raise ValueError("batch size must be at least 1")
+    if store is None and not dry_run:
+        raise ValueError("a store is needed unless this is a dry run")
+    moment = imported_at or datetime.now(UTC)
+    known = frozenset(frameworks) if frameworks is not None else known_frameworks(store)
+    summary = ImportSummary(dry_run=dry_run)
+    batch: list[tuple[str, int, RecordModel]] = []
 
-    def __str__(self) -> str:
-        return (
-            f"{self.file}:{self.line}: conflict: {self.key} is already stored with "
-            "different content; the stored record stays"
-        )
+    def flush() -> None:
+        if batch and store is not None and not dry_run:
+            _save(store, batch, moment, summary, rejects)
+        batch.clear()
+        if progress is not None:
+            progress(summary)
+
+    for n, row in enumerate(rows, 1):
+        counts = summary.counts(row.file)
+        counts.rows += 1
+        if row.rejection is not None:
+            summary.reject(row.rejection, rejects)
+        elif row.filtered is not None:
+            counts.filtered += 1
+        else:
+            counts.records += len(row.records)
+            models = _validate_row(row, limits, known)
+            if isinstance(models, Rejection):
+                summary.reject(models, rejects)
+            else:
+                counts.accepted += len(models)
+                batch.extend((row.file, row.line, m) for m in models)
+        if len(batch) >= batch_size:
+            flush()
+        elif progress is not None and n % PROGRESS_EVERY == 0:
+            progress(summary)
+    flush()
+    return summary
 
 
-@dataclass
-class ImportSummary:
-    read: int = 0
-    stored: int = 0
-    duplicates: int = 0
-    conflicts: list[Conflict] = field(default_factory=list)
-    rejected: list[Rejection] = field(default_factory=list)
-
-    def lines(self) -> list[str]:
-        return [
-            f"read:       {self.read}",
-            f"stored:     {self.stored}",
-            f"unchanged:  {self.duplicates} (duplicates)",
-            f"conflicts:  {len(self.conflicts)}",
-            f"rejected:   {len(self.rejected)}",
-        ]
-
-    @property
-    def ok(self) -> bool:
-        return not self.conflicts and not self.rejected
+def _validate_row(
+    row: SourceRow, limits: InputLimits, frameworks: Collection[str]
+) -> list[RecordModel] | Rejection:
+    """The row's validated records, or the rejection of the whole row."""
+    models = []
+    for i, raw in enumerate(row.records, 1):
+        try:
+            models.append(validate_record(raw, limits=limits, frameworks=frameworks))
+        except RecordError as exc:
+            where = f"record {i} of {len(row.records)}: " if len(row.records) > 1 else ""
+            return Rejection(row.file, row.line, exc.fields, where + str(exc), _row_text(row))
+    return models
 
 
-def parse_line(text: str, file: str, number: int) -> RecordModel | Rejection:
-    """Decode and validate one line; a Rejection names the line number and field."""
+def _row_text(row: SourceRow) -> str:
+    if row.text is not None:
+        return row.text
     try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as exc:
-        return Rejection(file, number, ["line"], f"malformed JSON: {exc.msg}", text)
-    try:
-        return validate_record(raw)
-    except RecordError as exc:
-        return Rejection(file, number, exc.fields, str(exc), text)
+        return json.dumps(list(row.records), default=str, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return repr(row.records)
 
 
-def read_lines(file: str, stdin: TextIO | None = None) -> Iterator[tuple[int, str]]:
-    """(line number, text) of the non-blank lines of a file, streamed; ``-`` is stdin."""
-    handle: IO[str]
-    if file == "-":
-        handle = stdin or sys.stdin
-        for number, text in enumerate(handle, 1):
-            if text.strip():
-                yield number, text.rstrip("\r\n")
-        return
-    with open(file, encoding="utf-8") as handle:
-        for number, text in enumerate(handle, 1):
-            if text.strip():
-                yield number, text.rstrip("\r\n")
+def _save(
+    store: RecordStore,
+    batch: list[tuple[str, int, RecordModel]],
+    moment: datetime,
+    summary: ImportSummary,
+    rejects: IO[str] | None,
+) -> None:
+    result = store.save_records([m for _, _, m in batch], moment)
+    for (file, number, _), out in zip(batch, result.outcomes, strict=True):
+        if out.outcome is Outcome.STORED:
+            summary.counts(file).stored += 1
+        elif out.outcome is Outcome.DUPLICATE:
+            summary.counts(file).unchanged += 1
+        else:
+            summary.conflict(Conflict(file, number, out.key), rejects)
+
+
+def known_frameworks(store: RecordStore | None) -> frozenset[str]:
+    """The framework ids a claim may name: the packaged ones and those the council
+    has enabled in ``store``. Reading the settings never creates them."""
+    from sftimeline.policies.loader import list_frameworks
+
+    ids = set(list_frameworks())
+    if store is not None:
+        from sqlalchemy import inspect
+
+        from sftimeline.adapters.outcomes import enabled_frameworks
+        from sftimeline.adapters.sql import engine_for_url, settings_table
+
+        engine = engine_for_url(store.url)
+        try:
+            if inspect(engine).has_table(settings_table.name):
+                ids.update(f.id for f in enabled_frameworks(engine))
+        finally:
+            engine.dispose()
+    return frozenset(ids)
 
 
 def import_files(
-    store: RecordStore,
+    store: RecordStore | None,
     files: Iterable[str],
     *,
     batch_size: int = DEFAULT_BATCH,
     imported_at: datetime | None = None,
     rejects: IO[str] | None = None,
-    progress: Callable[[int], None] | None = None,
-    stdin: TextIO | None = None,
+    progress: Progress | None = None,
+    stdin: TextIO | IO[bytes] | Iterable[str] | None = None,
+    encoding: str = "utf-8",
+    dry_run: bool = False,
+    limits: InputLimits = DEFAULT_LIMITS,
+    frameworks: Collection[str] | None = None,
 ) -> ImportSummary:
-    """Import every line of every file; return the summary.
+    """Import every line of every JSON Lines file (``-`` is ``stdin``); return the summary.
 
-    ``imported_at`` is the knowledge time of records that give no ``recorded_at``
-    (default: now, once per run, so a run is one moment of import).
+    ``encoding`` is ``utf-8`` (the default; a byte-order mark is accepted),
+    ``cp1252``/``windows-1252`` or ``auto`` (see :mod:`sftimeline.decoding`).
+    Unreadable files raise ``OSError`` before anything is stored.
     """
-    if batch_size < 1:
-        raise ValueError("batch size must be at least 1")
-    moment = imported_at or datetime.now(UTC)
-    summary = ImportSummary()
-    batch: list[tuple[str, int, RecordModel]] = []
+    from sftimeline.jsonl import jsonl_rows
 
-    def flush() -> None:
-        if not batch:
-            return
-        result = store.save_records([m for _, _, m in batch], moment)
-        for (file, number, _), out in zip(batch, result.outcomes, strict=True):
-            if out.outcome is Outcome.STORED:
-                summary.stored += 1
-            elif out.outcome is Outcome.DUPLICATE:
-                summary.duplicates += 1
-            else:
-                summary.conflicts.append(Conflict(file, number, out.key))
-        if progress is not None:
-            progress(len(batch))
-        batch.clear()
-
-    for file in files:
-        for number, text in read_lines(file, stdin):
-            summary.read += 1
-            parsed = parse_line(text, file, number)
-            if isinstance(parsed, Rejection):
-                summary.rejected.append(parsed)
-                if rejects is not None:
-                    rejects.write(json.dumps(parsed.to_json(), ensure_ascii=False) + "\n")
-                if progress is not None:
-                    progress(1)
-                continue
-            batch.append((file, number, parsed))
-            if len(batch) >= batch_size:
-                flush()
-    flush()
-    return summary
+    return import_items(
+        store,
+        jsonl_rows(list(files), stdin=stdin, encoding=encoding, limits=limits),
+        dry_run=dry_run,
+        batch_size=batch_size,
+        imported_at=imported_at,
+        rejects=rejects,
+        progress=progress,
+        limits=limits,
+        frameworks=frameworks,
+    )
 
 
 __all__ = [
     "DEFAULT_BATCH",
     "Conflict",
     "FieldProblem",
+    "FileCounts",
     "ImportSummary",
+    "Progress",
     "Rejection",
+    "SourceRow",
     "import_files",
-    "parse_line",
-    "read_lines",
+    "import_items",
+    "known_frameworks",
 ]

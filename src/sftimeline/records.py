@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Annotated, Any, ClassVar, Literal
@@ -29,8 +29,11 @@ from pydantic import (
     StrictBool,
     StrictInt,
     ValidationError,
+    ValidationInfo,
     model_validator,
 )
+
+from sftimeline.limits import DEFAULT_LIMITS, InputLimits, printable, value_problems
 
 # ---------------------------------------------------------------------------
 # Field types
@@ -39,33 +42,56 @@ from pydantic import (
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def _parse_iso_date(value: Any) -> Any:
-    """Accept only ``YYYY-MM-DD`` strings (or dates): no timestamps, no numbers."""
+def _limits(info: ValidationInfo | None) -> InputLimits:
+    """The limits of this validation (``context={"limits": ...}``), else the defaults."""
+    context = info.context if info is not None else None
+    if isinstance(context, Mapping):
+        limits = context.get("limits")
+        if isinstance(limits, InputLimits):
+            return limits
+    return DEFAULT_LIMITS
+
+
+def _in_range(day: date, limits: InputLimits) -> None:
+    if not limits.earliest <= day <= limits.latest:
+        raise ValueError(
+            f"{day.isoformat()} is outside the accepted range "
+            f"{limits.earliest.isoformat()} to {limits.latest.isoformat()}"
+        )
+
+
+def _parse_iso_date(value: Any, info: ValidationInfo | None) -> Any:
+    """Accept only ``YYYY-MM-DD`` strings (or dates) within the date limits."""
     if isinstance(value, datetime):
         raise ValueError("must be a date (YYYY-MM-DD), not a date-time")
     if isinstance(value, date):
-        return value
-    if not isinstance(value, str) or not _ISO_DATE.match(value):
+        day = value
+    elif not isinstance(value, str) or not _ISO_DATE.match(value):
         raise ValueError("must be an ISO date, YYYY-MM-DD")
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"{value!r} is not a calendar date") from None
+    else:
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a calendar date") from None
+    _in_range(day, _limits(info))
+    return day
 
 
-def _parse_knowledge_time(value: Any) -> Any:
+def _parse_knowledge_time(value: Any, info: ValidationInfo | None) -> Any:
     """A date-time with an offset, or a date meaning the start of that day in UTC.
 
     A date-time without an offset is refused: knowledge time decides what an auditor
     sees, and guessing a time zone would move records across a cut-off silently.
+    The UTC date must lie within the date limits (which also keeps the conversion
+    to UTC clear of the calendar's ends).
     """
     if isinstance(value, datetime):
         parsed = value
     elif isinstance(value, date):
-        return datetime.combine(value, time(0), tzinfo=UTC)
+        return datetime.combine(_parse_iso_date(value, info), time(0), tzinfo=UTC)
     elif isinstance(value, str):
         if _ISO_DATE.match(value):
-            return datetime.combine(_parse_iso_date(value), time(0), tzinfo=UTC)
+            return datetime.combine(_parse_iso_date(value, info), time(0), tzinfo=UTC)
         try:
             parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
@@ -76,7 +102,13 @@ def _parse_knowledge_time(value: Any) -> Any:
         raise ValueError("must be an ISO date-time with offset or a date")
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         raise ValueError("needs a UTC offset, e.g. 2024-04-02T09:30:00+00:00")
-    return parsed.astimezone(UTC)
+    _in_range(parsed.date(), _limits(info))
+    try:
+        utc = parsed.astimezone(UTC)
+    except OverflowError:  # only reachable with limits that reach the year 1 or 9999
+        raise ValueError(f"{value} cannot be expressed in UTC") from None
+    _in_range(utc.date(), _limits(info))
+    return utc
 
 
 def _non_blank(value: Any) -> Any:
@@ -171,6 +203,39 @@ def _parse_term(value: Any) -> Any:
 TermId = Annotated[str, BeforeValidator(_parse_term)]
 
 
+class RuleError(ValueError):
+    """A rule across fields is broken; names the fields it is reported under, first
+    the one most likely wrong (so a bad ``occurred_on`` is never blamed on
+    ``recorded_at`` alone)."""
+
+    def __init__(self, message: str, field: str, *related: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.related = related
+
+
+#: A framework id: lower-case letters, digits and single hyphens or underscores.
+#: Never a path: data must not name files on the server (issue 12).
+_FRAMEWORK_ID = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+MAX_FRAMEWORK_ID = 64
+
+
+def _parse_framework_id(value: Any) -> Any:
+    if (
+        not isinstance(value, str)
+        or len(value) > MAX_FRAMEWORK_ID
+        or not _FRAMEWORK_ID.match(value)
+    ):
+        raise ValueError(
+            "must be a framework id such as national-2022 (lower-case letters, digits and "
+            f"hyphens, at most {MAX_FRAMEWORK_ID} characters), never a path"
+        )
+    return value
+
+
+FrameworkId = Annotated[str, BeforeValidator(_parse_framework_id)]
+
+
 # ---------------------------------------------------------------------------
 # Record models, one per type
 # ---------------------------------------------------------------------------
@@ -198,9 +263,12 @@ class RecordModel(BaseModel):
         if self.recorded_at is not None:
             start_of_day = datetime.combine(self.occurred_on, time(0), tzinfo=UTC)
             if self.recorded_at < start_of_day:
-                raise ValueError(
-                    "recorded_at is earlier than the start of the occurred_on day: "
-                    "nobody knows a fact before it happens"
+                raise RuleError(
+                    f"recorded_at ({self.recorded_at.isoformat()}) is earlier than the start "
+                    f"of the occurred_on day ({self.occurred_on.isoformat()}): nobody knows "
+                    "a fact before it happens",
+                    "recorded_at",
+                    "occurred_on",
                 )
         return self
 
@@ -215,7 +283,7 @@ class FamilyNominated(RecordModel):
     TYPE = "family_nominated"
     PERSON_REQUIRED = False
     type: Literal["family_nominated"]
-    framework: Text | None = None
+    framework: FrameworkId | None = None
     #: Hampshire FL-HA-7: the family was supported before and that support closed on this day
     previous_support_closed_on: IsoDate | None = None
 
@@ -281,11 +349,17 @@ class TermAttendancePosted(RecordModel):
     @model_validator(mode="after")
     def _sessions_add_up(self) -> TermAttendancePosted:
         if self.attended_sessions > self.possible_sessions:
-            raise ValueError("attended_sessions is more than possible_sessions")
+            raise RuleError(
+                "attended_sessions is more than possible_sessions",
+                "attended_sessions",
+                "possible_sessions",
+            )
         absent = (self.authorised_absence_sessions or 0) + (self.unauthorised_absence_sessions or 0)
         if self.attended_sessions + absent > self.possible_sessions:
-            raise ValueError(
-                "attended_sessions plus absence sessions is more than possible_sessions"
+            raise RuleError(
+                "attended_sessions plus absence sessions is more than possible_sessions",
+                "attended_sessions",
+                "possible_sessions",
             )
         return self
 
@@ -300,7 +374,7 @@ class ExclusionRecorded(RecordModel):
     @model_validator(mode="after")
     def _fixed_term_has_days(self) -> ExclusionRecorded:
         if self.kind == "fixed_term" and self.days is None:
-            raise ValueError("days is required for a fixed_term exclusion")
+            raise RuleError("days is required for a fixed_term exclusion", "days")
         return self
 
 
@@ -433,7 +507,11 @@ class EarningsReported(RecordModel):
     @model_validator(mode="after")
     def _period_ends_after_it_starts(self) -> EarningsReported:
         if self.period_end < self.occurred_on:
-            raise ValueError("period_end is before occurred_on (the start of the period)")
+            raise RuleError(
+                "period_end is before occurred_on (the start of the period)",
+                "period_end",
+                "occurred_on",
+            )
         return self
 
 
@@ -481,7 +559,11 @@ class EvidenceRecorded(RecordModel):
     @model_validator(mode="after")
     def _period_ends_after_it_starts(self) -> EvidenceRecorded:
         if self.period_from is not None and self.period_from > self.occurred_on:
-            raise ValueError("period_from is after occurred_on (the end of the period)")
+            raise RuleError(
+                "period_from is after occurred_on (the end of the period)",
+                "period_from",
+                "occurred_on",
+            )
         return self
 
 
@@ -489,8 +571,22 @@ class ClaimSubmitted(RecordModel):
     TYPE = "claim_submitted"
     PERSON_REQUIRED = False
     type: Literal["claim_submitted"]
-    framework: Text
+    framework: FrameworkId
     criteria: list[CriterionRef] | None = None
+
+    @model_validator(mode="after")
+    def _framework_is_known(self, info: ValidationInfo) -> ClaimSubmitted:
+        """A claim is judged under a packaged or enabled framework, so one that is
+        neither could never be decided: reject it where the line can still be named.
+        The importer supplies the known ids (``context={"frameworks": ...}``)."""
+        known = info.context.get("frameworks") if isinstance(info.context, Mapping) else None
+        if known is not None and self.framework not in known:
+            raise RuleError(
+                f"framework {self.framework!r} is neither packaged nor enabled in this store "
+                f"(known: {', '.join(sorted(known))})",
+                "framework",
+            )
+        return self
 
 
 class RecordRetracted(RecordModel):
@@ -731,7 +827,7 @@ class ProgressToWorkRecorded(RecordModel):
     @model_validator(mode="after")
     def _ends_after_it_starts(self) -> ProgressToWorkRecorded:
         if self.until is not None and self.until < self.occurred_on:
-            raise ValueError("until is before occurred_on")
+            raise RuleError("until is before occurred_on", "until", "occurred_on")
         return self
 
 
@@ -993,9 +1089,11 @@ class FieldProblem:
 
     field: str
     message: str
+    #: other fields the problem involves (a rule across fields names them all)
+    related: tuple[str, ...] = ()
 
     def __str__(self) -> str:
-        return f"{self.field}: {self.message}"
+        return f"{', '.join((self.field, *self.related))}: {self.message}"
 
 
 class RecordError(ValueError):
@@ -1009,38 +1107,48 @@ class RecordError(ValueError):
 
     @property
     def fields(self) -> list[str]:
-        return [p.field for p in self.problems]
+        return [name for p in self.problems for name in (p.field, *p.related)]
+
+
+def _shown(value: Any) -> str:
+    """A value quoted in an error message, cut to 60 characters."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _problems_from(exc: ValidationError) -> list[FieldProblem]:
     problems = []
     for err in exc.errors(include_url=False):
-        loc = ".".join(str(part) for part in err["loc"]) or "record"
+        loc = printable(".".join(str(part) for part in err["loc"])) or "record"
         message = str(err["msg"])
+        cause = err.get("ctx", {}).get("error")
+        if isinstance(cause, RuleError):
+            problems.append(FieldProblem(cause.field, str(cause), cause.related))
+            continue
         if err["type"] == "missing":
             message = "is required"
         elif err["type"] == "extra_forbidden":
             message = "is not a field of this record type"
         elif err["type"] == "literal_error":
-            message = f"{err['msg'][0].lower()}{err['msg'][1:]}, got {err['input']!r}"
+            message = f"{err['msg'][0].lower()}{err['msg'][1:]}, got {_shown(err['input'])}"
         elif message.startswith("Value error, "):
             message = message[len("Value error, ") :]
-        if loc == "record" and "recorded_at" in message:
-            loc = "recorded_at"
-        elif loc == "record" and "period_end" in message:
-            loc = "period_end"
-        elif loc == "record" and "sessions" in message:
-            loc = "attended_sessions"
-        elif loc == "record" and "days" in message:
-            loc = "days"
         problems.append(FieldProblem(loc, message))
     return problems
 
 
-def validate_record(raw: Any) -> RecordModel:
+def validate_record(
+    raw: Any,
+    *,
+    limits: InputLimits = DEFAULT_LIMITS,
+    frameworks: Collection[str] | None = None,
+) -> RecordModel:
     """Validate one decoded JSON object against its record type.
 
-    Raises :class:`RecordError` naming the type and the offending fields.
+    Every value is first held to ``limits`` (string length, NUL, nesting, integer
+    size, dates); ``frameworks``, when given, are the framework ids a
+    ``claim_submitted`` record may name. Raises :class:`RecordError` naming the type
+    and the offending fields.
     """
     if not isinstance(raw, Mapping):
         raise RecordError(None, [FieldProblem("record", "must be a JSON object")])
@@ -1049,12 +1157,14 @@ def validate_record(raw: Any) -> RecordModel:
         raise RecordError(None, [FieldProblem("type", "is required")])
     model = RECORD_MODELS.get(record_type) if isinstance(record_type, str) else None
     if model is None:
-        raise RecordError(
-            None,
-            [FieldProblem("type", f"unknown record type {record_type!r}")],
-        )
+        problem = next(value_problems({"type": record_type}, limits), None)
+        shown = f"{problem[1]}" if problem else f"unknown record type {_shown(record_type)}"
+        raise RecordError(None, [FieldProblem("type", shown)])
+    problems = [FieldProblem(name, message) for name, message in value_problems(raw, limits)]
+    if problems:
+        raise RecordError(record_type, problems)
     try:
-        return model.model_validate(dict(raw))
+        return model.model_validate(dict(raw), context={"limits": limits, "frameworks": frameworks})
     except ValidationError as exc:
         raise RecordError(record_type, _problems_from(exc)) from None
 

@@ -13,6 +13,7 @@ import click
 
 from sftimeline.adapters.store import RecordStore, StoreError, StoreUnavailable
 from sftimeline.importer import DEFAULT_BATCH, import_files
+from sftimeline.progress import import_progress
 from sftimeline.projections.timeline import Timeline
 from sftimeline.records import Record
 
@@ -102,6 +103,15 @@ def _count_lines(path: str) -> int:
     is_flag=True,
     help="Do not run the policy process afterwards (it runs when a framework is enabled).",
 )
+@click.option(
+    "--encoding",
+    "encoding",
+    type=click.Choice(["utf-8", "cp1252", "windows-1252", "auto"], case_sensitive=False),
+    default="utf-8",
+    show_default=True,
+    help="Text encoding of the files (a UTF-8 byte-order mark is always accepted; "
+    "auto: UTF-8 if the first 64 KiB are, else Windows-1252).",
+)
 @click.pass_context
 def import_(
     ctx: click.Context,
@@ -109,33 +119,36 @@ def import_(
     rejects: IO[str] | None,
     batch_size: int,
     no_process: bool,
+    encoding: str,
 ) -> None:
     """Import interchange JSON Lines FILES (``-`` for stdin)."""
     for f in files:
         if f != "-":
             try:
-                open(f, encoding="utf-8").close()
+                open(f, "rb").close()
             except OSError as exc:
                 raise click.UsageError(f"cannot read {f}: {exc.strerror}") from None
     process_lines: list[str] = []
     with open_store(ctx) as store:
+        total = None
         if sys.stderr.isatty() and "-" not in files:
             # Lines are counted in a cheap binary pass so the bar has a length.
             total = sum(_count_lines(f) for f in files)
-            with click.progressbar(length=total, label="importing", file=sys.stderr) as bar:
-                summary = import_files(
-                    store, files, batch_size=batch_size, rejects=rejects, progress=bar.update
-                )
-        else:
-            summary = import_files(store, files, batch_size=batch_size, rejects=rejects)
+        with import_progress(total=total) as progress:
+            summary = import_files(
+                store,
+                files,
+                batch_size=batch_size,
+                rejects=rejects,
+                progress=progress,
+                encoding=encoding,
+            )
         if not no_process and summary.stored:
             from sftimeline.commands.process import run_after_import
 
             process_lines = run_after_import(store)
-    for r in summary.rejected:
-        click.echo(f"rejected {r}", err=True)
-    for c in summary.conflicts:
-        click.echo(str(c), err=True)
+    for line in summary.example_lines():
+        click.echo(line, err=True)
     for line in summary.lines():
         click.echo(line)
     for line in process_lines:
