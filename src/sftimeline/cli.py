@@ -20,6 +20,7 @@ COMMAND_MODULES: list[str] = [
     "sftimeline.commands.process",
     "sftimeline.commands.claims",
     "sftimeline.commands.audit",
+    "sftimeline.commands.schema",
 ]
 
 

@@ -33,9 +33,10 @@ class InputLimits:
     #: AMB-M04: digits in an integer (sessions, pence); 15 keeps every value exact
     #: as a double in any JSON reader downstream.
     max_integer_digits: int = 15
-    #: AMB-M05: the earliest and latest date any date field (and ``recorded_at``) may
-    #: hold. Dates outside are typing errors in practice (0202 for 2020).
+    #: AMB-M05: the earliest date any date field (and ``recorded_at``, in UTC) may
+    #: hold. Dates outside the range are typing errors in practice (0202 for 2020).
     earliest: date = date(1900, 1, 1)
+    #: AMB-M05: the latest such date.
     latest: date = date(2100, 12, 31)
 
 

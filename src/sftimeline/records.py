@@ -1,4 +1,4 @@
-"""Validated records: the interchange format's "Records in" (shared/spec/interchange.md).
+"""Validated records: the interchange format's "Records in" (documented in docs/records.md).
 
 Every line a council exports becomes one of the pydantic models below. Validation
 happens here, once, at the edge: a bad record is rejected with the record type and
@@ -30,6 +30,7 @@ from pydantic import (
     StrictInt,
     ValidationError,
     ValidationInfo,
+    WithJsonSchema,
     model_validator,
 )
 
@@ -119,9 +120,30 @@ def _non_blank(value: Any) -> Any:
     raise ValueError("must be a string")
 
 
-IsoDate = Annotated[date, BeforeValidator(_parse_iso_date)]
-KnowledgeTime = Annotated[datetime, BeforeValidator(_parse_knowledge_time)]
-Text = Annotated[str, BeforeValidator(_non_blank)]
+IsoDate = Annotated[
+    date,
+    BeforeValidator(_parse_iso_date),
+    WithJsonSchema({"type": "string", "format": "date", "description": "a date, YYYY-MM-DD"}),
+]
+KnowledgeTime = Annotated[
+    datetime,
+    BeforeValidator(_parse_knowledge_time),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "format": "date-time"},
+                {"type": "string", "format": "date"},
+            ],
+            "description": "an ISO date-time with a UTC offset, or a date (the start of "
+            "that day, UTC)",
+        }
+    ),
+]
+Text = Annotated[
+    str,
+    BeforeValidator(_non_blank),
+    WithJsonSchema({"type": "string", "pattern": "\\S", "description": "text, not blank"}),
+]
 NonNegativeInt = Annotated[StrictInt, Field(ge=0)]
 
 IncidentKind = Literal[
@@ -200,7 +222,17 @@ def _parse_term(value: Any) -> Any:
     return value
 
 
-TermId = Annotated[str, BeforeValidator(_parse_term)]
+TermId = Annotated[
+    str,
+    BeforeValidator(_parse_term),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": _TERM.pattern,
+            "description": "a term id: 2023-autumn, 2024-spring, 2024-summer",
+        }
+    ),
+]
 
 
 class RuleError(ValueError):
@@ -233,7 +265,18 @@ def _parse_framework_id(value: Any) -> Any:
     return value
 
 
-FrameworkId = Annotated[str, BeforeValidator(_parse_framework_id)]
+FrameworkId = Annotated[
+    str,
+    BeforeValidator(_parse_framework_id),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": _FRAMEWORK_ID.pattern,
+            "maxLength": MAX_FRAMEWORK_ID,
+            "description": "a framework id such as national-2022",
+        }
+    ),
+]
 
 
 # ---------------------------------------------------------------------------
@@ -242,7 +285,7 @@ FrameworkId = Annotated[str, BeforeValidator(_parse_framework_id)]
 
 
 class RecordModel(BaseModel):
-    """Fields every record has (interchange.md, "Fields on every record")."""
+    """Fields every record has."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
 
@@ -251,11 +294,20 @@ class RecordModel(BaseModel):
     #: redeclare the field.
     PERSON_REQUIRED: ClassVar[bool] = True
 
+    #: one of the record types
     type: str
+    #: the family's id in the council's systems
     family: Text
+    #: the day the fact happened in the world (valid time)
     occurred_on: IsoDate
+    #: when the fact became known to the council (knowledge time); absent: the moment
+    #: of import. Never earlier than the start of the ``occurred_on`` day.
     recorded_at: KnowledgeTime | None = None
+    #: the system the record came from (``police``, ``school-census``, ``mosaic`` ...)
     source: Text | None = None
+    #: the record's id in that system. ``source`` + ``source_id`` identify a record:
+    #: importing it again changes nothing; the same key with other content is a
+    #: conflict, reported, and the stored record stays.
     source_id: Text | None = None
 
     @model_validator(mode="after")
@@ -280,6 +332,9 @@ class RecordModel(BaseModel):
 
 
 class FamilyNominated(RecordModel):
+    """The family joins the programme (attachment or nomination); anchors the
+    "baseline" look-backs."""
+
     TYPE = "family_nominated"
     PERSON_REQUIRED = False
     type: Literal["family_nominated"]
@@ -289,6 +344,9 @@ class FamilyNominated(RecordModel):
 
 
 class PersonJoined(RecordModel):
+    """A person joins the household. Age rules (under 18, 16 and 17, 0 to 5, school
+    age) need ``born_on``."""
+
     TYPE = "person_joined"
     type: Literal["person_joined"]
     person: Text
@@ -299,6 +357,8 @@ class PersonJoined(RecordModel):
 
 
 class PersonLeft(RecordModel):
+    """A person leaves the household."""
+
     TYPE = "person_left"
     type: Literal["person_left"]
     person: Text
@@ -313,10 +373,23 @@ def _parse_criterion(value: Any) -> Any:
     return value
 
 
-CriterionRef = Annotated[str, BeforeValidator(_parse_criterion)]
+CriterionRef = Annotated[
+    str,
+    BeforeValidator(_parse_criterion),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": _CRITERION.pattern,
+            "description": "a criterion, <framework>:<code>, e.g. national-2022:7.1",
+        }
+    ),
+]
 
 
 class NeedIdentified(RecordModel):
+    """A family need (an eligibility criterion) is identified, at nomination or
+    later; ``measure`` fixes the "consistent measure" the crime rules count."""
+
     TYPE = "need_identified"
     PERSON_REQUIRED = False
     type: Literal["need_identified"]
@@ -326,6 +399,8 @@ class NeedIdentified(RecordModel):
 
 
 class IncidentRecorded(RecordModel):
+    """A police, ASB, domestic abuse, missing-person or school incident."""
+
     TYPE = "incident_recorded"
     type: Literal["incident_recorded"]
     person: Text
@@ -337,6 +412,10 @@ class IncidentRecorded(RecordModel):
 
 
 class TermAttendancePosted(RecordModel):
+    """A pupil's attendance for one term; ``occurred_on`` is the last day of the
+    term. ``term`` is the academic year's start year for autumn and the calendar
+    year for spring and summer (``2023-autumn``, ``2024-spring``)."""
+
     TYPE = "term_attendance_posted"
     type: Literal["term_attendance_posted"]
     person: Text
@@ -365,6 +444,9 @@ class TermAttendancePosted(RecordModel):
 
 
 class ExclusionRecorded(RecordModel):
+    """A school exclusion; ``occurred_on`` is its first day. A fixed-term
+    exclusion needs ``days``."""
+
     TYPE = "exclusion_recorded"
     type: Literal["exclusion_recorded"]
     person: Text
@@ -379,6 +461,8 @@ class ExclusionRecorded(RecordModel):
 
 
 class PlanOpened(RecordModel):
+    """A plan (early help, child in need, child protection ...) opens at a level."""
+
     TYPE = "plan_opened"
     PERSON_REQUIRED = False
     type: Literal["plan_opened"]
@@ -388,6 +472,8 @@ class PlanOpened(RecordModel):
 
 
 class PlanSteppedDown(RecordModel):
+    """A plan moves to a new, lower level."""
+
     TYPE = "plan_stepped_down"
     PERSON_REQUIRED = False
     type: Literal["plan_stepped_down"]
@@ -396,6 +482,8 @@ class PlanSteppedDown(RecordModel):
 
 
 class PlanSteppedUp(RecordModel):
+    """A plan moves to a new, higher level."""
+
     TYPE = "plan_stepped_up"
     PERSON_REQUIRED = False
     type: Literal["plan_stepped_up"]
@@ -404,6 +492,8 @@ class PlanSteppedUp(RecordModel):
 
 
 class PlanClosed(RecordModel):
+    """A plan closes."""
+
     TYPE = "plan_closed"
     PERSON_REQUIRED = False
     type: Literal["plan_closed"]
@@ -411,6 +501,9 @@ class PlanClosed(RecordModel):
 
 
 class ReferralAccepted(RecordModel):
+    """An accepted (re-)referral into a service (``childrens_social_care``,
+    ``early_help``, ``domestic_abuse``, ``youth_justice`` ...)."""
+
     TYPE = "referral_accepted"
     PERSON_REQUIRED = False
     type: Literal["referral_accepted"]
@@ -421,18 +514,25 @@ class ReferralAccepted(RecordModel):
 
 
 class CaseClosed(RecordModel):
+    """The family's programme support (the lead practitioner's intervention) is
+    closed; anchors "prior to closure" and "following closure" windows."""
+
     TYPE = "case_closed"
     PERSON_REQUIRED = False
     type: Literal["case_closed"]
 
 
 class CaseReopened(RecordModel):
+    """The family's programme support reopens."""
+
     TYPE = "case_reopened"
     PERSON_REQUIRED = False
     type: Literal["case_reopened"]
 
 
 class NoticeServed(RecordModel):
+    """A housing notice or order is served on the household."""
+
     TYPE = "notice_served"
     PERSON_REQUIRED = False
     type: Literal["notice_served"]
@@ -441,6 +541,8 @@ class NoticeServed(RecordModel):
 
 
 class NoticeWithdrawn(RecordModel):
+    """A housing notice is withdrawn."""
+
     TYPE = "notice_withdrawn"
     PERSON_REQUIRED = False
     type: Literal["notice_withdrawn"]
@@ -449,6 +551,8 @@ class NoticeWithdrawn(RecordModel):
 
 
 class PossessionOrderSuspended(RecordModel):
+    """A possession order is suspended."""
+
     TYPE = "possession_order_suspended"
     PERSON_REQUIRED = False
     type: Literal["possession_order_suspended"]
@@ -456,6 +560,8 @@ class PossessionOrderSuspended(RecordModel):
 
 
 class HousingStatusRecorded(RecordModel):
+    """The household's (or a person's) housing situation."""
+
     TYPE = "housing_status_recorded"
     PERSON_REQUIRED = False
     type: Literal["housing_status_recorded"]
@@ -464,6 +570,8 @@ class HousingStatusRecorded(RecordModel):
 
 
 class EmploymentStarted(RecordModel):
+    """A spell of paid work starts; a spell with no end is open."""
+
     TYPE = "employment_started"
     type: Literal["employment_started"]
     person: Text
@@ -473,7 +581,7 @@ class EmploymentStarted(RecordModel):
 
 
 class EmploymentEnded(RecordModel):
-    """``occurred_on`` is the last day of the spell (interchange.md)."""
+    """A spell of paid work ends; ``occurred_on`` is its last day."""
 
     TYPE = "employment_ended"
     type: Literal["employment_ended"]
@@ -481,6 +589,8 @@ class EmploymentEnded(RecordModel):
 
 
 class BenefitStarted(RecordModel):
+    """An out-of-work benefit (or a Universal Credit regime) starts."""
+
     TYPE = "benefit_started"
     type: Literal["benefit_started"]
     person: Text
@@ -488,7 +598,7 @@ class BenefitStarted(RecordModel):
 
 
 class BenefitEnded(RecordModel):
-    """``occurred_on`` is the last day on the benefit (interchange.md)."""
+    """A benefit ends; ``occurred_on`` is the last day on it."""
 
     TYPE = "benefit_ended"
     type: Literal["benefit_ended"]
@@ -497,6 +607,9 @@ class BenefitEnded(RecordModel):
 
 
 class EarningsReported(RecordModel):
+    """Earnings for a period, for the Administrative Earnings Threshold;
+    ``occurred_on`` is the start of the period, ``gross_pay`` is in pence."""
+
     TYPE = "earnings_reported"
     type: Literal["earnings_reported"]
     person: Text
@@ -516,6 +629,8 @@ class EarningsReported(RecordModel):
 
 
 class NeetStatusRecorded(RecordModel):
+    """A young person is recorded as NEET or in education, employment or training."""
+
     TYPE = "neet_status_recorded"
     type: Literal["neet_status_recorded"]
     person: Text
@@ -523,6 +638,9 @@ class NeetStatusRecorded(RecordModel):
 
 
 class AssessmentScored(RecordModel):
+    """A reading of an assessment tool (``family_star_plus``, ``outcomes_star``,
+    ``sdq`` ...): ``scores`` maps each domain to its number."""
+
     TYPE = "assessment_scored"
     PERSON_REQUIRED = False
     type: Literal["assessment_scored"]
@@ -532,6 +650,9 @@ class AssessmentScored(RecordModel):
 
 
 class EvidenceRecorded(RecordModel):
+    """Practitioner judgement or documentary evidence the engine cannot compute
+    (``evidence`` is a short kind such as ``practitioner_assessment``)."""
+
     TYPE = "evidence_recorded"
     PERSON_REQUIRED = False
     type: Literal["evidence_recorded"]
@@ -568,6 +689,9 @@ class EvidenceRecorded(RecordModel):
 
 
 class ClaimSubmitted(RecordModel):
+    """The council claimed for the family under a framework; ``occurred_on`` is the
+    claim date. ``framework`` must be packaged or enabled in the store."""
+
     TYPE = "claim_submitted"
     PERSON_REQUIRED = False
     type: Literal["claim_submitted"]
@@ -590,6 +714,9 @@ class ClaimSubmitted(RecordModel):
 
 
 class RecordRetracted(RecordModel):
+    """The target record was entered in error: from this record's ``recorded_at``
+    on it no longer counts (nothing is deleted)."""
+
     TYPE = "record_retracted"
     PERSON_REQUIRED = False
     type: Literal["record_retracted"]
@@ -1243,7 +1370,7 @@ def record_from_model(
     """Turn a validated record into the engine's value.
 
     ``default_recorded_at`` is the moment of import, used when the source gave no
-    knowledge time (interchange.md: "Absent: the moment of import").
+    knowledge time ("absent: the moment of import").
     """
     digest = fingerprint(model)
     own = model.own_fields()
