@@ -60,7 +60,12 @@ from sftimeline.aggregates.family import RECORD_TOPICS, REGISTERED_TOPIC, Family
 from sftimeline.aggregates.outcomes import OUTCOME_TOPICS, FamilyOutcomes
 from sftimeline.policies import process as pp
 from sftimeline.policies.evaluator import evaluate_family
-from sftimeline.policies.loader import Framework, FrameworkError, load_framework
+from sftimeline.policies.loader import (
+    Framework,
+    FrameworkError,
+    list_frameworks,
+    load_framework,
+)
 from sftimeline.readmodels import status as rm
 from sftimeline.records import Record
 
@@ -186,6 +191,8 @@ class StoredFamily:
     code: str
     version: int
     records: list[tuple[int, Record]]
+    #: why the family's stored events could not all be read (then it is not evaluated)
+    problem: str | None = None
 
     def since(self, version: int) -> list[Record]:
         """The records stored after ``version`` (those a previous evaluation did not see)."""
@@ -232,7 +239,8 @@ class PolicyProcess:
         except Exception as exc:  # SQLAlchemy wraps driver errors variously
             self.app.close()
             raise StoreUnavailable(f"cannot create read models in {store.url!r}: {exc}") from None
-        self._claim_frameworks: dict[str, Framework | None] = {}
+        self._claim_frameworks: dict[str, tuple[Framework | None, str]] = {}
+        self._enabled: dict[str, EnabledFramework] | None = None
 
     @classmethod
     def from_settings(
@@ -340,7 +348,11 @@ class PolicyProcess:
             if fam is None:
                 continue
             agg = self._outcomes(fam.code)
-            self._evaluate(fam, agg, on, known_at)
+            problem = fam.problem or pp.family_code_problem(fam.code)
+            if problem is not None:
+                self._failed(agg, fam, "*", problem, on, known_at)
+            else:
+                self._evaluate(fam, agg, on, known_at)
             pe.collect_events(agg)
             evaluated += 1
             if self.after_family is not None:
@@ -375,16 +387,23 @@ class PolicyProcess:
         plain = mapper.cipher is None and mapper.compressor is None
         code = ""
         records: list[tuple[int, Record]] = []
+        problem = None
         for se in stored:
-            if se.topic == REGISTERED_TOPIC:
-                code = cast(Family.Registered, mapper.to_domain_event(se)).family_code
-            elif se.topic in RECORD_TOPICS:
-                if plain:
-                    rec = record_from_state(se.state, code)
-                else:
-                    rec = cast(Family.RecordAdded, mapper.to_domain_event(se)).to_record(code)
-                records.append((se.originator_version, rec))
-        return StoredFamily(code, stored[-1].originator_version, records)
+            try:
+                if se.topic == REGISTERED_TOPIC:
+                    code = cast(Family.Registered, mapper.to_domain_event(se)).family_code
+                elif se.topic in RECORD_TOPICS:
+                    if plain:
+                        rec = record_from_state(se.state, code)
+                    else:
+                        rec = cast(Family.RecordAdded, mapper.to_domain_event(se)).to_record(code)
+                    records.append((se.originator_version, rec))
+            except Exception as exc:  # a damaged event: this family only (see `verify`)
+                problem = problem or (
+                    f"stored event version {se.originator_version} cannot be read: {_reason(exc)}"
+                )
+        # a family whose registration is unreadable is named by its aggregate id
+        return StoredFamily(code or f"#{fid}", stored[-1].originator_version, records, problem)
 
     def _outcomes(self, code: str) -> FamilyOutcomes:
         try:
@@ -392,37 +411,100 @@ class PolicyProcess:
         except AggregateNotFoundError:
             return FamilyOutcomes(code)
 
-    def _claim_framework(self, fw_id: str) -> Framework | None:
-        """A claim is decided under the enabled framework of its id, else the packaged one."""
+    def _claim_framework(self, fw_id: str) -> tuple[Framework | None, str]:
+        """The definition a claim is decided under, and why there is none.
+
+        Data never names a file: a claim's ``framework`` is only ever looked up among
+        the frameworks of this run, those the council has enabled (``process enable``,
+        which may point at the council's own file) and the packaged ids. Anything else
+        — a path, a 1 MB string — leaves the claim ``not_assessable`` with the reason.
+        """
         if fw_id in self.frameworks:
-            return self.frameworks[fw_id]
+            return self.frameworks[fw_id], ""
         if fw_id not in self._claim_frameworks:
-            try:
-                self._claim_frameworks[fw_id] = load_framework(fw_id)
-            except FrameworkError:
-                self._claim_frameworks[fw_id] = None
+            self._claim_frameworks[fw_id] = self._resolve_claim_framework(fw_id)
         return self._claim_frameworks[fw_id]
+
+    def _resolve_claim_framework(self, fw_id: str) -> tuple[Framework | None, str]:
+        if self._enabled is None:
+            self._enabled = {f.id: f for f in enabled_frameworks(self.engine)}
+        chosen = self._enabled.get(fw_id)
+        if chosen is None and fw_id in list_frameworks():
+            chosen = EnabledFramework(fw_id)
+        if chosen is None:
+            return None, (
+                f"framework {pp.shown(fw_id, 60)!r} is neither a packaged framework nor one "
+                "the council has enabled"
+            )
+        try:
+            return chosen.load(), ""
+        except FrameworkError as exc:
+            return None, f"framework {fw_id!r} cannot be loaded: {pp.shown(str(exc), 300)}"
+
+    def _failed(
+        self,
+        agg: FamilyOutcomes,
+        fam: StoredFamily,
+        framework: str,
+        reason: str,
+        on: date,
+        known_at: datetime,
+        claim: Record | None = None,
+    ) -> None:
+        """Record that evaluating ``fam`` under ``framework`` (or one claim) failed."""
+        key = claim.key if claim is not None else framework
+        basis = {"on": on.isoformat(), "known_at": known_at.isoformat(), "framework": framework}
+        for o in pp.failure_outcome(
+            fam.code, agg.failures.get(key), framework, reason, basis, fam.version, claim
+        ):
+            agg.record(o.kind, o.payload)
 
     def _evaluate(
         self, fam: StoredFamily, agg: FamilyOutcomes, on: date, known_at: datetime
     ) -> None:
+        """Evaluate one family under every framework and assess its claims.
+
+        Whatever raises while evaluating one framework or one claim becomes that
+        family's ``evaluation_failed`` outcome (with the reason) and the run moves on:
+        one bad family never stops the process for every family. A failed family is
+        evaluated again when its records change (or with ``process run --all``).
+        """
         records = [r for _, r in fam.records]
         version = fam.version
         for fw in self.frameworks.values():
             prev = agg.decisions.get(fw.id)
             seen = prev["seen_version"] if prev else 0
-            new_records = fam.since(seen)
-            decision = evaluate_family(fw, fam.code, records, on, known_at)
-            new = pp.summary(decision, fw, version)
-            for o in pp.decision_outcomes(fam.code, prev, new, new_records):
+            try:
+                decision = evaluate_family(fw, fam.code, records, on, known_at)
+                new = pp.summary(decision, fw, version)
+                outcomes = pp.decision_outcomes(
+                    fam.code, prev, new, fam.since(seen), after_failure=fw.id in agg.failures
+                )
+            except Exception as exc:  # any defect in one family's data or rules
+                self._failed(agg, fam, fw.id, _reason(exc), on, known_at)
+                continue
+            for o in outcomes:
                 agg.record(o.kind, o.payload)
         for claim in pp.claims_of(records):
             prev = agg.claims.get(claim.key)
             seen = prev["seen_version"] if prev else 0
-            new_records = fam.since(seen)
-            fw_c = self._claim_framework(str(claim.get("framework")))
-            assessment = pp.assess_claim(claim, records, fw_c, known_at)
-            for o in pp.claim_outcomes(fam.code, prev, assessment, known_at, version, new_records):
+            try:
+                fw_c, why = self._claim_framework(str(claim.get("framework")))
+                assessment = pp.assess_claim(claim, records, fw_c, known_at, why)
+                outcomes = pp.claim_outcomes(
+                    fam.code,
+                    prev,
+                    assessment,
+                    known_at,
+                    version,
+                    fam.since(seen),
+                    after_failure=claim.key in agg.failures,
+                )
+            except Exception as exc:
+                fw_id = pp.claim_framework_id(claim)
+                self._failed(agg, fam, fw_id, _reason(exc), claim.occurred_on, known_at, claim)
+                continue
+            for o in outcomes:
                 agg.record(o.kind, o.payload)
 
     # -- read models ----------------------------------------------------------------
@@ -469,6 +551,11 @@ class PolicyProcess:
             if len(notes) < 5000:
                 return out
             start = notes[-1].id
+
+
+def _reason(exc: BaseException) -> str:
+    """A failure's reason as recorded: the exception's type and message."""
+    return f"{type(exc).__name__}: {exc}"
 
 
 def dumps(obj: Any) -> str:

@@ -25,6 +25,8 @@ CLAIM_ASSESSED = "claim_assessed"
 CLAIM_AT_RISK = "claim_at_risk"
 CLAIM_CLEARED = "claim_cleared"
 CLAIM_KINDS = (CLAIM_ASSESSED, CLAIM_AT_RISK, CLAIM_CLEARED)
+#: something failed while evaluating the family (under a framework, or one of its claims)
+EVALUATION_FAILED = "evaluation_failed"
 
 #: Fixed namespace for FamilyOutcomes ids; never change it.
 OUTCOMES_NAMESPACE = uuid.UUID("a3d7c1e2-4b5f-5a6c-8e9d-0f1a2b3c4d5e")
@@ -33,6 +35,11 @@ OUTCOMES_NAMESPACE = uuid.UUID("a3d7c1e2-4b5f-5a6c-8e9d-0f1a2b3c4d5e")
 @functools.lru_cache(maxsize=65536)
 def _outcomes_id(family_code: str) -> uuid.UUID:
     return uuid.uuid5(OUTCOMES_NAMESPACE, family_code)
+
+
+def failure_key(payload: dict[str, Any]) -> str:
+    """What an evaluation_failed payload is about: its claim, else its framework."""
+    return str(payload.get("claim") or payload["framework"])
 
 
 class FamilyOutcomes(Aggregate):
@@ -56,6 +63,8 @@ class FamilyOutcomes(Aggregate):
         self.decisions: dict[str, dict[str, Any]] = {}
         #: claim key → last claim payload (its state)
         self.claims: dict[str, dict[str, Any]] = {}
+        #: framework id or claim key → the evaluation_failed payload not yet superseded
+        self.failures: dict[str, dict[str, Any]] = {}
 
     @staticmethod
     def create_id(family_code: str) -> uuid.UUID:
@@ -72,8 +81,12 @@ class FamilyOutcomes(Aggregate):
             agg = cast(FamilyOutcomes, aggregate)
             if self.kind == DECISION_RECORDED:
                 agg.decisions[self.payload["framework"]] = self.payload
+                agg.failures.pop(self.payload["framework"], None)
             elif self.kind in CLAIM_KINDS:
                 agg.claims[self.payload["claim"]] = self.payload
+                agg.failures.pop(self.payload["claim"], None)
+            elif self.kind == EVALUATION_FAILED:
+                agg.failures[failure_key(self.payload)] = self.payload
 
     class DecisionRecorded(OutcomeRecorded):
         TOPIC = "sftimeline:FamilyOutcomes.DecisionRecorded"
@@ -96,6 +109,12 @@ class FamilyOutcomes(Aggregate):
     class ClaimCleared(OutcomeRecorded):
         TOPIC = "sftimeline:FamilyOutcomes.ClaimCleared"
 
+    class EvaluationFailed(OutcomeRecorded):
+        """Evaluating the family (or one claim) raised: the reason, so that one bad
+        family never stops the process for the others; retried when its records change."""
+
+        TOPIC = "sftimeline:FamilyOutcomes.EvaluationFailed"
+
     def record(self, kind: str, payload: dict[str, Any]) -> None:
         """Record one outcome event of ``kind`` (one of OUTCOME_CLASSES)."""
         self.trigger_event(OUTCOME_CLASSES[kind], kind=kind, payload=payload)
@@ -109,6 +128,7 @@ OUTCOME_CLASSES: dict[str, type[FamilyOutcomes.OutcomeRecorded]] = {
     CLAIM_ASSESSED: FamilyOutcomes.ClaimAssessed,
     CLAIM_AT_RISK: FamilyOutcomes.ClaimAtRisk,
     CLAIM_CLEARED: FamilyOutcomes.ClaimCleared,
+    EVALUATION_FAILED: FamilyOutcomes.EvaluationFailed,
 }
 
 #: topic → kind, for readers of the notification log

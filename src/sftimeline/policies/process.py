@@ -35,6 +35,7 @@ from sftimeline.aggregates.outcomes import (
     CLAIM_CLEARED,
     CRITERION_REGRESSED,
     DECISION_RECORDED,
+    EVALUATION_FAILED,
     FORECAST_MOVED,
 )
 from sftimeline.policies.evaluator import Decision, evaluate_family
@@ -188,15 +189,18 @@ def decision_outcomes(
     prev: dict[str, Any] | None,
     new: dict[str, Any],
     new_records: Sequence[Record],
+    *,
+    after_failure: bool = False,
 ) -> list[Outcome]:
     """The outcome events that follow from one re-evaluation of a family under a framework.
 
     ``prev`` is the last ``decision_recorded`` payload (None the first time), ``new`` the
     summary now, ``new_records`` the family's records stored since ``prev`` was recorded.
     Nothing is emitted when nothing changed: a late record that does not change the
-    decision raises nothing.
+    decision raises nothing. ``after_failure``: the last evaluation failed, so the
+    decision is recorded again even if unchanged (it supersedes the failure).
     """
-    if prev is not None and not _changed(prev, new):
+    if prev is not None and not _changed(prev, new) and not after_failure:
         return []
     on = date.fromisoformat(new["basis"]["on"])
     causes = candidate_causes(new_records, on)
@@ -302,6 +306,8 @@ class ClaimAssessment:
     causes: list[dict[str, Any]] = field(default_factory=list)
     #: the framework definition both decisions used (None when nothing was evaluated)
     definition: Framework | None = None
+    #: why the claim could not be assessed (``not_assessable`` only)
+    reason: str | None = None
 
     @property
     def criteria(self) -> list[str]:
@@ -329,13 +335,8 @@ class ClaimAssessment:
                 "known_at": known_at.isoformat(),
                 "framework": self.framework,
             }
-        return {
-            "family": family,
-            "framework": self.framework,
-            "claim": self.claim.key,
-            "claim_date": self.claim.occurred_on.isoformat(),
-            "claimed_at": self.claim.recorded_at.isoformat(),
-            "criteria": self.criteria,
+        out = {
+            **claim_fields(family, self.claim, self.framework),
             "state": self.state,
             "at_submission": brief(self.at_submission),
             "now": brief(self.now),
@@ -343,6 +344,86 @@ class ClaimAssessment:
             "basis": claim_basis,
             "seen_version": seen_version,
         }
+        if self.reason is not None:
+            out["reason"] = self.reason
+        return out
+
+
+def claim_fields(family: str, claim: Record, framework: str) -> dict[str, Any]:
+    """What identifies a claim in its outcome events and the claims register."""
+    return {
+        "family": family,
+        "framework": framework,
+        "claim": claim.key,
+        "claim_date": claim.occurred_on.isoformat(),
+        "claimed_at": claim.recorded_at.isoformat(),
+        "criteria": [shown(str(c)) for c in claim.get("criteria") or []],
+    }
+
+
+#: longest id or family code shown in an outcome's identifying fields and the read models
+MAX_SHOWN = 100
+
+
+def shown(value: str, limit: int = MAX_SHOWN) -> str:
+    """``value`` as it can be stored in a read model's key column and shown safely:
+    control characters (NUL included, which PostgreSQL text refuses) escaped, and at
+    most ``limit`` characters (the longest column). Identity for every ordinary id."""
+    if len(value) <= limit and value.isprintable():
+        return value
+    text = "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in value)
+    if len(text) <= limit:
+        return text
+    tail = f"…({len(value)} chars)"
+    return text[: limit - len(tail)] + tail
+
+
+def family_code_problem(code: str) -> str | None:
+    """Why a stored family code cannot be evaluated into the read models, if it cannot.
+
+    Records with such codes may predate the importer's checks; the process records an
+    ``evaluation_failed`` outcome for them rather than stopping for every family.
+    """
+    if "\x00" in code:
+        return "the family code contains NUL (\\u0000), which the read models cannot store"
+    if not code.isprintable():
+        return "the family code contains control characters"
+    if len(code) > MAX_SHOWN:
+        return f"the family code is {len(code)} characters long (at most {MAX_SHOWN})"
+    return None
+
+
+def claim_framework_id(claim: Record) -> str:
+    """The claim's framework id as recorded in outcomes (safe to store and show)."""
+    return shown(str(claim.get("framework")))
+
+
+def failure_outcome(
+    family: str,
+    prev: dict[str, Any] | None,
+    framework: str,
+    reason: str,
+    basis: dict[str, Any],
+    seen_version: int,
+    claim: Record | None = None,
+) -> list[Outcome]:
+    """The ``evaluation_failed`` event for a family under a framework (or one claim).
+
+    Recorded again only when the reason changes, so re-processing a family that still
+    fails adds nothing; a later decision or claim event supersedes it.
+    """
+    payload: dict[str, Any] = {
+        "family": family,
+        "framework": framework,
+        "reason": shown(reason, 500),
+        "basis": basis,
+        "seen_version": seen_version,
+    }
+    if claim is not None:
+        payload.update(claim_fields(family, claim, framework))
+    if prev is not None and prev.get("reason") == payload["reason"]:
+        return []
+    return [Outcome(EVALUATION_FAILED, payload)]
 
 
 def claims_of(records: Sequence[Record]) -> list[Record]:
@@ -367,14 +448,19 @@ def assess_claim(
     records: Sequence[Record],
     framework: Framework | None,
     known_at: datetime,
+    unresolved: str = "",
 ) -> ClaimAssessment:
-    """Decide a claim on its own date as known at its own time and as known now."""
-    fw_id = str(claim.get("framework"))
+    """Decide a claim on its own date as known at its own time and as known now.
+
+    ``framework`` None: the claim's framework is neither packaged nor enabled
+    (``unresolved`` says why); the claim is ``not_assessable`` with that reason.
+    """
+    fw_id = claim_framework_id(claim)
     known = [r for r in records if r.recorded_at <= known_at]
     if claim.key in retracted_keys(known):
         return ClaimAssessment(claim, fw_id, WITHDRAWN)
     if framework is None:
-        return ClaimAssessment(claim, fw_id, NOT_ASSESSABLE)
+        return ClaimAssessment(claim, fw_id, NOT_ASSESSABLE, reason=unresolved or None)
     family = claim.family
     then = evaluate_family(framework, family, records, claim.occurred_on, claim.recorded_at)
     now = evaluate_family(framework, family, records, claim.occurred_on, known_at)
@@ -419,8 +505,10 @@ def claim_outcomes(
     known_at: datetime,
     seen_version: int,
     new_records: Sequence[Record],
+    *,
+    after_failure: bool = False,
 ) -> list[Outcome]:
-    """Outcome events for a claim: only on a change of its state.
+    """Outcome events for a claim: only on a change of its state (or after a failure).
 
     A claim that late data undermines gets its own ``claim_at_risk`` event and is
     cleared only by a later event (``claim_cleared``, e.g. when the late record is
@@ -428,8 +516,10 @@ def claim_outcomes(
     """
     prev_state = prev["state"] if prev else None
     payload = assessment.payload(family, known_at, seen_version)
-    if prev_state == assessment.state and (
-        prev is None or prev.get("at_submission") == payload["at_submission"]
+    if (
+        prev_state == assessment.state
+        and (prev is None or prev.get("at_submission") == payload["at_submission"])
+        and not after_failure
     ):
         return []
     if prev_state == AT_RISK and assessment.state == SOUND:

@@ -37,7 +37,9 @@ from sftimeline.aggregates.outcomes import (
     CLAIM_KINDS,
     CRITERION_REGRESSED,
     DECISION_RECORDED,
+    EVALUATION_FAILED,
 )
+from sftimeline.policies.process import shown
 
 metadata = MetaData()
 PROJECTION = "status"
@@ -115,7 +117,7 @@ def _regression_date(payload: dict[str, Any]) -> date:
 
 def apply(conn: Connection, kind: str, payload: dict[str, Any]) -> None:
     """Apply one outcome event to the tables."""
-    fam = payload["family"]
+    fam = shown(payload["family"])
     if kind == DECISION_RECORDED:
         b = payload["basis"]
         _upsert(
@@ -139,6 +141,8 @@ def apply(conn: Connection, kind: str, payload: dict[str, Any]) -> None:
         row = conn.execute(select(status_table.c.last_regression).where(cond)).first()
         if row is not None and (row[0] is None or row[0] < when):
             conn.execute(status_table.update().where(cond).values(last_regression=when))
+    elif kind == EVALUATION_FAILED:
+        _apply_failure(conn, fam, payload)
     elif kind in CLAIM_KINDS:
         at_sub = payload.get("at_submission") or {}
         now = payload.get("now") or {}
@@ -159,6 +163,45 @@ def apply(conn: Connection, kind: str, payload: dict[str, Any]) -> None:
                 "known_at": payload["basis"]["known_at"],
             },
         )
+
+
+def _apply_failure(conn: Connection, fam: str, payload: dict[str, Any]) -> None:
+    """An evaluation failure replaces the family's row (its status is unknown until it
+    is evaluated again): status ``evaluation_failed``, the reason, and no dates."""
+    b = payload["basis"]
+    if payload.get("claim"):
+        _upsert(
+            conn,
+            claims_table,
+            {"family": fam, "claim": payload["claim"]},
+            {
+                "framework": payload["framework"],
+                "claim_date": _d(payload["claim_date"]),
+                "claimed_at": payload["claimed_at"],
+                "criteria": json.dumps(payload.get("criteria") or []),
+                "state": EVALUATION_FAILED,
+                "status_at_submission": None,
+                "status_now": None,
+                "caused_by": "[]",
+                "last_event": EVALUATION_FAILED,
+                "known_at": b["known_at"],
+            },
+        )
+        return
+    _upsert(
+        conn,
+        status_table,
+        {"family": fam, "framework": payload["framework"]},
+        {
+            "status": EVALUATION_FAILED,
+            "eligible_from": None,
+            "earliest_pending": None,
+            "on_date": _d(b["on"]),
+            "known_at": b["known_at"],
+            "fingerprint": "",
+            "reason": payload["reason"],
+        },
+    )
 
 
 def apply_page(
@@ -220,7 +263,33 @@ class StatusRow:
             "on": self.on_date.isoformat(),
             "known_at": self.known_at,
             "fingerprint": self.fingerprint,
+            **({"reason": self.reason} if self.status == EVALUATION_FAILED else {}),
         }
+
+
+def query_failures(engine: Engine) -> list[dict[str, Any]]:
+    """Every family (per framework) and claim whose last evaluation failed, with why:
+    what ``process show`` lists until the family's records change and it is retried."""
+    create_tables(engine)
+    st, cl = status_table, claims_table
+    with engine.connect() as conn:
+        rows = [
+            {"family": r.family, "framework": r.framework, "claim": None, "reason": r.reason}
+            for r in conn.execute(
+                select(st.c.family, st.c.framework, st.c.reason)
+                .where(st.c.status == EVALUATION_FAILED)
+                .order_by(st.c.family, st.c.framework)
+            )
+        ]
+        rows += [
+            {"family": r.family, "framework": r.framework, "claim": r.claim, "reason": None}
+            for r in conn.execute(
+                select(cl.c.family, cl.c.framework, cl.c.claim)
+                .where(cl.c.state == EVALUATION_FAILED)
+                .order_by(cl.c.family, cl.c.claim)
+            )
+        ]
+    return rows
 
 
 def query_status(
