@@ -46,6 +46,7 @@ from eventsourcing.persistence import (
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteProcessRecorder
 from sqlalchemy.engine import Engine
 
+from sftimeline.adapters.ddl import postgres_ddl_lock
 from sftimeline.adapters.sql import engine_for_url, get_setting, set_setting
 from sftimeline.adapters.store import (
     DateAsISO,
@@ -93,7 +94,8 @@ class FamilyOutcomesApp(Application[UUID]):
     name = "FamilyOutcomes"
 
     def construct_recorder(self) -> ProcessRecorder:
-        return self.factory.process_recorder()
+        with postgres_ddl_lock(self.env.get):  # tables created once, whoever opens first
+            return self.factory.process_recorder()
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -104,8 +106,9 @@ class FamilyOutcomesApp(Application[UUID]):
         return cast(ProcessRecorder, self.recorder)
 
 
-def outcomes_env(url: str) -> dict[str, str]:
-    env = env_for_url(url)
+def outcomes_env(url: str, cipher: dict[str, str] | None = None) -> dict[str, str]:
+    """The outcomes application's settings: the store's database (and its cipher)."""
+    env = {**env_for_url(url), **(cipher or {})}
     if env["PERSISTENCE_MODULE"] == "eventsourcing.sqlite":
         env["PROCESS_RECORDER_TOPIC"] = f"{__name__}:OutcomesSQLiteRecorder"
     return env
@@ -231,7 +234,7 @@ class PolicyProcess:
         self.after_family = after_family
         self.engine = engine or engine_for_url(store.url)
         try:
-            self.app = FamilyOutcomesApp(env=outcomes_env(store.url))
+            self.app = FamilyOutcomesApp(env=outcomes_env(store.url, store.cipher_env))
         except Exception as exc:
             raise StoreUnavailable(f"cannot open outcomes in {store.url!r}: {exc}") from None
         try:

@@ -13,7 +13,9 @@ from urllib.parse import quote
 
 from sqlalchemy import Column, MetaData, String, Table, Text, create_engine, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 
+from sftimeline.adapters.ddl import create_all
 from sftimeline.adapters.store import env_for_url
 
 metadata = MetaData()
@@ -49,7 +51,7 @@ def engine_for_url(url: str) -> Engine:
 
 
 def create_tables(engine: Engine) -> None:
-    metadata.create_all(engine)
+    create_all(engine, metadata)
 
 
 def get_setting(engine: Engine, key: str, default: Any = None) -> Any:
@@ -66,3 +68,13 @@ def set_setting(engine: Engine, key: str, value: Any) -> None:
     with engine.begin() as conn:
         conn.execute(settings_table.delete().where(settings_table.c.key == key))
         conn.execute(settings_table.insert().values(key=key, value=json.dumps(value)))
+
+
+def insert_setting_once(engine: Engine, key: str, value: Any) -> None:
+    """Set ``key`` unless it is already set (the first of concurrent writers wins)."""
+    create_tables(engine)
+    try:
+        with engine.begin() as conn:
+            conn.execute(settings_table.insert().values(key=key, value=json.dumps(value)))
+    except IntegrityError:
+        pass

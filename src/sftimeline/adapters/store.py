@@ -22,12 +22,14 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import (
+    ApplicationRecorder,
     IntegrityError,
     JSONTranscoder,
     PersistenceError,
     Transcoding,
 )
 
+from sftimeline.adapters.ddl import postgres_ddl_lock, schema_problem
 from sftimeline.aggregates.family import (
     RECORD_TOPICS,
     REGISTERED_TOPIC,
@@ -47,6 +49,10 @@ class StoreError(Exception):
 
 class StoreUnavailable(StoreError):
     """The database cannot be opened or reached."""
+
+
+class InvalidStoreURL(StoreError):
+    """The store URL cannot name a store (a bad schema name, an unknown scheme)."""
 
 
 class UnknownFamily(StoreError, KeyError):
@@ -78,6 +84,10 @@ class FamilyRecords(Application[UUID]):
 
     name = "FamilyRecords"
 
+    def construct_recorder(self) -> ApplicationRecorder:
+        with postgres_ddl_lock(self.env.get):  # tables created once, whoever opens first
+            return super().construct_recorder()
+
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
@@ -102,6 +112,9 @@ def env_for_url(url: str) -> dict[str, str]:
         }
         schema = parse_qs(parsed.query).get("schema")
         if schema:
+            problem = schema_problem(schema[0])
+            if problem:
+                raise InvalidStoreURL(f"unusable store URL {url!r}: {problem}")
             env["POSTGRES_SCHEMA"] = schema[0]
         return env
     if parsed.scheme == "sqlite":
@@ -110,12 +123,25 @@ def env_for_url(url: str) -> dict[str, str]:
     elif parsed.scheme in ("", "file"):
         path = url if parsed.scheme == "" else unquote(parsed.path)
     else:
-        raise StoreUnavailable(f"unsupported store URL {url!r}: use a file path or postgresql://")
+        raise InvalidStoreURL(f"unsupported store URL {url!r}: use a file path or postgresql://")
     if path != ":memory:":
         parent = os.path.dirname(os.path.abspath(path))
         if not os.path.isdir(parent):
             raise StoreUnavailable(f"cannot create store {path!r}: no directory {parent!r}")
     return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": path}
+
+
+def _create_private_file(path: str) -> None:
+    """Create an empty SQLite file readable by its owner only (SQLite's journal and WAL
+    files take the database file's permissions); an existing file is left alone."""
+    if path == ":memory:" or os.path.exists(path):
+        return
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise StoreUnavailable(f"cannot create store {path!r}: {exc}") from None
 
 
 @dataclass
@@ -166,24 +192,62 @@ def _record_from_state(state: bytes, family_code: str) -> Record:
 class RecordStore:
     """Facade over :class:`FamilyRecords`: open, save batches, read records back."""
 
-    def __init__(self, app: FamilyRecords, url: str) -> None:
+    def __init__(self, app: FamilyRecords, url: str, cipher: dict[str, str] | None = None) -> None:
         self.app = app
         self.url = url
+        #: the library's cipher settings every application on this store needs (or {})
+        self.cipher_env: dict[str, str] = cipher or {}
         #: aggregates touched in this run (a cache: one read per family per run)
         self._cache: dict[UUID, Family] = {}
 
+    @property
+    def encrypted(self) -> bool:
+        return bool(self.cipher_env)
+
     @classmethod
-    def open(cls, url: str | None = None) -> RecordStore:
-        """Open (and on first use create) the store at ``url`` (default SFTIMELINE_DB)."""
+    def open(cls, url: str | None = None, *, key: str | None = None) -> RecordStore:
+        """Open (and on first use create) the store at ``url`` (default SFTIMELINE_DB).
+
+        ``key`` (default: ``SFTIMELINE_KEY`` / ``SFTIMELINE_KEY_FILE``) encrypts a new
+        store and must open an encrypted one (adapters/cipher.py); a wrong or missing key
+        raises ``KeyProblem``. A new SQLite file is readable by its owner only.
+        """
+        from sftimeline.adapters.cipher import cipher_env, key_from_env
+
         url = url or default_url()
         env = env_for_url(url)
+        key = key if key is not None else key_from_env()
+        if env["PERSISTENCE_MODULE"] == "eventsourcing.sqlite":
+            _create_private_file(env["SQLITE_DBNAME"])
         try:
-            app = FamilyRecords(env=env)
+            app = FamilyRecords(env={**env, **cipher_env(key)})
         except StoreError:
             raise
         except Exception as exc:  # library wraps driver errors variously
             raise StoreUnavailable(f"cannot open store {url!r}: {exc}") from None
-        return cls(app, url)
+        store = cls(app, url, cipher_env(key))
+        try:
+            store._settle_cipher(key, create=True)
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    def _settle_cipher(self, key: str | None, *, create: bool) -> None:
+        """Record (new store) or check (existing store) whether it is encrypted."""
+        from sftimeline.adapters.cipher import settle
+        from sftimeline.adapters.sql import engine_for_url
+
+        engine = engine_for_url(self.url)
+        try:
+            has_events = self.app.recorder.max_notification_id() is not None
+            settle(engine, key, has_events, create=create)
+        except StoreError:
+            raise
+        except Exception as exc:  # SQLAlchemy / driver errors
+            raise StoreUnavailable(f"cannot open store {self.url!r}: {exc}") from None
+        finally:
+            engine.dispose()
 
     def close(self) -> None:
         self._cache.clear()

@@ -10,6 +10,12 @@ Both are projections of the ``FamilyOutcomes`` notification log. Each page of
 notifications is applied in one transaction together with the projection's position
 (``sftimeline_readmodel_tracking``), so a crash neither loses nor double-applies an
 event, and the tables can be rebuilt from scratch (``rebuild``).
+
+They are stored in clear (they are SQL tables the queries filter and sort), so they hold
+only what the answers need: family code, framework, status, dates, the claim's key
+and criteria, and for a claim at risk the key, type and dates of the records that put
+it at risk — no person id, no explanation text (which names persons). Everything else
+is in the outcome events, encrypted when the store has a key (README, "Encryption").
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, Engine
 
+from sftimeline.adapters.ddl import create_all
 from sftimeline.aggregates.outcomes import (
     CLAIM_KINDS,
     CRITERION_REGRESSED,
@@ -86,7 +93,8 @@ tracking_table = Table(
 
 
 def create_tables(engine: Engine) -> None:
-    metadata.create_all(engine)
+    """Create the read models' tables once (adapters/ddl.py: never racing a twin)."""
+    create_all(engine, metadata)
 
 
 def position(conn: Connection) -> int:
@@ -105,6 +113,14 @@ def _upsert(conn: Connection, table: Table, keys: dict[str, Any], values: dict[s
 
 def _d(s: str | None) -> date | None:
     return date.fromisoformat(s) if s else None
+
+
+#: what the claims register keeps of a record that put a claim at risk (no person)
+CAUSE_FIELDS = ("key", "type", "occurred_on", "recorded_at")
+
+
+def _cause(c: dict[str, Any]) -> dict[str, Any]:
+    return {k: c.get(k) for k in CAUSE_FIELDS}
 
 
 def _regression_date(payload: dict[str, Any]) -> date:
@@ -131,7 +147,7 @@ def apply(conn: Connection, kind: str, payload: dict[str, Any]) -> None:
                 "on_date": _d(b["on"]),
                 "known_at": b["known_at"],
                 "fingerprint": b["fingerprint"],
-                "reason": payload.get("reason"),
+                "reason": None,  # names persons: kept in the (encrypted) outcome event only
             },
         )
     elif kind == CRITERION_REGRESSED:
@@ -149,7 +165,7 @@ def apply(conn: Connection, kind: str, payload: dict[str, Any]) -> None:
         _upsert(
             conn,
             claims_table,
-            {"family": fam, "claim": payload["claim"]},
+            {"family": fam, "claim": shown(payload["claim"], 300)},
             {
                 "framework": payload["framework"],
                 "claim_date": _d(payload["claim_date"]),
@@ -158,7 +174,7 @@ def apply(conn: Connection, kind: str, payload: dict[str, Any]) -> None:
                 "state": payload["state"],
                 "status_at_submission": at_sub.get("status"),
                 "status_now": now.get("status"),
-                "caused_by": json.dumps(payload.get("caused_by") or []),
+                "caused_by": json.dumps([_cause(c) for c in payload.get("caused_by") or []]),
                 "last_event": kind,
                 "known_at": payload["basis"]["known_at"],
             },
@@ -173,7 +189,7 @@ def _apply_failure(conn: Connection, fam: str, payload: dict[str, Any]) -> None:
         _upsert(
             conn,
             claims_table,
-            {"family": fam, "claim": payload["claim"]},
+            {"family": fam, "claim": shown(payload["claim"], 300)},
             {
                 "framework": payload["framework"],
                 "claim_date": _d(payload["claim_date"]),
