@@ -21,6 +21,8 @@ COMMAND_MODULES: list[str] = [
     "sftimeline.commands.claims",
     "sftimeline.commands.audit",
     "sftimeline.commands.schema",
+    "sftimeline.commands.key",
+    "sftimeline.commands.verify",
 ]
 
 

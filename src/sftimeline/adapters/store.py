@@ -208,15 +208,16 @@ class RecordStore:
     def open(cls, url: str | None = None, *, key: str | None = None) -> RecordStore:
         """Open (and on first use create) the store at ``url`` (default SFTIMELINE_DB).
 
-        ``key`` (default: ``SFTIMELINE_KEY`` / ``SFTIMELINE_KEY_FILE``) encrypts a new
-        store and must open an encrypted one (adapters/cipher.py); a wrong or missing key
-        raises ``KeyProblem``. A new SQLite file is readable by its owner only.
+        ``key`` (default: ``SFTIMELINE_KEY`` / ``SFTIMELINE_KEY_FILE``; ``""``: no key,
+        whatever the environment says) encrypts a new store and must open an encrypted
+        one (adapters/cipher.py); a wrong or missing key raises ``KeyProblem``. A new
+        SQLite file is readable by its owner only.
         """
         from sftimeline.adapters.cipher import cipher_env, key_from_env
 
         url = url or default_url()
         env = env_for_url(url)
-        key = key if key is not None else key_from_env()
+        key = (key if key is not None else key_from_env()) or None
         if env["PERSISTENCE_MODULE"] == "eventsourcing.sqlite":
             _create_private_file(env["SQLITE_DBNAME"])
         try:
