@@ -101,7 +101,7 @@ def import_items(
             counts.filtered += 1
         else:
             counts.records += len(row.records)
-            models = _validate_row(row, limits, known)
+            models = validate_row(row, limits, known)
             if isinstance(models, Rejection):
                 summary.reject(models, rejects)
             else:
@@ -115,10 +115,12 @@ def import_items(
     return summary
 
 
-def _validate_row(
+def validate_row(
     row: SourceRow, limits: InputLimits, frameworks: Collection[str]
 ) -> list[RecordModel] | Rejection:
-    """The row's validated records, or the rejection of the whole row."""
+    """The row's validated records, or the rejection of the whole row (naming the
+    record and field when the row has several). ``convert`` uses it to print exactly
+    what an import would accept."""
     models = []
     for i, raw in enumerate(row.records, 1):
         try:
@@ -127,6 +129,10 @@ def _validate_row(
             where = f"record {i} of {len(row.records)}: " if len(row.records) > 1 else ""
             return Rejection(row.file, row.line, exc.fields, where + str(exc), _row_text(row))
     return models
+
+
+#: the name the first callers (legacy/run.py) were written against
+_validate_row = validate_row
 
 
 def _row_text(row: SourceRow) -> str:
@@ -223,4 +229,5 @@ __all__ = [
     "import_files",
     "import_items",
     "known_frameworks",
+    "validate_row",
 ]

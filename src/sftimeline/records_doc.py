@@ -182,7 +182,7 @@ def _limits_section() -> str:
         "Strings (and field names) may not contain NUL (`\\u0000`) or a lone surrogate",
         "(`\\ud800` to `\\udfff`); numbers must be finite (`NaN`, `Infinity` and `1e999` are",
         "rejected). A `claim_submitted` record's `framework` must be a framework id (never a",
-        "path) that is packaged or enabled in the store (`sftimeline frameworks enable`).",
+        "path) that is packaged or enabled in the store (`sftimeline process enable`).",
     ]
     return "\n".join(out) + "\n"
 
