@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -65,55 +65,83 @@ def bounded_int(literal: str) -> int | OversizedInteger:
     return int(literal)
 
 
-def value_problems(raw: Mapping[str, Any], limits: InputLimits) -> Iterator[tuple[str, str]]:
+def value_problems(raw: Mapping[str, Any], limits: InputLimits) -> list[tuple[str, str]]:
     """(field path, problem) for every value in ``raw`` that breaks a limit.
 
     Checks every string (keys too), integer and float at any depth, without
-    recursion deeper than ``limits.max_depth``.
+    recursion deeper than ``limits.max_depth``. Runs on every record, so the common
+    case (a flat object of short strings and small numbers) is kept to a type test
+    and a comparison per value; paths are only spelled out for a problem.
     """
-    yield from _walk(raw, "", 1, limits)
+    out: list[tuple[str, str]] = []
+    _walk(raw, (), 1, limits, 10**limits.max_integer_digits, out)
+    return out
 
 
-def _walk(value: Any, path: str, depth: int, limits: InputLimits) -> Iterator[tuple[str, str]]:
-    if isinstance(value, Mapping | list | tuple) and depth > limits.max_depth:
-        yield path.split(".", 1)[0] or "record", f"is nested more than {limits.max_depth} deep"
-    elif isinstance(value, Mapping):
-        for key, item in value.items():
-            name = printable(f"{path}.{key}" if path else str(key))
-            if isinstance(key, str):
-                problem = _string_problem(key, limits)
-                if problem:
-                    yield name, f"field name {problem}"
-                    continue
-            yield from _walk(item, name, depth + 1, limits)
-    elif isinstance(value, list | tuple):
-        for i, item in enumerate(value):
-            yield from _walk(item, f"{path}.{i}", depth + 1, limits)
-    elif isinstance(value, str):
-        problem = _string_problem(value, limits)
-        if problem:
-            yield path, problem
-    elif isinstance(value, OversizedInteger):
-        yield (
-            path,
-            (
-                f"is an integer of {value.digits} digits, more than the limit of "
-                f"{limits.max_integer_digits}"
-            ),
-        )
-    elif isinstance(value, bool):
+def _walk(
+    value: Any,
+    path: tuple[Any, ...],
+    depth: int,
+    limits: InputLimits,
+    bound: int,
+    out: list[tuple[str, str]],
+) -> None:
+    kind = type(value)
+    if kind is str:
+        if len(value) > limits.max_string_chars or _FORBIDDEN.search(value):
+            out.append((_spelled(path), _string_problem(value, limits)))
+    elif kind is int:
+        if not -bound < value < bound:
+            out.append((_spelled(path), _too_many_digits(limits)))
+    elif kind is bool or value is None:
         return
-    elif isinstance(value, int):
-        if value != 0 and math.log10(abs(value)) >= limits.max_integer_digits:
-            yield (
-                path,
-                (f"is an integer of more than {limits.max_integer_digits} digits (the limit)"),
-            )
+    elif kind is float:
+        if not math.isfinite(value):
+            out.append((_spelled(path), "must be a finite number"))
+    elif kind is dict or kind is list or isinstance(value, Mapping | list | tuple):
+        _walk_container(value, path, depth, limits, bound, out)
+    elif isinstance(value, OversizedInteger):
+        problem = f"is an integer of {value.digits} digits, more than the limit of "
+        out.append((_spelled(path), problem + str(limits.max_integer_digits)))
+    elif isinstance(value, int) and not -bound < value < bound:
+        out.append((_spelled(path), _too_many_digits(limits)))
     elif isinstance(value, float) and not math.isfinite(value):
-        yield path, "must be a finite number"
+        out.append((_spelled(path), "must be a finite number"))
 
 
-def _string_problem(text: str, limits: InputLimits) -> str | None:
+def _walk_container(
+    value: Mapping[Any, Any] | list[Any] | tuple[Any, ...],
+    path: tuple[Any, ...],
+    depth: int,
+    limits: InputLimits,
+    bound: int,
+    out: list[tuple[str, str]],
+) -> None:
+    if depth > limits.max_depth:
+        top = _spelled(path[:1]) or "record"
+        out.append((top, f"is nested more than {limits.max_depth} deep"))
+        return
+    if type(value) is dict or isinstance(value, Mapping):
+        for key, item in value.items():
+            if type(key) is str and (len(key) > limits.max_string_chars or _FORBIDDEN.search(key)):
+                problem = _string_problem(key, limits)
+                out.append((_spelled((*path, key)), f"field name {problem}"))
+                continue
+            _walk(item, (*path, key), depth + 1, limits, bound, out)
+    else:
+        for i, item in enumerate(value):
+            _walk(item, (*path, i), depth + 1, limits, bound, out)
+
+
+def _spelled(path: tuple[Any, ...]) -> str:
+    return printable(".".join(str(part) for part in path))
+
+
+def _too_many_digits(limits: InputLimits) -> str:
+    return f"is an integer of more than {limits.max_integer_digits} digits (the limit)"
+
+
+def _string_problem(text: str, limits: InputLimits) -> str:
     if len(text) > limits.max_string_chars:
         return (
             f"is {len(text):,} characters long, more than the limit of {limits.max_string_chars:,}"
@@ -123,7 +151,7 @@ def _string_problem(text: str, limits: InputLimits) -> str | None:
         char = bad.group()
         what = "a NUL character" if char == "\x00" else f"a lone surrogate U+{ord(char):04X}"
         return f"contains {what} at position {bad.start() + 1}"
-    return None
+    return "is not acceptable text"
 
 
 def printable(name: str) -> str:

@@ -1284,8 +1284,8 @@ def validate_record(
         raise RecordError(None, [FieldProblem("type", "is required")])
     model = RECORD_MODELS.get(record_type) if isinstance(record_type, str) else None
     if model is None:
-        problem = next(value_problems({"type": record_type}, limits), None)
-        shown = f"{problem[1]}" if problem else f"unknown record type {_shown(record_type)}"
+        bad_type = value_problems({"type": record_type}, limits)
+        shown = bad_type[0][1] if bad_type else f"unknown record type {_shown(record_type)}"
         raise RecordError(None, [FieldProblem("type", shown)])
     problems = [FieldProblem(name, message) for name, message in value_problems(raw, limits)]
     if problems:
