@@ -23,14 +23,15 @@ def write(path: Path, rows: list[dict[str, Any]]) -> str:
     return str(path)
 
 
-def test_run_without_a_framework_is_a_clean_usage_error(store_url: str) -> None:
+def test_run_without_a_framework_is_a_clean_usage_error(store_url: str, tmp_path: Path) -> None:
+    run(store_url, "import", write(tmp_path / "a.jsonl", base_family("A")))
     code, out = run(store_url, "process", "run")
     assert code == 2 and "no framework enabled" in out and "Traceback" not in out
 
 
 def test_enable_unknown_framework_fails_cleanly(store_url: str) -> None:
     code, out = run(store_url, "process", "enable", "no-such-framework")
-    assert code == 1 and "no framework 'no-such-framework'" in out
+    assert code == 3 and "no framework 'no-such-framework'" in out
 
 
 def test_import_runs_the_process_once_a_framework_is_enabled(
@@ -106,7 +107,7 @@ def test_claims_submit_stores_a_claim_and_assesses_it(store_url: str, tmp_path: 
     assert code == 1 and "different claim" in out  # same id, different content
     code, out = run(store_url, "claims", "submit", "NOPE", "--framework", "national-2022",
                     "--on", "2024-09-01")  # fmt: skip
-    assert code == 1 and "unknown family 'NOPE'" in out
+    assert code == 3 and "unknown family 'NOPE'" in out
     code, out = run(store_url, "claims", "submit", "A", "--framework", "national-2022", "--on",
                     "2024-09-02", "--criteria", "other:1")  # fmt: skip
     assert code == 2 and "criteria must be of national-2022" in out

@@ -52,7 +52,7 @@ def test_import_with_rejects_exits_1(tmp_path: Path, sqlite_url: str) -> None:
 def test_unknown_family(sqlite_url: str) -> None:
     run(sqlite_url, "import", EXAMPLE)
     code, out = run(sqlite_url, "timeline", "NOPE", "--on", "2024-10-01")
-    assert code == 1 and "unknown family 'NOPE'" in out and "Traceback" not in out
+    assert code == 3 and "unknown family 'NOPE'" in out and "Traceback" not in out
 
 
 def test_bad_date(sqlite_url: str) -> None:
@@ -64,12 +64,12 @@ def test_bad_date(sqlite_url: str) -> None:
 
 def test_unreachable_database() -> None:
     code, out = run("postgresql://postgres@127.0.0.1:1/test", "families")
-    assert code == 2 and "cannot open store" in out and "Traceback" not in out
+    assert code == 4 and "cannot open store" in out and "Traceback" not in out
 
 
 def test_missing_input_file(sqlite_url: str) -> None:
     code, out = run(sqlite_url, "import", "/nonexistent.jsonl")
-    assert code == 2 and "cannot read" in out
+    assert code == 3 and "cannot read" in out
 
 
 def test_generate_is_deterministic(tmp_path: Path) -> None:

@@ -26,11 +26,11 @@ from audit_family import (
     write_jsonl,
 )
 from sftimeline.cli import main
-from sftimeline.commands.audit import build_input
 from sftimeline.policies.evaluator import Decision
 from sftimeline.policies.loader import load_framework
 from sftimeline.projections.results import Status
 from sftimeline.reports.html import STATUS_COLOUR, criterion_span, is_late, render_report
+from sftimeline.service.decisions import report_input as build_input
 
 NATIONAL = load_framework("national-2022")
 

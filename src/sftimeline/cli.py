@@ -2,6 +2,10 @@
 
 Commands live in modules of :mod:`sftimeline.commands`; each module has a
 ``register(group)`` function. To add a module, add one line to ``COMMAND_MODULES``.
+
+Start-up is kept light (``sftimeline --help`` loads no SQLAlchemy, eventsourcing or
+record models): command modules import only click and ``commands._common``, and call
+the service layer (:mod:`sftimeline.service`) inside their functions.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ import importlib
 
 import click
 
-from sftimeline.adapters.store import DEFAULT_DB
+from sftimeline.commands._common import group, store_options
 
 #: Command modules, registered in this order.
 COMMAND_MODULES: list[str] = [
@@ -26,22 +30,13 @@ COMMAND_MODULES: list[str] = [
 ]
 
 
-@click.group()
-@click.option(
-    "--db",
-    "db",
-    envvar="SFTIMELINE_DB",
-    default=DEFAULT_DB,
-    show_default=True,
-    help="Store: a SQLite file path, or postgresql://user@host:port/dbname[?schema=S] "
-    "(env SFTIMELINE_DB).",
-)
+@group()
+@click.version_option(package_name="sftimeline", message="sftimeline %(version)s")
+@store_options
 @click.pass_context
-def main(ctx: click.Context, db: str) -> None:
+def main(ctx: click.Context) -> None:
     """Supporting Families outcomes: records in, decisions as of any date, as known at any time."""
     ctx.ensure_object(dict)
-    ctx.obj["store"] = db
-    ctx.obj["store_url"] = db
 
 
 for _name in COMMAND_MODULES:

@@ -1,18 +1,17 @@
-"""`evaluate` and `explain` against a stand-in RecordStore (the real one is engineer A's)."""
+"""`evaluate` and `explain` on a store holding one family (commands invoked on their own)."""
 
 from __future__ import annotations
 
 import json
-import sys
-import types
-from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from policy_helpers import evidence, family_base, need, rec
 
+from sftimeline.adapters.store import RecordStore
 from sftimeline.commands.decisions import evaluate, explain
-from sftimeline.records import Record
 
 RECORDS = [
     *family_base(),
@@ -32,32 +31,13 @@ RECORDS = [
 ]
 
 
-class FakeStore:
-    @classmethod
-    def open(cls, url: str) -> FakeStore:
-        assert url == "sqlite:///fake.db"
-        return cls()
-
-    def close(self) -> None:
-        pass
-
-    def families(self) -> list[str]:
-        return ["F1"]
-
-    def family_records(self, family: str) -> list[Record]:
-        return RECORDS if family == "F1" else []
-
-    def iter_family_records(self) -> Iterator[tuple[str, list[Record]]]:
-        yield "F1", RECORDS
-
-
 @pytest.fixture(autouse=True)
-def fake_store(monkeypatch: pytest.MonkeyPatch) -> None:
-    module = types.ModuleType("sftimeline.adapters.store")
-    module.RecordStore = FakeStore  # type: ignore[attr-defined]
-    module.StoreError = type("StoreError", (Exception,), {})  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "sftimeline.adapters.store", module)
-    monkeypatch.setenv("SFTIMELINE_STORE", "sqlite:///fake.db")
+def store_with_f1(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A SQLite store holding family F1's records, named by the environment."""
+    path = str(tmp_path / "store.sqlite")
+    with RecordStore.open(path) as store:
+        store.save_records(RECORDS, datetime(2024, 12, 1, tzinfo=UTC))
+    monkeypatch.setenv("SFTIMELINE_DB", path)
 
 
 def test_evaluate_json() -> None:

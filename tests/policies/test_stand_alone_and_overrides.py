@@ -134,7 +134,7 @@ def test_family_override_makes_the_family_eligible_and_says_so() -> None:
 
 
 def test_explain_prints_overrides_and_the_stand_alone_reason() -> None:
-    from sftimeline.commands.decisions import explain_text
+    from sftimeline.reports.explain import explain_text
 
     fw = load_framework_text(FRAMEWORK)
     recs = family(override("1"), override("family", "2024-05-02"))

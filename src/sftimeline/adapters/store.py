@@ -55,6 +55,13 @@ class InvalidStoreURL(StoreError):
     """The store URL cannot name a store (a bad schema name, an unknown scheme)."""
 
 
+class NoStore(StoreError):
+    """Nothing is stored at the URL, and the caller asked not to create a store there."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(f"no store at {url!r}; import records first")
+
+
 class UnknownFamily(StoreError, KeyError):
     """No records were ever imported for this family code."""
 
@@ -144,6 +151,24 @@ def _create_private_file(path: str) -> None:
         raise StoreUnavailable(f"cannot create store {path!r}: {exc}") from None
 
 
+def _postgres_reason(env: dict[str, str]) -> str | None:
+    """Why PostgreSQL refused a connection: the library's pool only says it timed out."""
+    import psycopg
+
+    try:
+        psycopg.connect(
+            host=env["POSTGRES_HOST"],
+            port=env["POSTGRES_PORT"],
+            user=env["POSTGRES_USER"],
+            password=env["POSTGRES_PASSWORD"] or None,
+            dbname=env["POSTGRES_DBNAME"],
+            connect_timeout=5,
+        ).close()
+    except Exception as exc:
+        return str(exc).strip()
+    return None
+
+
 @dataclass
 class BatchOutcome:
     """What one save did: outcome per record, in the order given."""
@@ -205,21 +230,41 @@ class RecordStore:
         return bool(self.cipher_env)
 
     @classmethod
-    def open(cls, url: str | None = None, *, key: str | None = None) -> RecordStore:
-        """Open (and on first use create) the store at ``url`` (default SFTIMELINE_DB).
+    def open(
+        cls, url: str | None = None, *, key: str | None = None, create: bool = True
+    ) -> RecordStore:
+        """Open (and, unless ``create`` is false, on first use create) the store at ``url``
+        (default SFTIMELINE_DB).
 
         ``key`` (default: ``SFTIMELINE_KEY`` / ``SFTIMELINE_KEY_FILE``; ``""``: no key,
         whatever the environment says) encrypts a new store and must open an encrypted
         one (adapters/cipher.py); a wrong or missing key raises ``KeyProblem``. A new
         SQLite file is readable by its owner only.
+
+        ``create=False`` is for commands that only read: a missing SQLite file, a missing
+        PostgreSQL database or a schema without the store's tables raises :class:`NoStore`
+        instead of creating an empty store that would answer "no families".
         """
         from sftimeline.adapters.cipher import cipher_env, key_from_env
 
         url = url or default_url()
         env = env_for_url(url)
         key = (key if key is not None else key_from_env()) or None
-        if env["PERSISTENCE_MODULE"] == "eventsourcing.sqlite":
+        sqlite = env["PERSISTENCE_MODULE"] == "eventsourcing.sqlite"
+        if not create:
+            path = env.get("SQLITE_DBNAME", ":memory:")
+            if sqlite and path != ":memory:" and not os.path.isfile(path):
+                raise NoStore(url)
+            env["CREATE_TABLE"] = "false"
+        elif sqlite:
             _create_private_file(env["SQLITE_DBNAME"])
+        # The library's pool retries for seconds and then only says it timed out: one
+        # plain connection first fails fast and says why (refused, no such database).
+        reason = None if sqlite else _postgres_reason(env)
+        if reason is not None:
+            if not create and "does not exist" in reason:
+                raise NoStore(url)
+            raise StoreUnavailable(f"cannot open store {url!r}: {reason}")
         try:
             app = FamilyRecords(env={**env, **cipher_env(key)})
         except StoreError:
@@ -228,11 +273,23 @@ class RecordStore:
             raise StoreUnavailable(f"cannot open store {url!r}: {exc}") from None
         store = cls(app, url, cipher_env(key))
         try:
-            store._settle_cipher(key, create=True)
+            if not create:
+                store._check_is_store()
+            store._settle_cipher(key, create=create)
         except BaseException:
             store.close()
             raise
         return store
+
+    def _check_is_store(self) -> None:
+        """Raise :class:`NoStore` when the database holds no store's tables."""
+        try:
+            self.app.recorder.max_notification_id()
+        except Exception as exc:
+            text = str(exc)
+            if "no such table" in text or "does not exist" in text:
+                raise NoStore(self.url) from None  # a database or file that is not a store
+            raise StoreUnavailable(f"cannot open store {self.url!r}: {exc}") from None
 
     def _settle_cipher(self, key: str | None, *, create: bool) -> None:
         """Record (new store) or check (existing store) whether it is encrypted."""

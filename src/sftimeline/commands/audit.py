@@ -1,75 +1,51 @@
 """`sftimeline replay` and `sftimeline report`: the auditor's replay and the HTML audit pack.
 
-The domain work is in ``sftimeline.reports.replay`` and ``sftimeline.reports.html``; this
-module opens the store (as ``evaluate`` does), calls them and writes the output.
+The domain work is in ``sftimeline.reports.replay`` and ``sftimeline.reports.html``,
+reached through the service layer; this module parses, calls it and writes the output.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
 from datetime import date, datetime
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from sftimeline.commands.decisions import (
-    STORE,
-    _families,
-    _framework,
-    _parse_date,
-    _parse_known_at,
-    _store_url,
-    explain_text,
-)
-from sftimeline.policies.evaluator import evaluate_family
-from sftimeline.policies.loader import Framework
-from sftimeline.records import Record
-from sftimeline.reports.html import LATE_AFTER_DAYS, ReportInput, render_report
-from sftimeline.reports.replay import KnownAtDiff, Replay, diff_known_at, replay
-
-FRAMEWORK = click.option("--framework", "framework", default="national-2022", show_default=True)
-FRAMEWORK_FILE = click.option(
-    "--framework-file",
-    "framework_file",
-    default=None,
-    type=click.Path(exists=True, dir_okay=False),
-    help="A council's framework YAML.",
-)
-KNOWN_AT = click.option(
-    "--known-at",
-    "known_at",
-    default=None,
-    callback=_parse_known_at,
-    help="Knowledge time T (default now; a date means the end of that day).",
+from sftimeline.commands._common import (
+    FRAMEWORK,
+    FRAMEWORK_FILE,
+    KNOWN_AT,
+    command,
+    date_option,
+    framework_choice,
+    store_options,
+    store_session,
 )
 
-
-def _records(ctx: click.Context, store: str | None, family: str) -> list[Record]:
-    url = _store_url(ctx, store)
-    for _fam, recs in _families(url, family):
-        if recs:
-            return list(recs)
-    raise click.ClickException(f"family {family} has no records in the store")
+if TYPE_CHECKING:
+    from sftimeline.policies.loader import Framework
+    from sftimeline.reports.replay import KnownAtDiff, Replay
 
 
-@click.command("replay")
+@command("replay")
 @click.argument("family")
-@click.option("--to", "to", required=True, callback=_parse_date, help="The claim date.")
+@click.option("--to", "to", required=True, callback=date_option, help="The claim date.")
 @KNOWN_AT
 @click.option(
     "--diff-known-at",
     "known_at_2",
     default=None,
-    help="A later knowledge time T2: show what the records known between T and T2 changed.",
+    help="A later knowledge time T2 (or `now`): show what the records known between T and "
+    "T2 changed.",
 )
 @FRAMEWORK
 @FRAMEWORK_FILE
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-@STORE
+@store_options
 @click.pass_context
 def replay_command(
     ctx: click.Context,
@@ -80,31 +56,23 @@ def replay_command(
     framework: str,
     framework_file: str | None,
     fmt: str,
-    store: str | None,
 ) -> None:
     """Walk FAMILY's history in valid-date order as known at T, up to the claim date.
 
     After each date with records (and each date a forecast fell due) it shows the
     decision on that date as known at T and what changed since the previous step.
     """
-    fw = _framework(framework, framework_file)
-    t2 = _parse_known_at(None, None, known_at_2) if known_at_2 else None
-    if t2 is not None and t2 < known_at:
-        raise click.BadParameter(
-            "must not be earlier than --known-at", param_hint="--diff-known-at"
+    fw_id, fw_file = framework_choice(framework, framework_file)
+    with store_session(ctx) as store:
+        result = store.replay(
+            family, to, fw_id, known_at, diff_known_at=known_at_2, framework_file=fw_file
         )
-    recs = _records(ctx, store, family)
-    rp = replay(fw, family, recs, to, known_at)
-    diff = diff_known_at(fw, family, recs, to, known_at, t2) if t2 is not None else None
     if fmt == "json":
-        out = rp.to_dict()
-        if diff is not None:
-            out["diff_known_at"] = diff.to_dict()
-        sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=1) + "\n")
+        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=1) + "\n")
         return
-    sys.stdout.write(replay_text(fw, rp))
-    if diff is not None:
-        sys.stdout.write(diff_text(diff))
+    sys.stdout.write(replay_text(result.framework, result.replay))
+    if result.diff is not None:
+        sys.stdout.write(diff_text(result.diff))
 
 
 _STEP_NOTE = {
@@ -192,9 +160,9 @@ def diff_text(diff: KnownAtDiff) -> str:
     return "\n".join(lines) + "\n"
 
 
-@click.command("report")
+@command("report")
 @click.argument("family")
-@click.option("--on", "on", required=True, callback=_parse_date, help="The on-date D.")
+@click.option("--on", "on", required=True, callback=date_option, help="The on-date D.")
 @KNOWN_AT
 @FRAMEWORK
 @FRAMEWORK_FILE
@@ -208,12 +176,12 @@ def diff_text(diff: KnownAtDiff) -> str:
 @click.option(
     "--late-after",
     "late_after",
-    default=LATE_AFTER_DAYS,
-    show_default=True,
+    default=None,
     type=click.IntRange(min=0),
-    help="Mark a record late when recorded more than this many days after it occurred.",
+    help="Mark a record late when recorded more than this many days after it occurred "
+    "(default 30).",
 )
-@STORE
+@store_options
 @click.pass_context
 def report(
     ctx: click.Context,
@@ -223,47 +191,24 @@ def report(
     framework: str,
     framework_file: str | None,
     html_path: str,
-    late_after: int,
-    store: str | None,
+    late_after: int | None,
 ) -> None:
     """Write FAMILY's audit pack on D as known at T: one self-contained HTML file."""
-    fw = _framework(framework, framework_file)
-    recs = _records(ctx, store, family)
-    page = render_report(build_input(fw, family, recs, on, known_at, late_after))
+    fw_id, fw_file = framework_choice(framework, framework_file)
+    with store_session(ctx) as store:
+        pack = store.audit_pack(
+            family, on, fw_id, known_at, late_after=late_after, framework_file=fw_file
+        )
     try:
-        Path(html_path).write_text(page, encoding="utf-8")
+        pack.save(html_path)
     except OSError as exc:
         raise click.ClickException(f"cannot write {html_path}: {exc.strerror}") from None
     click.echo(f"wrote {html_path}", err=True)
-
-
-def build_input(
-    fw: Framework,
-    family: str,
-    recs: Sequence[Record],
-    on: date,
-    known_at: datetime,
-    late_after: int = LATE_AFTER_DAYS,
-) -> ReportInput:
-    decision = evaluate_family(fw, family, recs, on, known_at)
-    readings = [
-        (name, str(value), f"{fw.model.parameters[name].amb}: {fw.model.parameters[name].doc}")
-        for name, value in fw.parameters.items()
-        if name in fw.model.parameters
-    ]
-    return ReportInput(
-        decision,
-        fw.model.title,
-        recs,
-        explain_text(fw, decision, {r.key: r for r in recs}),
-        readings,
-        late_after,
-    )
 
 
 COMMANDS = [replay_command, report]
 
 
 def register(group: click.Group) -> None:
-    for command in COMMANDS:
-        group.add_command(command)
+    for c in COMMANDS:
+        group.add_command(c)

@@ -13,31 +13,31 @@ import sys
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date, datetime
-from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import yaml
 
-from sftimeline.commands.decisions import (
-    STORE,
-    _families,
-    _parse_date,
-    _parse_known_at,
-    _store_url,
+from sftimeline.commands._common import (
+    KNOWN_AT,
+    command,
+    date_option,
+    echo_json,
+    group,
+    started,
+    store_options,
+    store_session,
 )
-from sftimeline.policies.compare import Comparison, compare
-from sftimeline.policies.evaluator import evaluate_family
-from sftimeline.policies.loader import (
-    Framework,
-    FrameworkError,
-    list_frameworks,
-    load_framework,
-)
+from sftimeline.service.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from sftimeline.policies.compare import Comparison
+    from sftimeline.policies.loader import Framework
 
 
 def _parse_sets(_ctx: Any, _param: Any, values: tuple[str, ...]) -> dict[str, Any]:
     """``NAME=VALUE`` pairs; VALUE is read as YAML (so ``true``, ``6``, ``[a, b]`` work)."""
+    import yaml
+
     out: dict[str, Any] = {}
     for item in values:
         name, sep, raw = item.partition("=")
@@ -50,18 +50,20 @@ def _parse_sets(_ctx: Any, _param: Any, values: tuple[str, ...]) -> dict[str, An
     return out
 
 
-def _load(id_or_path: str, overrides: dict[str, Any] | None = None) -> Framework:
-    try:
-        return load_framework(id_or_path, overrides or None)
-    except FrameworkError as exc:
-        raise click.ClickException("\n".join(exc.located()) or str(exc)) from None
+def _is_file(value: str) -> bool:
+    from sftimeline.service import packaged_ids
+
+    return value not in packaged_ids()
 
 
-def _tags(fw: Framework) -> Counter[str]:
-    return Counter(c.definition.tag for c in fw.criteria.values())
+def _load(value: str, overrides: dict[str, Any] | None = None) -> Framework:
+    """A packaged id, or (anything else) a framework file the user names."""
+    from sftimeline.service import framework
+
+    return framework(value, overrides or None, file=_is_file(value))
 
 
-@click.group("frameworks")
+@group("frameworks")
 def frameworks() -> None:
     """The outcome frameworks: list, show, check a council's copy."""
 
@@ -69,15 +71,15 @@ def frameworks() -> None:
 @frameworks.command("list")
 def list_command() -> None:
     """Every packaged framework with its criteria counts (computed / evidence / mixed)."""
+    from sftimeline.service import frameworks as all_frameworks
+
     click.echo(
         f"{'id':<22} {'criteria':>8} {'DATA':>5} {'EVID':>5} {'MIXED':>6} {'params':>6}  title"
     )
-    for fid in list_frameworks():
-        fw = _load(fid)
-        t = _tags(fw)
+    for s in all_frameworks():
         click.echo(
-            f"{fid:<22} {len(fw.criteria):>8} {t['DATA']:>5} {t['EVID']:>5} {t['MIXED']:>6} "
-            f"{len(fw.parameters):>6}  {fw.model.title}"
+            f"{s.id:<22} {s.criteria:>8} {s.data:>5} {s.evidence:>5} {s.mixed:>6} "
+            f"{s.parameters:>6}  {s.title}"
         )
 
 
@@ -87,50 +89,28 @@ def list_command() -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def show(framework: str, as_yaml: bool, fmt: str) -> None:
     """A framework (id or file): headlines, family rules, parameters, criteria."""
+    from sftimeline.service import framework_definition, framework_yaml
+
     if as_yaml:
-        if framework in list_frameworks():
-            path = resources.files("sftimeline.policies") / "frameworks" / f"{framework}.yaml"
-            sys.stdout.write(path.read_text(encoding="utf-8"))
-            return
-        fw = _load(framework)  # validates a file before echoing it
-        with open(framework, encoding="utf-8") as fh:
-            sys.stdout.write(fh.read())
+        sys.stdout.write(framework_yaml(framework, file=_is_file(framework)))
         return
     fw = _load(framework)
-    m = fw.model
     if fmt == "json":
-        click.echo(
-            json.dumps(
-                {
-                    "id": m.id,
-                    "title": m.title,
-                    "source": m.source,
-                    "fingerprint": fw.fingerprint,
-                    "headlines": m.headlines,
-                    "parameters": {
-                        n: {**p.model_dump(mode="json"), "value": fw.parameters[n]}
-                        for n, p in m.parameters.items()
-                    },
-                    "family_rules": m.family_rules.model_dump(mode="json"),
-                    "criteria": [
-                        {
-                            **c.definition.model_dump(mode="json", exclude={"outcome", "entry"}),
-                            "evidence_kinds": c.evidence_kinds,
-                        }
-                        for c in fw.criteria.values()
-                    ],
-                },
-                indent=2,
-                ensure_ascii=False,
-            )
-        )
+        echo_json(framework_definition(fw))
         return
-    t = _tags(fw)
+    _show_text(fw)
+
+
+def _show_text(fw: Framework) -> None:
+    from sftimeline.service.catalogue import summarise
+
+    m = fw.model
+    s = summarise(fw)
     w = click.echo
     w(f"{m.title} ({m.id})\nSource: {m.source}\nFingerprint: {fw.fingerprint[:16]}")
     w(
-        f"{len(fw.criteria)} criteria: {t['DATA']} computed (DATA), {t['EVID']} evidence-only "
-        f"(EVID), {t['MIXED']} mixed"
+        f"{s.criteria} criteria: {s.data} computed (DATA), {s.evidence} evidence-only "
+        f"(EVID), {s.mixed} mixed"
     )
     w("\nHeadlines:")
     for n, title in sorted(m.headlines.items()):
@@ -161,38 +141,34 @@ def show(framework: str, as_yaml: bool, fmt: str) -> None:
 @click.option("--set", "sets", multiple=True, callback=_parse_sets, help="NAME=VALUE reading.")
 def check(file: str, sets: dict[str, Any]) -> None:
     """Validate a framework file; report every problem with its line, or summarise it."""
+    from sftimeline.service import check_framework
+
     try:
-        fw = load_framework(file, sets or None)
-    except FrameworkError as exc:
-        for line in exc.located():
-            click.echo(line, err=True)
+        result = check_framework(file, sets or None)
+    except InvalidInput as exc:
+        click.echo(str(exc), err=True)
         raise SystemExit(1) from None
-    t = _tags(fw)
+    s = result.summary
     click.echo(
-        f"{file}: OK — {fw.id}, {len(fw.criteria)} criteria ({t['DATA']} DATA, "
-        f"{t['EVID']} EVID, {t['MIXED']} MIXED), {len(fw.parameters)} parameters, "
-        f"fingerprint {fw.fingerprint[:16]}"
+        f"{file}: OK — {s.id}, {s.criteria} criteria ({s.data} DATA, "
+        f"{s.evidence} EVID, {s.mixed} MIXED), {s.parameters} parameters, "
+        f"fingerprint {result.fingerprint[:16]}"
     )
-    if fw.id in list_frameworks():
-        base = load_framework(fw.id)
-        changed = [
-            f"  {n}: {base.parameters.get(n)!r} → {v!r}"
-            for n, v in fw.parameters.items()
-            if base.parameters.get(n) != v
-        ]
-        if base.fingerprint == fw.fingerprint:
-            click.echo(f"Identical to the packaged {fw.id}.")
-        else:
-            click.echo(f"Differs from the packaged {fw.id}" + (":" if changed else "."))
-            for line in changed:
-                click.echo(line)
-            if not changed:
-                click.echo("  (criteria or family rules changed; parameters are the same)")
+    if result.identical_to_packaged is None:
+        return
+    if result.identical_to_packaged:
+        click.echo(f"Identical to the packaged {s.id}.")
+        return
+    click.echo(f"Differs from the packaged {s.id}" + (":" if result.changed else "."))
+    for name, before, after in result.changed:
+        click.echo(f"  {name}: {before!r} → {after!r}")
+    if not result.changed:
+        click.echo("  (criteria or family rules changed; parameters are the same)")
 
 
-@click.command("compare")
-@click.option("--on", "on", required=True, callback=_parse_date, help="The on-date D.")
-@click.option("--known-at", "known_at", default=None, callback=_parse_known_at)
+@command("compare")
+@click.option("--on", "on", required=True, callback=date_option, help="The on-date D.")
+@KNOWN_AT
 @click.option(
     "--framework",
     "frameworks_",
@@ -210,7 +186,7 @@ def check(file: str, sets: dict[str, Any]) -> None:
 @click.option("--family", "family", default=None, help="One family only.")
 @click.option("--all", "show_all", is_flag=True, help="List families that agree too.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl"]), default="table")
-@STORE
+@store_options
 @click.pass_context
 def compare_command(
     ctx: click.Context,
@@ -221,7 +197,6 @@ def compare_command(
     family: str | None,
     show_all: bool,
     fmt: str,
-    store: str | None,
 ) -> None:
     """Family by family, where framework A and framework B decide differently, and why."""
     if len(frameworks_) == 1 and set_b:
@@ -231,15 +206,9 @@ def compare_command(
             "give --framework exactly twice (A and B), or once with --set-b readings"
         )
     fa, fb = _load(frameworks_[0]), _load(frameworks_[1], set_b)
-    url = _store_url(ctx, store)
-    results = (
-        compare(
-            evaluate_family(fa, fam, recs, on, known_at),
-            evaluate_family(fb, fam, recs, on, known_at),
-        )
-        for fam, recs in _families(url, family)
-    )
-    _write(results, fmt, show_all, fa, fb)
+    with store_session(ctx) as store:
+        results = started(store.iter_compare(on, fa, fb, known_at, family))
+        _write(results, fmt, show_all, fa, fb)
 
 
 def _write(

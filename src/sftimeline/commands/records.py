@@ -4,72 +4,20 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import UTC, date, datetime, time
-from typing import IO, Any
+from datetime import date, datetime
+from typing import IO
 
 import click
 
-from sftimeline.adapters.store import RecordStore, StoreError, StoreUnavailable
-from sftimeline.importer import DEFAULT_BATCH, import_files
-from sftimeline.progress import import_progress
-from sftimeline.projections.timeline import Timeline
-from sftimeline.records import Record
-
-
-class StoreProblem(click.ClickException):
-    """A store error shown without a traceback; exit code 2 (like usage errors)."""
-
-    exit_code = 2
-
-
-def _url(ctx: click.Context) -> str:
-    obj = ctx.find_root().obj
-    if isinstance(obj, dict) and obj.get("store"):
-        return str(obj["store"])
-    from sftimeline.adapters.store import default_url
-
-    return default_url()
-
-
-@contextmanager
-def open_store(ctx: click.Context) -> Iterator[RecordStore]:
-    try:
-        store = RecordStore.open(_url(ctx))
-    except StoreError as exc:
-        raise StoreProblem(str(exc)) from None
-    try:
-        yield store
-    except StoreUnavailable as exc:
-        raise StoreProblem(str(exc)) from None
-    finally:
-        store.close()
-
-
-def parse_date(_ctx: Any, _param: Any, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not an ISO date (YYYY-MM-DD)") from None
-
-
-def parse_known_at(_ctx: Any, _param: Any, value: str | None) -> datetime:
-    if value is None:
-        return datetime.now(UTC)
-    try:
-        if len(value) == 10:
-            return datetime.combine(date.fromisoformat(value), time.max, tzinfo=UTC)
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise click.BadParameter(
-            f"{value!r} is not an ISO date-time with offset, or a date"
-        ) from None
-    if parsed.tzinfo is None:
-        raise click.BadParameter("needs a UTC offset, e.g. 2024-07-20T00:00:00+00:00")
-    return parsed.astimezone(UTC)
+from sftimeline.commands._common import (
+    KNOWN_AT,
+    command,
+    date_option,
+    echo_catch_up,
+    echo_json,
+    store_options,
+    store_session,
+)
 
 
 def _count_lines(path: str) -> int:
@@ -80,7 +28,7 @@ def _count_lines(path: str) -> int:
     return n
 
 
-@click.command("import")
+@command("import")
 @click.argument("files", nargs=-1, required=True)
 @click.option(
     "--rejects",
@@ -93,9 +41,8 @@ def _count_lines(path: str) -> int:
     "--batch-size",
     "batch_size",
     type=click.IntRange(min=1),
-    default=DEFAULT_BATCH,
-    show_default=True,
-    help="Records per transaction.",
+    default=None,
+    help="Records per transaction (default 500).",
 )
 @click.option(
     "--no-process",
@@ -112,116 +59,93 @@ def _count_lines(path: str) -> int:
     help="Text encoding of the files (a UTF-8 byte-order mark is always accepted; "
     "auto: UTF-8 if the first 64 KiB are, else Windows-1252).",
 )
+@click.option(
+    "--dry-run",
+    "dry_run",
+    is_flag=True,
+    help="Validate every line and report; store nothing (no store is created).",
+)
+@store_options
 @click.pass_context
 def import_(
     ctx: click.Context,
     files: tuple[str, ...],
     rejects: IO[str] | None,
-    batch_size: int,
+    batch_size: int | None,
     no_process: bool,
     encoding: str,
+    dry_run: bool,
 ) -> None:
-    """Import interchange JSON Lines FILES (``-`` for stdin)."""
-    for f in files:
-        if f != "-":
-            try:
-                open(f, "rb").close()
-            except OSError as exc:
-                raise click.UsageError(f"cannot read {f}: {exc.strerror}") from None
-    process_lines: list[str] = []
-    with open_store(ctx) as store:
+    """Import interchange JSON Lines FILES (``-`` for stdin).
+
+    The summary is printed as soon as the records are stored; the policy process runs
+    after it (when a framework is enabled) and, if it cannot run now, says so as a
+    warning: the import stands and the next run catches up.
+    """
+    from sftimeline.progress import import_progress
+
+    with store_session(ctx) as store:
         total = None
-        if sys.stderr.isatty() and "-" not in files:
+        if sys.stderr.isatty() and "-" not in files and all(_readable(f) for f in files):
             # Lines are counted in a cheap binary pass so the bar has a length.
             total = sum(_count_lines(f) for f in files)
         with import_progress(total=total) as progress:
-            summary = import_files(
-                store,
+            result = store.import_files(
                 files,
+                dry_run=dry_run,
                 batch_size=batch_size,
                 rejects=rejects,
                 progress=progress,
                 encoding=encoding,
+                run_process=False,
             )
-        if not no_process and summary.stored:
-            from sftimeline.commands.process import run_after_import
-
-            process_lines = run_after_import(store)
-    for line in summary.example_lines():
-        click.echo(line, err=True)
-    for line in summary.lines():
-        click.echo(line)
-    for line in process_lines:
-        click.echo(line)
-    ctx.exit(0 if summary.ok else 1)
+        for line in result.summary.example_lines():
+            click.echo(line, err=True)
+        for line in result.lines():
+            click.echo(line)
+        if not no_process and result.summary.stored:
+            sys.stdout.flush()  # the summary is out before the process starts
+            echo_catch_up(store.catch_up())
+    ctx.exit(0 if result.ok else 1)
 
 
-@click.command("families")
+def _readable(path: str) -> bool:
+    try:
+        open(path, "rb").close()
+    except OSError:
+        return False
+    return True
+
+
+@command("families")
+@store_options
 @click.pass_context
 def families(ctx: click.Context) -> None:
     """List the families in the store (council family codes)."""
-    with open_store(ctx) as store:
-        for code in store.families():
-            click.echo(code)
+    with store_session(ctx) as store:
+        codes = store.families()
+    for code in codes:
+        click.echo(code)
 
 
-def _record_row(r: Record) -> dict[str, Any]:
-    return {
-        "key": r.key,
-        "type": r.type,
-        "person": r.person,
-        "occurred_on": r.occurred_on.isoformat(),
-        "recorded_at": r.recorded_at.isoformat(),
-        "fields": {k: (v.isoformat() if isinstance(v, date) else v) for k, v in r.data.items()},
-    }
-
-
-@click.command("timeline")
+@command("timeline")
 @click.argument("family")
-@click.option("--on", "on", required=True, callback=parse_date, help="Valid date D.")
-@click.option(
-    "--known-at",
-    "known_at",
-    default=None,
-    callback=parse_known_at,
-    help="Knowledge time T (default now; a date means the end of that day).",
-)
+@click.option("--on", "on", required=True, callback=date_option, help="Valid date D.")
+@KNOWN_AT
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
+@store_options
 @click.pass_context
 def timeline(ctx: click.Context, family: str, on: date, known_at: datetime, fmt: str) -> None:
     """A family's records as of D, as known at T, in timeline order."""
-    with open_store(ctx) as store:
-        try:
-            records = store.family_records(family)
-        except StoreError as exc:
-            raise click.ClickException(str(exc)) from None
-    tl = Timeline.build(family, records, on, known_at)
-    rows = [_record_row(r) for r in tl]
-    retractions = [
-        {
-            "target": k,
-            "by": v.by.key,
-            "reason": v.reason,
-            "recorded_at": v.by.recorded_at.isoformat(),
-        }
-        for k, v in sorted(tl.retractions.items())
-    ]
+    with store_session(ctx) as store:
+        view = store.timeline(family, on, known_at)
+    data = view.to_dict()
     if fmt == "json":
-        click.echo(
-            json.dumps(
-                {
-                    "family": family,
-                    "on": on.isoformat(),
-                    "known_at": known_at.isoformat(),
-                    "records": rows,
-                    "retractions": retractions,
-                },
-                indent=2,
-            )
-        )
+        echo_json(data)
         return
+    rows = data["records"]
     click.echo(f"family {family} as of {on} known at {known_at.isoformat()}: {len(rows)} records")
     for row in rows:
         fields = " ".join(f"{k}={json.dumps(v)}" for k, v in row["fields"].items())
@@ -229,13 +153,13 @@ def timeline(ctx: click.Context, family: str, on: date, known_at: datetime, fmt:
             f"{row['occurred_on']}  {row['recorded_at'][:19]}  {row['type']:<26} "
             f"{row['person'] or '-':<6} {row['key']}  {fields}"
         )
-    if retractions:
+    if data["retractions"]:
         click.echo("retractions applied:")
-        for x in retractions:
+        for x in data["retractions"]:
             click.echo(f"  {x['target']} retracted by {x['by']} ({x['reason']})")
 
 
-@click.command("generate")
+@command("generate")
 @click.option("--families", "n", type=click.IntRange(min=1), required=True)
 @click.option("--seed", "seed", type=int, default=1, show_default=True)
 @click.option(
@@ -247,18 +171,18 @@ def timeline(ctx: click.Context, family: str, on: date, known_at: datetime, fmt:
 )
 def generate(n: int, seed: int, out: str | None) -> None:
     """Write a deterministic synthetic county as interchange JSON Lines."""
-    from sftimeline.generate import write_county
+    from sftimeline.service import generate_county
 
     if out is None:
-        write_county(sys.stdout, n, seed)
+        generate_county(sys.stdout, n, seed)
     else:
         with open(out, "w", encoding="utf-8", newline="\n") as fh:
-            write_county(fh, n, seed)
+            generate_county(fh, n, seed)
 
 
 COMMANDS = [import_, families, timeline, generate]
 
 
 def register(group: click.Group) -> None:
-    for command in COMMANDS:
-        group.add_command(command)
+    for c in COMMANDS:
+        group.add_command(c)

@@ -1,0 +1,66 @@
+"""Records back out: the families, a family's records and its timeline as of D known at T."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+from typing import TYPE_CHECKING, TextIO
+
+from sftimeline.service.base import StoreBase, translated
+from sftimeline.service.inputs import parse_date, parse_known_at
+from sftimeline.service.results import TimelineView
+
+if TYPE_CHECKING:
+    from sftimeline.records import Record
+
+
+class RecordsService(StoreBase):
+    """Reading records back."""
+
+    def families(self) -> list[str]:
+        """Every family code with records, sorted."""
+        store = self.record_store()
+        with translated():
+            return store.families()
+
+    def records(self, family: str) -> list[Record]:
+        """One family's stored records, every one ever imported (store order)."""
+        store = self.record_store()
+        with translated():
+            return list(store.family_records(family))
+
+    def iter_families(self, family: str | None = None) -> Iterator[tuple[str, list[Record]]]:
+        """(code, records) of one family, or of every family in code order, streamed."""
+        store = self.record_store()
+        with translated():
+            if family is not None:
+                yield family, list(store.family_records(family))
+                return
+            yield from store.iter_family_records()
+
+    def timeline(
+        self,
+        family: str,
+        on: date | str,
+        known_at: datetime | date | str | None = None,
+    ) -> TimelineView:
+        """A family's records as of ``on`` as known at ``known_at`` (default now)."""
+        from sftimeline.projections.timeline import Timeline
+
+        day = parse_date(on, "on")
+        t = parse_known_at(known_at, "known_at")
+        tl = Timeline.build(family, self.records(family), day, t)
+        return TimelineView(
+            family,
+            day,
+            t,
+            list(tl),
+            [(k, v.by, v.reason) for k, v in sorted(tl.retractions.items())],
+        )
+
+
+def generate_county(out: TextIO, families: int, seed: int = 1) -> int:
+    """Write a deterministic synthetic county as JSON Lines; returns the records written."""
+    from sftimeline.generate import write_county
+
+    return write_county(out, families, seed)
