@@ -210,9 +210,9 @@ def test_cli_exit_codes(county: tuple[str, str], monkeypatch: pytest.MonkeyPatch
     if key:
         monkeypatch.setenv(KEY_ENV, generate_key())
         res = r.invoke(main, ["--db", url, "verify"])
-        assert res.exit_code == 2 and "wrong key" in res.output
+        assert res.exit_code == 4 and "wrong key" in res.output  # a store problem
 
 
 def test_cli_on_a_missing_store_path(tmp_path: Path) -> None:
     res = CliRunner().invoke(main, ["--db", str(tmp_path / "nope" / "x.sqlite"), "verify"])
-    assert res.exit_code == 2
+    assert res.exit_code == 3 and "no store at" in res.output  # not found

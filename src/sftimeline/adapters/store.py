@@ -248,7 +248,12 @@ class RecordStore:
         from sftimeline.adapters.cipher import cipher_env, key_from_env
 
         url = url or default_url()
-        env = env_for_url(url)
+        try:
+            env = env_for_url(url)
+        except StoreUnavailable:  # a SQLite path in a directory that does not exist
+            if create:
+                raise
+            raise NoStore(url) from None
         key = (key if key is not None else key_from_env()) or None
         sqlite = env["PERSISTENCE_MODULE"] == "eventsourcing.sqlite"
         if not create:

@@ -1,25 +1,18 @@
 """`sftimeline verify`: walk the store and report what was checked and every problem.
 
-Exit 0 when every check holds, 1 when a problem is found (each named by family), 2 when
-the store cannot be opened (including a missing or wrong key).
+Exit 0 when every check holds, 1 when a problem is found (each named by family), and
+the usual codes otherwise (3: no store; 4: the store cannot be opened, including a
+missing or wrong key).
 """
 
 from __future__ import annotations
 
-import json
-
 import click
 
-from sftimeline.adapters.store import StoreError
+from sftimeline.commands._common import command, echo_json, store_options, store_session
 
 
-class VerifyProblem(click.ClickException):
-    """The store cannot be opened or read; exit code 2 (like other store errors)."""
-
-    exit_code = 2
-
-
-@click.command("verify")
+@command("verify")
 @click.option(
     "--full",
     is_flag=True,
@@ -28,31 +21,21 @@ class VerifyProblem(click.ClickException):
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
+@store_options
 @click.pass_context
 def verify(ctx: click.Context, full: bool, fmt: str) -> None:
     """Check the store: events, records, retractions, the process, the read models."""
-    from sftimeline.adapters.store import RecordStore
-    from sftimeline.adapters.verify import verify_store
-
-    obj = ctx.find_root().obj
-    url = str(obj["store"]) if isinstance(obj, dict) and obj.get("store") else None
-    try:
-        with RecordStore.open(url) as store:
-            result = verify_store(store, full=full)
-    except StoreError as exc:
-        raise VerifyProblem(str(exc)) from None
+    with store_session(ctx) as store:
+        result = store.verify(full=full)
     if fmt == "json":
-        click.echo(
-            json.dumps(
-                {
-                    "ok": result.ok,
-                    "families": result.families,
-                    "checked": result.checked,
-                    "sampled": result.sampled,
-                    "problems": [p.__dict__ for p in result.problems],
-                },
-                indent=2,
-            )
+        echo_json(
+            {
+                "ok": result.ok,
+                "families": result.families,
+                "checked": result.checked,
+                "sampled": result.sampled,
+                "problems": [p.__dict__ for p in result.problems],
+            }
         )
     else:
         for line in result.lines():

@@ -25,6 +25,7 @@ from sftimeline.service.errors import (
     StoreProblem,
     UsageProblem,
 )
+from sftimeline.service.keys import generate_key, write_new_key
 from sftimeline.service.records import generate_county
 from sftimeline.service.store import Store, open_store
 
@@ -42,6 +43,8 @@ __all__ = [
     "framework_yaml",
     "frameworks",
     "generate_county",
+    "generate_key",
     "open_store",
     "packaged_ids",
+    "write_new_key",
 ]

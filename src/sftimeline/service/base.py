@@ -13,7 +13,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Self
 
-from sftimeline.service.errors import InvalidInput, NotFound, ServiceError, StoreProblem
+from sftimeline.service.errors import (
+    InvalidInput,
+    NotFound,
+    ServiceError,
+    StoreProblem,
+    UsageProblem,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -25,7 +31,7 @@ if TYPE_CHECKING:
 @contextmanager
 def translated() -> Iterator[None]:
     """Re-raise the adapters' and loader's errors as service errors (no traceback)."""
-    from sftimeline.adapters.store import NoStore, StoreError, UnknownFamily
+    from sftimeline.adapters.store import InvalidStoreURL, NoStore, StoreError, UnknownFamily
     from sftimeline.policies.loader import FrameworkError
 
     try:
@@ -34,6 +40,8 @@ def translated() -> Iterator[None]:
         raise
     except (NoStore, UnknownFamily) as exc:
         raise NotFound(str(exc)) from None
+    except InvalidStoreURL as exc:
+        raise UsageProblem(str(exc)) from None
     except StoreError as exc:
         raise StoreProblem(str(exc)) from None
     except FrameworkError as exc:
