@@ -227,3 +227,32 @@ def test_stdin_text_with_a_lone_surrogate_is_rejected_not_raised(sqlite_url: str
     with RecordStore.open(sqlite_url) as store:
         summary = import_files(store, ["-"], stdin=io.StringIO(text), imported_at=NOW)
     assert summary.stored == 1 and summary.totals.rejected == 1
+
+
+def test_every_hostile_line_in_one_file_through_the_cli_on_both_stores(
+    tmp_path: Path, store_url: str
+) -> None:
+    """The command a council runs: one file holding every hostile line between good
+    ones; exit 1 (rejections), no traceback, every good line stored, each rejection
+    in the rejects file with its line."""
+    from click.testing import CliRunner
+
+    from sftimeline.cli import main
+
+    cases = sorted(HOSTILE)
+    body = [good(0)]
+    for n, case in enumerate(cases, 1):
+        body += [HOSTILE[case][0], good(n)]
+    path = tmp_path / "hostile.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + b"\n".join(body) + b"\r\n")
+    rejects = tmp_path / "rejects.jsonl"
+    result = CliRunner().invoke(
+        main, ["--db", store_url, "import", str(path), "--rejects", str(rejects), "--no-process"]
+    )
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == 1
+    assert f"stored:     {len(cases) + 1}" in result.stdout
+    written = [json.loads(x) for x in rejects.read_text().splitlines()]
+    assert [r["line"] for r in written] == list(range(2, 2 * len(cases) + 1, 2))
+    with RecordStore.open(store_url) as store:
+        assert len(store.family_records("F1")) == len(cases) + 1

@@ -368,7 +368,7 @@ class Family(Aggregate):
         """Offer one record; store it unless it is a duplicate or a conflict.
 
         A validated model needs ``imported_at`` when it has no ``recorded_at``
-        (interchange.md: absent means "the moment of import").
+        (docs/records.md: absent means "the moment of import").
         """
         if isinstance(item, RecordModel):
             if item.recorded_at is None and imported_at is None:
