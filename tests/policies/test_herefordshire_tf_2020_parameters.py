@@ -67,7 +67,7 @@ def crit(d: Decision, code: str, person: str | None = None) -> tuple[str, str | 
 def test_every_parameter_names_an_ambiguity_and_has_allowed_or_type() -> None:
     fw = load_framework(FW)
     params = fw.model.parameters
-    assert len(params) == 26
+    assert len(params) == 27
     for name, p in params.items():
         assert p.amb and p.doc, name
         assert p.allowed is not None or p.type is not None, name
@@ -535,12 +535,18 @@ def test_employment_duration_in_months_or_weeks() -> None:
         *base(),
         rec("benefit_started", "2023-06-01", person="P1", benefit="jsa"),
         need("13"),
-        rec("benefit_ended", "2024-02-29", person="P1", benefit="jsa"),
-        rec("employment_started", "2024-03-01", person="P1"),
+        rec("benefit_ended", "2024-03-03", person="P1", benefit="jsa"),
+        rec("employment_started", "2024-03-04", person="P1"),
     ]
-    assert crit(decide(recs, "2024-08-30"), "13") == ("pending", "2024-09-01")
-    # 26 weeks = 182 days from 2024-03-01 = 2024-08-30
-    assert crit(decide(recs, "2024-08-30", employment_duration_unit="weeks"), "13") == ("met", None)
+    # months: 2024-03-04 + 6 months = 2024-09-04; weeks: the 26 whole Monday–Sunday weeks
+    # from Monday 2024-03-04 end on Sunday 2024-09-01 (AMB-G01, the week window of 4.SA)
+    assert crit(decide(recs, "2024-09-01"), "13") == ("pending", "2024-09-04")
+    weeks = decide(recs, "2024-09-01", employment_duration_unit="weeks")
+    assert crit(weeks, "13") == ("met", None)
+    assert crit(decide(recs, "2024-08-31", employment_duration_unit="weeks"), "13") == (
+        "pending",
+        "2024-09-01",
+    )
 
 
 def test_course_length_actual_or_planned() -> None:

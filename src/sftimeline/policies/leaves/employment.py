@@ -47,13 +47,25 @@ from sftimeline.calendar import add_months, last_sunday_on_or_before, whole_week
 from sftimeline.policies.context import Context
 from sftimeline.policies.leaves._common import Anchor
 from sftimeline.policies.leaves.employment_aet_latest import aet_on
-from sftimeline.policies.leaves.employment_benefit_spells import OUT_OF_WORK
 from sftimeline.policies.primitives import Args, Rule, register_primitive
 from sftimeline.projections.results import Result, Window, any_of, insufficient, met, pending
 from sftimeline.records import Record
 
 ONE_DAY = timedelta(days=1)
 WEEK = timedelta(days=7)
+#: out-of-work benefits, and Universal Credit with work-related conditions (TF 2020
+#: App1-P4-1; the default of every ``benefits`` condition here)
+OUT_OF_WORK = (
+    "jsa",
+    "esa",
+    "income_support",
+    "incapacity_benefit",
+    "carers_allowance",
+    "disablement_allowance",
+    "uc_work_related",
+    "uc_work_preparation",
+    "uc_work_focused_interview",
+)
 #: Universal Credit regimes (catalogue R19): on UC at the AET the claim does not count
 UC = ("uc_work_related", "uc_work_preparation", "uc_work_focused_interview", "uc_other",
       "uc_no_work_requirements")  # fmt: skip

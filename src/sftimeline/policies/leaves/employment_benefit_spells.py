@@ -21,6 +21,7 @@ AET; TF 2020 states months and ties no AET to this measure (AMB-G03).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Literal
 
@@ -29,22 +30,11 @@ from pydantic import Field, PositiveInt
 from sftimeline.calendar import add_months
 from sftimeline.policies.context import Context
 from sftimeline.policies.leaves._common import Anchor
+from sftimeline.policies.leaves.employment import OUT_OF_WORK, PersonState, StateArgs, weeks_result
 from sftimeline.policies.primitives import Args, Rule, register_primitive
 from sftimeline.projections.results import Result, any_of, insufficient, met, pending
 from sftimeline.records import Record
 
-#: out-of-work benefits, and Universal Credit with work-related conditions (App1-P4-1)
-OUT_OF_WORK = (
-    "jsa",
-    "esa",
-    "income_support",
-    "incapacity_benefit",
-    "carers_allowance",
-    "disablement_allowance",
-    "uc_work_related",
-    "uc_work_preparation",
-    "uc_work_focused_interview",
-)
 ONE_DAY = timedelta(days=1)
 
 
@@ -88,7 +78,7 @@ class JobByBenefitArgs(Args):
     jsa_months: PositiveInt = 6
     other_months: PositiveInt = 3
     #: AMB-G05: calendar months (the text), or the Troubled Families guidance's weeks
-    #: (26 / 13 continuous weeks from the start)
+    #: (26 / 13 whole Monday–Sunday weeks, every one qualifying: semantics AMB-G01)
     unit: Literal["months", "weeks"] = "months"
     jsa_weeks: PositiveInt = 26
     other_weeks: PositiveInt = 13
@@ -98,39 +88,73 @@ class JobByBenefitArgs(Args):
     from_: Anchor = Field("identified", alias="from")
 
 
+def _claimed(
+    ctx: Context, a: JobByBenefitArgs, bens: list[tuple[Record, date | None]], job: Record | None
+) -> list[tuple[Record, date | None]]:
+    """The out-of-work benefit that sets the length (AMB-G02): open at identification, or the
+    last one started before the job did."""
+    if a.benefit_at == "identified":
+        return [b for b in bens if _open_on(b, ctx.identified)]
+    if job is None:
+        return []
+    return [b for b in bens if b[0].occurred_on < job.occurred_on][-1:]
+
+
+def _no_benefit(ctx: Context, a: JobByBenefitArgs, person: str, job: Record | None) -> Result:
+    where = (
+        f"at identification ({ctx.identified.isoformat()})"
+        if a.benefit_at == "identified"
+        else f"before the job started {job.occurred_on.isoformat()}"
+        if job is not None
+        else "before a job started"
+    )
+    return insufficient(
+        f"{person}: no out-of-work benefit claimed {where}",
+        facts=(job.key,) if job is not None else (),
+    )
+
+
+def _in_whole_weeks(ctx: Context, a: JobByBenefitArgs, person: str) -> list[Result]:
+    """The weeks reading: whole Monday–Sunday weeks ending on the last Sunday on or before
+    D, the same week window as Hertfordshire 4.SA (:func:`employment.weeks_result`): the
+    ``jsa_weeks`` / ``other_weeks`` weeks must all qualify, in work and (with
+    ``off_benefits``) off every out-of-work benefit on all seven days."""
+    jobs = spells(ctx, person, "employment_started", "employment_ended", "", None)
+    latest = jobs[-1][0] if jobs else None
+    claimed = _claimed(ctx, a, benefit_spells(ctx, person), latest)
+    if not claimed:
+        return [_no_benefit(ctx, a, person, latest)] if latest is not None else []
+    jsa = any(b[0].get("benefit") == "jsa" for b in claimed)
+    weeks = a.jsa_weeks if jsa else a.other_weeks
+    state = StateArgs(
+        benefits=list(OUT_OF_WORK) if a.off_benefits else [],
+        who="person",
+        **{"from": a.from_},
+    )
+    kind = "JSA" if jsa else "other benefit"
+    label = "in work" + (" and off out-of-work benefits" if a.off_benefits else "")
+    label += f" ({kind}: {weeks} consecutive weeks)"
+    r = weeks_result(PersonState(ctx, person, state), person, label, weeks, weeks, True)
+    return [replace(r, facts=tuple(dict.fromkeys((*r.facts, *(b[0].key for b in claimed)))))]
+
+
 def build_job_sustained_by_benefit(a: JobByBenefitArgs) -> Rule:
     def one(ctx: Context, person: str) -> list[Result]:
+        if a.unit == "weeks":
+            return _in_whole_weeks(ctx, a, person)
         lo = ctx.anchor(a.from_) or ctx.identified
         bens = benefit_spells(ctx, person)
         out: list[Result] = []
         for job, job_end in spells(ctx, person, "employment_started", "employment_ended", "", None):
             if job_end is not None and job_end < lo:
                 continue
-            if a.benefit_at == "identified":
-                claimed = [b for b in bens if _open_on(b, ctx.identified)]
-            else:
-                before = [b for b in bens if b[0].occurred_on < job.occurred_on]
-                claimed = before[-1:]
+            claimed = _claimed(ctx, a, bens, job)
             if not claimed:
-                out.append(
-                    insufficient(
-                        f"{person}: no out-of-work benefit claimed "
-                        + (
-                            f"at identification ({ctx.identified.isoformat()})"
-                            if a.benefit_at == "identified"
-                            else f"before the job started {job.occurred_on.isoformat()}"
-                        ),
-                        facts=(job.key,),
-                    )
-                )
+                out.append(_no_benefit(ctx, a, person, job))
                 continue
             jsa = any(b[0].get("benefit") == "jsa" for b in claimed)
-            if a.unit == "weeks":
-                length = a.jsa_weeks if jsa else a.other_weeks
-                span = f"{length} weeks"
-            else:
-                length = a.jsa_months if jsa else a.other_months
-                span = f"{length} months"
+            length = a.jsa_months if jsa else a.other_months
+            span = f"{length} months"
             begin = max(job.occurred_on, lo)
             facts = [job.key, *(b[0].key for b in claimed)]
             if a.off_benefits:
@@ -155,9 +179,7 @@ def build_job_sustained_by_benefit(a: JobByBenefitArgs) -> Rule:
                     )
                 )
                 continue
-            due = (
-                begin + timedelta(weeks=length) if a.unit == "weeks" else add_months(begin, length)
-            )
+            due = add_months(begin, length)
             lasted = job_end is None or job_end + ONE_DAY >= due
             if not lasted:
                 continue  # the job ended before it had lasted the months
@@ -199,21 +221,23 @@ def build_benefit_claimed_at(a: BenefitAtArgs) -> Rule:
         if ctx.person is None:
             return insufficient("the need names no person")
         at = ctx.anchor(a.at) or ctx.identified
-        open_ = [
-            b
-            for b in spells(
-                ctx, ctx.person, "benefit_started", "benefit_ended", "benefit", tuple(a.benefits)
-            )
-            if _open_on(b, at)
-        ]
+        claims = spells(
+            ctx, ctx.person, "benefit_started", "benefit_ended", "benefit", tuple(a.benefits)
+        )
+        open_ = [b for b in claims if _open_on(b, at)]
         if open_:
             return met(
                 f"{ctx.person} claiming {open_[0][0].get('benefit')} on {at.isoformat()}",
                 since=open_[0][0].occurred_on,
                 facts=tuple(b[0].key for b in open_),
             )
+        ended = [b[0] for b in claims if b[1] is not None and b[1] < at]
+        # a claim that had ended by the day shows the opposite (policies/entry.py)
         return insufficient(
             f"no out-of-work benefit claim open for {ctx.person} on {at.isoformat()}"
+            + (f" ({ended[-1].get('benefit')} ended before)" if ended else ""),
+            facts=tuple(r.key for r in ended),
+            contradicted=bool(ended),
         )
 
     return rule
@@ -240,7 +264,13 @@ def build_neet_at_identification(a: NeetAtArgs) -> Rule:
             if r.person == ctx.person and r.occurred_on <= at
         ]
         if not recs or recs[-1].get("status") != "neet":
-            return insufficient(f"{ctx.person} not recorded as NEET on {at.isoformat()}")
+            # an EET status on the day shows the opposite; no status only fails to show it
+            return insufficient(
+                f"{ctx.person} not recorded as NEET on {at.isoformat()}"
+                + (f" (EET since {recs[-1].occurred_on.isoformat()})" if recs else ""),
+                facts=(recs[-1].key,) if recs else (),
+                contradicted=bool(recs),
+            )
         run = [recs[-1]]
         for r in reversed(recs[:-1]):
             if r.get("status") != "neet":
@@ -250,8 +280,12 @@ def build_neet_at_identification(a: NeetAtArgs) -> Rule:
         text = f"{ctx.person} NEET since {since.isoformat()}"
         facts = tuple(r.key for r in run)
         if a.weeks is not None and since > at - timedelta(weeks=a.weeks):
+            # an EET status ending inside the weeks shows the opposite
+            broken = len(run) < len(recs)
             return insufficient(
-                f"{text}: fewer than {a.weeks} weeks by {at.isoformat()}", facts=facts
+                f"{text}: fewer than {a.weeks} weeks by {at.isoformat()}",
+                facts=facts,
+                contradicted=broken,
             )
         return met(text, since=since, facts=facts)
 
