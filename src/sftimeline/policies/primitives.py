@@ -401,6 +401,16 @@ class NoneAfterArgs(Args):
     kinds: list[IncidentKind] | None = None
     services: list[str] | None = None
     who: Literal["person", "household"] = "household"
+    #: only referrals that resulted in support count (Hampshire CWNH i & ii: "rereferrals
+    #: which have resulted in support"): a ``referral_accepted`` with
+    #: ``resulted_in_support: false`` does not; one that does not say still counts
+    supported_only: bool = False
+
+
+def resulted_in_support(r: Record) -> bool:
+    """False only for a referral recorded as not resulting in support (catalogue R15): a
+    referral that does not say is taken to have, so no claim rests on an assumption."""
+    return r.get("resulted_in_support") is not False
 
 
 def build_none_after(a: NoneAfterArgs) -> Rule:
@@ -419,7 +429,7 @@ def build_none_after(a: NoneAfterArgs) -> Rule:
             for r in select(
                 ctx.timeline.of_type(*a.types), kinds=a.kinds, person=_who(ctx, a.who), where=where
             )
-            if c < r.occurred_on < end
+            if c < r.occurred_on < end and (not a.supported_only or resulted_in_support(r))
         ]
         win = (Window(f"{a.months} months after {a.anchor}", c, end),)
         if found:
@@ -626,11 +636,15 @@ def build_attendance(a: AttendanceArgs) -> Rule:
 
     def window(ctx: Context, terms: list[Term]) -> Result:
         if ctx.term_calendar.end(terms[0]) <= ctx.identified:
-            return pending(
-                f"the last {a.terms} ended terms must end after identification "
-                f"({ctx.identified.isoformat()}); depends on the next term's attendance",
-                expected_on=None,
+            return forecast_term_in_progress(
+                ctx,
+                terms,
+                measured,
+                f"the last {a.terms} ended terms must end after identification",
             )
+        return measured(ctx, terms)
+
+    def measured(ctx: Context, terms: list[Term]) -> Result:
         if a.subject == "person":
             if ctx.person is None:
                 return insufficient("the need names no child")
@@ -675,6 +689,30 @@ def build_attendance(a: AttendanceArgs) -> Rule:
     return rule
 
 
+def forecast_term_in_progress(
+    ctx: Context, terms: list[Term], measure: Callable[[Context, list[Term]], Result], why: str
+) -> Result:
+    """``pending`` for a window of ended terms that does not yet lie after identification
+    (semantics §3). Its forecast: the window that ends with the term in progress on D, once
+    that term ends, if that term's attendance is already recorded and the window would be
+    met on it; otherwise ``expected_on`` is null (it depends on records not yet known)."""
+    cal = ctx.term_calendar
+    ahead = [t.next() for t in terms]
+    text = f"{why} ({ctx.identified.isoformat()})"
+    in_progress = cal.dates(ahead[-1]).start <= ctx.on < cal.end(ahead[-1])
+    if in_progress and cal.end(ahead[0]) > ctx.identified:
+        r = measure(ctx, ahead)
+        if r.status is Status.MET:
+            end = cal.end(ahead[-1])
+            return pending(
+                f"{text}; {ahead[-1]} ends {end.isoformat()} with its attendance recorded: "
+                f"{r.explanation}",
+                expected_on=end,
+                facts=r.all_facts(),
+            )
+    return pending(text + "; depends on the next term's attendance", expected_on=None)
+
+
 def _all(parts: list[Result]) -> Result:
     from sftimeline.projections.results import all_of
 
@@ -705,10 +743,18 @@ def build_attendance_improvement(a: AttendanceImprovementArgs) -> Rule:
         if ctx.person is None:
             return insufficient("the need names no child")
         cal = ctx.term_calendar
-        base_terms = cal.last_n_ended(ctx.identified, a.terms)
         terms = cal.last_n_ended(ctx.on, a.terms)
         if cal.end(terms[0]) <= ctx.identified:
-            return pending("outcome terms must end after identification", expected_on=None)
+            return forecast_term_in_progress(
+                ctx, terms, measured, "outcome terms must end after identification"
+            )
+        return measured(ctx, terms)
+
+    def measured(ctx: Context, terms: list[Term]) -> Result:
+        if ctx.person is None:
+            return insufficient("the need names no child")
+        cal = ctx.term_calendar
+        base_terms = cal.last_n_ended(ctx.identified, a.terms)
         base, brecs, bmiss = attendance_over(ctx, ctx.person, base_terms, a.measure)
         now, nrecs, nmiss = attendance_over(ctx, ctx.person, terms, a.measure)
         facts = tuple(r.key for r in brecs + nrecs)
