@@ -41,8 +41,9 @@ CRITERION_KEYS = (
     "explanation",
     "facts",
     "override",
+    "entry",
 )
-FAMILY_KEYS = ("status", "eligible_from")
+FAMILY_KEYS = ("status", "eligible_from", "flags")
 
 
 # ---------------------------------------------------------------------------
@@ -102,6 +103,8 @@ def load_case(path: Path) -> dict[str, Any]:
     for key in ("title", "framework", "rule", "records", "checks"):
         if key not in case:
             raise ValueError(f"{_rel(path)}: missing top-level key {key!r}")
+    if not isinstance(case.get("parameters", {}), dict):
+        raise ValueError(f"{_rel(path)}: parameters is a mapping of reading → value")
     for check in case["checks"] or []:
         # YAML 1.1 reads a bare `on:` key as the boolean True; case files say `on:`.
         if isinstance(check, dict) and True in check:
@@ -227,7 +230,7 @@ def test_case_check(path: Path, index: int) -> None:
         known_at = max(r.recorded_at for r in records) + dt.timedelta(days=1)
 
     try:
-        framework = loader.load_framework(case["framework"])
+        framework = loader.load_framework(case["framework"], case.get("parameters") or None)
     except Exception as exc:  # the framework file has not landed yet
         if "no framework" in str(exc):
             pytest.skip(f"framework {case['framework']!r} not packaged yet: {exc}")

@@ -126,10 +126,17 @@ def test_age_band_contradiction_is_insufficient_data() -> None:
     assert "AMB-I01" in c.result.explanation
 
 
-def test_entry_not_supported_by_records() -> None:
+def test_entry_not_shown_reports_the_outcome() -> None:
     recs = [*family_base(), need("7.1", "2024-01-10", "P1")]  # no incident in 12 months
     d = decide(recs, "2024-08-01")
-    assert status_of(d, "7.1") == "insufficient_data"
+    row = d.to_dict()["criteria"][0]
+    assert (row["status"], row["entry"]) == ("met", "not_shown")
+    assert "entry not shown" in row["explanation"]
+
+
+def test_criterion_without_entry_condition_reports_entry_null() -> None:
+    recs = [*family_base(), need("5.1", "2024-01-10")]
+    assert decide(recs, "2024-08-01").to_dict()["criteria"][0]["entry"] is None
 
 
 def test_evidence_not_achieved_is_evidence_required() -> None:

@@ -38,6 +38,7 @@ DEFAULTS = {
     "police_report_window": "since_identified",  # AMB-D06
     "perpetrator_programme_available": True,  # AMB-E03
     "in_work_months": 0,  # AMB-G04
+    "entry_not_shown": "accept",  # AMB-A07
 }
 
 
@@ -491,3 +492,13 @@ def test_evidence_confirmed_again_holds_since_the_first_record() -> None:
     d = decide(recs, "2024-05-01", min_headlines=1)
     (c,) = [c for c in d.criteria if c.criterion == f"{FW}:6.6"]
     assert c.result.met_since is not None and c.result.met_since.isoformat() == "2024-04-20"
+
+
+def test_alt_entry_not_shown() -> None:
+    """7.1 with no incident in the 12 months to N: not shown. accept → the outcome's status;
+    block → insufficient_data, the verdict still not_shown."""
+    recs = [*base(), need("7.1", person="P1")]
+    accept, block = decide(recs, "2024-08-01"), decide(recs, "2024-08-01", entry_not_shown="block")
+    assert status_of(accept, "7.1") == "met"
+    assert status_of(block, "7.1") == "insufficient_data"
+    assert [c.entry.verdict for c in block.criteria if c.entry] == ["not_shown"]

@@ -151,14 +151,14 @@ def test_permanent_exclusion_window_default_12_months_alternative_ever() -> None
         rec("exclusion_recorded", "2022-12-10", person="C1", kind="permanent"), need("2.1", "C1")
     )
     default = crit(run(recs, "2024-06-01"), "2.1")
-    assert default["status"] == "insufficient_data"
-    assert "1 permanent exclusion(s)" not in default["explanation"]
+    assert default["entry"] == "not_shown"
+    assert "1 permanent exclusion(s)" not in default["entry_explanation"]
     ever = crit(run(recs, "2024-06-01", permanent_exclusion_window="ever"), "2.1")
-    assert ever["status"] != "insufficient_data"
+    assert ever["entry"] == "confirmed"
     within = base(
         rec("exclusion_recorded", "2023-01-11", person="C1", kind="permanent"), need("2.1", "C1")
     )
-    assert crit(run(within, "2024-06-01"), "2.1")["status"] != "insufficient_data"
+    assert crit(run(within, "2024-06-01"), "2.1")["entry"] == "confirmed"
 
 
 def test_row1_days_default_ten_alternative_five() -> None:

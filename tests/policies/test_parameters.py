@@ -24,6 +24,7 @@ DEFAULTS = {
     "evidence_list_connective": "any",  # AMB-J01
     "police_report_window": "since_identified",  # AMB-D06
     "in_work_months": 0,  # AMB-A05
+    "entry_not_shown": "accept",  # AMB-A07
 }
 
 
@@ -350,3 +351,15 @@ def test_alt_exclusion_zero_baseline() -> None:
     recs.append(evidence("1.3", "2024-02-01", "practitioner_assessment", "C1"))
     alt = decide(recs, "2024-04-01", exclusion_zero_baseline="not_shown")
     assert status_of(alt, "1.3") == "met"
+
+
+def test_alt_entry_not_shown() -> None:
+    """7.1 with no incident in the 12 months to N: the entry is not shown. accept (default):
+    the outcome's status (no incident for 6 months → met); flag_only: the same, flagged on
+    the decision; block: insufficient_data. The verdict is reported in each."""
+    recs = [*family_base(), need("7.1", "2024-01-10", "P1")]
+    for mode, status in (("accept", "met"), ("flag_only", "met"), ("block", "insufficient_data")):
+        d = decide(recs, "2024-08-01", entry_not_shown=mode)
+        row = next(c for c in d.to_dict()["criteria"] if c["criterion"] == "national-2022:7.1")
+        assert (row["status"], row["entry"]) == (status, "not_shown"), mode
+        assert bool(d.flags) == (mode == "flag_only"), mode

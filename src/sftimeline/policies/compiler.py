@@ -329,30 +329,9 @@ def _combine(how: Callable[..., Result], required: list[Rule], extras: list[Rule
         if how is any_of and r.status is not Status.NOT_MET:
             # OR: explain by the parts that decided it (the best ones)
             text = " or ".join(x.explanation for x in rs if x.status is r.status)
-            r = Result(
-                r.status,
-                text,
-                r.windows,
-                r.values,
-                r.facts,
-                r.expected_on,
-                r.met_since,
-                r.parts,
-                r.label,
-            )
+            r = replace(r, explanation=text)
         if extras:
-            shown = tuple(e(ctx) for e in extras)
-            r = Result(
-                r.status,
-                r.explanation,
-                r.windows,
-                r.values,
-                r.facts,
-                r.expected_on,
-                r.met_since,
-                r.parts + shown,
-                r.label,
-            )
+            r = replace(r, parts=r.parts + tuple(e(ctx) for e in extras))
         return r
 
     return rule

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sftimeline.calendar import age_on
+from sftimeline.policies import entry as entry_rules
 from sftimeline.policies.context import Context
 from sftimeline.policies.loader import Framework
 from sftimeline.projections.results import Result, Status, worst
@@ -43,6 +44,8 @@ class CriterionDecision:
     stand_alone: bool = False
     #: FL-HT-3 / AMB-K05: the discretionary override that replaced the computed result
     override: dict[str, Any] | None = None
+    #: the entry condition's verdict (policies/entry.py); None: the criterion states none
+    entry: entry_rules.Entry | None = None
 
     def to_dict(self) -> dict[str, Any]:
         r = self.result
@@ -60,6 +63,8 @@ class CriterionDecision:
             if r.met_since and r.status is Status.MET
             else None,
             "evidence_kinds": self.evidence_kinds,
+            "entry": self.entry.verdict if self.entry else None,
+            "entry_explanation": self.entry.explanation if self.entry else None,
         }
         if self.stand_alone:
             out["stand_alone"] = True
@@ -109,6 +114,9 @@ class Decision:
     eligible_from_reason: str | None = None
     #: FL-HT-3 / AMB-K05: a family-level discretionary override (criterion ``<id>:family``)
     override: dict[str, Any] | None = None
+    #: what the decision asks a reviewer to look at: under ``entry_not_shown: flag_only``
+    #: (AMB-A07) every criterion whose entry the records do not show (policies/entry.py)
+    flags: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -125,6 +133,7 @@ class Decision:
         }
         if self.override is not None:
             out["override"] = self.override
+        out["flags"] = list(self.flags)
         return out
 
 
@@ -191,7 +200,7 @@ def evaluate_timeline(framework: Framework, tl: Timeline) -> Decision:
             term_calendar=fw.term_calendar,
             severe_offences=fw.severe_offences,
         )
-        result = _evaluate_need(fw, compiled, ctx)
+        entry, result = _evaluate_need(fw, compiled, ctx)
         override = _override(tl, crit, person)
         if override is not None and result.status is not Status.MET:
             result = _overridden(result, override)
@@ -218,6 +227,7 @@ def evaluate_timeline(framework: Framework, tl: Timeline) -> Decision:
                 d.cite,
                 d.stand_alone,
                 _override_dict(override) if override else None,
+                entry,
             )
         )
     decisions.sort(key=lambda c: (_code_key(c.criterion), c.person or ""))
@@ -225,7 +235,15 @@ def evaluate_timeline(framework: Framework, tl: Timeline) -> Decision:
     if decisions and fw.family_outcomes:
         anchor = nomination or min(c.identified for c in decisions)
         rules += _family_outcomes(fw, tl, anchor, default_measure, nomination, closed)
-    return _decide(fw, tl, decisions, rules)
+    decision = _decide(fw, tl, decisions, rules)
+    decision.flags = entry_rules.flags(_entries(decisions), fw.parameters)
+    return decision
+
+
+def _entries(
+    decisions: list[CriterionDecision],
+) -> list[tuple[str, str | None, entry_rules.Entry | None]]:
+    return [(c.criterion, c.person, c.entry) for c in decisions]
 
 
 def _family_outcomes(
@@ -313,40 +331,23 @@ def _code_key(criterion: str) -> tuple[Any, ...]:
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in code.split("."))
 
 
-def _evaluate_need(fw: Framework, compiled: Any, ctx: Context) -> Result:
-    d = compiled.definition
-    if d.subject == "person" and ctx.person is None:
-        return Result(
+def _evaluate_need(
+    fw: Framework, compiled: Any, ctx: Context
+) -> tuple[entry_rules.Entry | None, Result]:
+    """The need's entry verdict and its result: the outcome's status unless the entry is
+    contradicted (or not shown where the framework blocks it), policies/entry.py."""
+    if compiled.definition.subject == "person" and ctx.person is None:
+        return None, Result(
             Status.INSUFFICIENT_DATA, f"{ctx.criterion} is for a person, but the need names none"
         )
-    if d.age_band is not None and ctx.person is not None:
-        born = ctx.born_on(ctx.person)
-        if born is None:
-            return Result(
-                Status.INSUFFICIENT_DATA,
-                f"no date of birth for {ctx.person}: the need has an age band (AMB-I01)",
-            )
-        age = age_on(born, ctx.identified)
-        lo, hi = d.age_band.min, d.age_band.max
-        if (lo is not None and age < lo) or (hi is not None and age > hi):
-            return Result(
-                Status.INSUFFICIENT_DATA,
-                f"{ctx.person} was {age} when the need was identified on "
-                f"{ctx.identified.isoformat()}; {ctx.criterion} is for ages "
-                f"{lo if lo is not None else 0}–{hi if hi is not None else '…'} "
-                "(AMB-I01)",
-            )
-    if compiled.entry is not None:
-        entry = compiled.entry.rule(ctx)
-        if entry.status is not Status.MET:
-            return Result(
-                Status.INSUFFICIENT_DATA,
-                "the records do not support the need: " + entry.explanation,
-                facts=entry.all_facts(),
-                parts=(entry,),
-            )
-    result: Result = compiled.outcome.rule(ctx)
-    return result
+    entry = entry_rules.judge(compiled, ctx)
+    mode = entry_rules.mode_of(fw.parameters)
+    if entry is not None and (
+        entry.verdict == "contradicted" or (entry.verdict == "not_shown" and mode == "block")
+    ):
+        return entry, entry_rules.apply(entry, Result(Status.INSUFFICIENT_DATA), mode)
+    outcome: Result = compiled.outcome.rule(ctx)
+    return entry, entry_rules.apply(entry, outcome, mode)
 
 
 def _family_rules(fw: Framework, tl: Timeline, headlines: dict[int, date]) -> list[FamilyRule]:

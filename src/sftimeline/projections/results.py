@@ -77,6 +77,10 @@ class Result:
     - ``met_since``: for ``met``, the earliest date from which it has held
       continuously up to the on-date (None when it cannot be said).
     - ``parts``: the sub-results a combination was made of (for explanations).
+    - ``contradicted``: for a result that is not met, whether the records show the
+      opposite (an attendance rate above an entry threshold, a registration open on the
+      day) rather than merely not showing it (no qualifying record). It decides an entry
+      condition's verdict (``contradicted`` against ``not_shown``) and never the status.
     """
 
     status: Status
@@ -88,6 +92,7 @@ class Result:
     met_since: date | None = None
     parts: tuple[Result, ...] = ()
     label: str = ""
+    contradicted: bool = False
 
     @property
     def met(self) -> bool:
@@ -130,6 +135,9 @@ def all_of(parts: Sequence[Result], explanation: str = "", label: str = "") -> R
         met_since=since,
         parts=tuple(parts),
         label=label,
+        # AND: shown false as soon as one failing part is shown false
+        contradicted=status is not Status.MET
+        and any(p.contradicted and p.status is not Status.MET for p in parts),
     )
 
 
@@ -154,6 +162,8 @@ def any_of(parts: Sequence[Result], explanation: str = "", label: str = "") -> R
         met_since=since,
         parts=tuple(parts),
         label=label,
+        # OR: shown false only when every part is
+        contradicted=status is not Status.MET and all(p.contradicted for p in parts),
     )
 
 

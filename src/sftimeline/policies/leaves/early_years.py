@@ -80,12 +80,13 @@ def build_early_years_not_taken_up(a: NotTakenUpArgs) -> Rule:
             return insufficient(f"no date of birth for {ctx.person}")
         age = age_on(born, ctx.identified)
         if not a.min_age <= age <= a.max_age:
-            return insufficient(f"{ctx.person} was {age} at identification")
+            return insufficient(f"{ctx.person} was {age} at identification", contradicted=True)
         place = _place(ctx, ctx.person, ctx.identified)
         if place is not None:
             return insufficient(
                 f"{ctx.person} had an early years place open at identification",
                 facts=(place.key,),
+                contradicted=True,
             )
         return met(
             f"{ctx.person}, aged {age}, had no early years place at identification",

@@ -90,7 +90,7 @@ def build_attendance_before_identification(a: AttendanceBeforeArgs) -> Rule:
         text = f"{ctx.person}: {_pct(rate)} ({a.measure}) over {span}, before identification"
         if rate < limit or (inclusive and rate == limit):
             return met(text + f" ({said})", since=ctx.identified, facts=facts)
-        return insufficient(text + f", not {said}", facts=facts)
+        return insufficient(text + f", not {said}", facts=facts, contradicted=True)
 
     return rule
 
@@ -278,10 +278,22 @@ def build_enrolled_at(a: EnrolledAtArgs) -> Rule:
             return insufficient(
                 f"{ctx.person}: enrolled at {spell.get('provider')} on {at.isoformat()}",
                 facts=(spell.key,),
+                contradicted=True,
             )
         if spell is None:
+            # an enrolment of these types that had ended by the day shows the opposite
+            ended = [
+                r
+                for r in ctx.timeline.of_type("enrolment_started")
+                if r.person == ctx.person
+                and r.get("provider_type") in a.provider_types
+                and r.occurred_on <= at
+            ]
             return insufficient(
                 f"{ctx.person}: no {'/'.join(a.provider_types)} enrolment open on {at.isoformat()}"
+                + (" (one had ended)" if ended else ""),
+                facts=tuple(r.key for r in ended),
+                contradicted=bool(ended),
             )
         return met(
             f"{ctx.person}: enrolled at {spell.get('provider')} ({spell.get('provider_type')}) "

@@ -265,7 +265,9 @@ def build_not_registered_at_identification(a: NotRegisteredArgs) -> Rule:
             return met(
                 f"not registered at identification: {', '.join(found)}", since=ctx.identified
             )
-        return insufficient("every household member was registered at identification")
+        return insufficient(
+            "every household member was registered at identification", contradicted=True
+        )
 
     return rule
 

@@ -211,7 +211,14 @@ def build_justice_spell_open(a: JusticeSpellOpenArgs) -> Rule:
         spell = open_since(starts, ends, same, at)
         what = "/".join(a.kinds)
         if spell is None:
-            return insufficient(f"no {what} spell open for {ctx.person} on {at.isoformat()}")
+            # a spell of these kinds that had ended by the day shows the opposite
+            ended = [s for s in starts if s.occurred_on <= at]
+            return insufficient(
+                f"no {what} spell open for {ctx.person} on {at.isoformat()}"
+                + (" (one had ended)" if ended else ""),
+                facts=tuple(s.key for s in ended),
+                contradicted=bool(ended),
+            )
         text = f"{spell.get('kind')} spell {spell.get('spell')} open on {at.isoformat()}"
         if a.release_within_months is not None:
             release = as_date(spell.get("expected_end"))
@@ -221,7 +228,9 @@ def build_justice_spell_open(a: JusticeSpellOpenArgs) -> Rule:
             if not release < limit:
                 return insufficient(
                     f"{text}; release expected {release.isoformat()}, not less than "
-                    f"{a.release_within_months} months away"
+                    f"{a.release_within_months} months away",
+                    facts=(spell.key,),
+                    contradicted=True,
                 )
             text += f"; release expected {release.isoformat()}"
         return met(text, since=spell.occurred_on, facts=(spell.key,))

@@ -76,7 +76,9 @@ def build_release_within_weeks(a: ReleaseWithinWeeksArgs) -> Rule:
         )
         if release < limit:
             return met(text + f" (less than {a.weeks} weeks)", since=at, facts=(spell.key,))
-        return insufficient(text + f", not less than {a.weeks} weeks away", facts=(spell.key,))
+        return insufficient(
+            text + f", not less than {a.weeks} weeks away", facts=(spell.key,), contradicted=True
+        )
 
     return rule
 

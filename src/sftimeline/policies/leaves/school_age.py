@@ -44,7 +44,9 @@ def build_school_age(a: SchoolAgeArgs) -> Rule:
         now = is_school_age(born, day)
         word = "of school age" if now else "not of school age"
         if now != a.school_age:
-            return not_met(f"{ctx.person} is {word} on {day.isoformat()} (FL-HT-5)")
+            return not_met(
+                f"{ctx.person} is {word} on {day.isoformat()} (FL-HT-5)", contradicted=True
+            )
         since = _year_start(day)
         for _ in range(25):
             before = date(since.year - 1, 9, 1)

@@ -18,7 +18,7 @@ from pydantic import Field, PositiveInt
 from sftimeline.calendar import add_months
 from sftimeline.policies.context import Context
 from sftimeline.policies.leaves._common import Anchor
-from sftimeline.policies.primitives import Args, Rule, register_primitive
+from sftimeline.policies.primitives import Args, Rule, register_primitive, resulted_in_support
 from sftimeline.projections.results import Result, Window, insufficient, met, not_met, pending
 from sftimeline.records import PLAN_LEVEL_ORDER, Record
 
@@ -42,6 +42,8 @@ class StepDownArgs(Args):
     #: (Hertfordshire 3.2/3.3 "has not been stepped back up in 6 months from the step down
     #: date"). Without ``step_up``, a step-up simply cancels the de-escalation.
     breaks: list[Literal["re_referral", "step_up"]] = Field(default=["re_referral"], min_length=1)
+    #: only re-referrals that resulted in support break it (Hampshire CWNH i & ii)
+    supported_only: bool = False
 
 
 def _de_escalation(ctx: Context, a: StepDownArgs) -> tuple[Record | None, Record | None]:
@@ -83,7 +85,9 @@ def _breaking(ctx: Context, a: StepDownArgs, plan: Record, event: Record) -> lis
     out: list[Record] = []
     if "re_referral" in a.breaks:
         out += [
-            r for r in ctx.timeline.of_type("referral_accepted") if r.get("service") in a.services
+            r
+            for r in ctx.timeline.of_type("referral_accepted")
+            if r.get("service") in a.services and (not a.supported_only or resulted_in_support(r))
         ]
     if "step_up" in a.breaks:
         out += [
@@ -208,8 +212,13 @@ def build_plan_at(a: PlanAtArgs) -> Rule:
                 since=hits[0].occurred_on,
                 facts=tuple(r.key for r in hits),
             )
+        # a plan of these levels that had ended (or left them) by the day shows the
+        # opposite; no such plan at all only fails to show it (policies/entry.py)
         return insufficient(
             f"no {what} plan {'recorded' if a.ever else 'open'} on {at.isoformat()}"
+            + (" (one had ended or left those levels)" if seen else ""),
+            facts=tuple(r.key for r in seen),
+            contradicted=bool(seen),
         )
 
     return rule

@@ -152,7 +152,9 @@ def build_reading_at(a: ReadingAtArgs) -> Rule:
             text = f"first {a.tool} average {float(avg):.2f} on {first.occurred_on.isoformat()}"
             if avg < Fraction(str(a.average_below)):
                 return met(text, since=first.occurred_on, facts=(first.key,))
-            return not_met(text + f", not below {a.average_below:g}", facts=(first.key,))
+            return not_met(
+                text + f", not below {a.average_below:g}", facts=(first.key,), contradicted=True
+            )
         r = rs[-1]
         low = [
             d
@@ -167,7 +169,16 @@ def build_reading_at(a: ReadingAtArgs) -> Rule:
                 since=r.occurred_on,
                 facts=(r.key,),
             )
-        return not_met(f"no domain at most {a.at_most} on {r.occurred_on.isoformat()}")
+        scored = [d for d in a.domains if _score(r, d) is not None]
+        unscored = [d for d in a.domains if d not in scored]
+        # every named domain scored above: the reading shows the opposite; a domain the
+        # reading lacks might have been low, so the entry is then only not shown
+        return not_met(
+            f"no domain at most {a.at_most:g} on {r.occurred_on.isoformat()}"
+            + (f" ({', '.join(unscored)} not scored)" if unscored else ""),
+            facts=(r.key,),
+            contradicted=not unscored,
+        )
 
     return rule
 
