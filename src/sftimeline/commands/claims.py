@@ -27,18 +27,26 @@ from sftimeline.commands._common import (
 
 @group("claims", invoke_without_command=True)
 @click.option("--at-risk", "at_risk", is_flag=True, help="Only claims at risk.")
+@click.option(
+    "--entry-not-shown",
+    "entry_not_shown",
+    is_flag=True,
+    help="Only claims resting on an entry condition the records do not show (AMB-A07).",
+)
 @click.option("--framework", "framework", default=None, help="Only claims under this framework.")
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
 @store_options
 @click.pass_context
-def claims(ctx: click.Context, at_risk: bool, framework: str | None, fmt: str) -> None:
+def claims(
+    ctx: click.Context, at_risk: bool, entry_not_shown: bool, framework: str | None, fmt: str
+) -> None:
     """List every submitted claim with its state now (the claims register)."""
     if ctx.invoked_subcommand is not None:
         return
     with store_session(ctx) as store:
-        rows = store.claims(at_risk=at_risk, framework=framework)
+        rows = store.claims(at_risk=at_risk, framework=framework, entry_not_shown=entry_not_shown)
         note_if_behind(store)
     if fmt == "json":
         echo_json([r.to_dict() for r in rows])
@@ -52,6 +60,8 @@ def claims(ctx: click.Context, at_risk: bool, framework: str | None, fmt: str) -
             f"{r.family:<12} {r.claim_date.isoformat():<11} {r.framework:<16} {r.state:<15} "
             f"{r.status_at_submission or '-':<18} {r.status_now or '-':<18} {r.claim}"
         )
+        if r.entry_not_shown:
+            click.echo(f"    entry not shown: {', '.join(r.entry_not_shown)}")
         if r.state == "at_risk":
             for c in r.caused_by:
                 click.echo(

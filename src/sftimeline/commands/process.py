@@ -196,6 +196,8 @@ def status(
             f"{r.last_regression.isoformat() if r.last_regression else '-':<11} "
             f"{r.on_date.isoformat()}"
         )
+        if r.entry_not_shown:
+            click.echo(f"    entry not shown: {', '.join(r.entry_not_shown)}")
     click.echo(f"\n{len(rows)} row(s)")
 
 

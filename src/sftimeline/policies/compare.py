@@ -38,6 +38,8 @@ class Comparison:
                 "status": d.status,
                 "eligible_from": d.eligible_from.isoformat() if d.eligible_from else None,
                 "eligible_from_reason": d.eligible_from_reason,
+                # a claim resting on the practitioner's identification alone (AMB-A07)
+                "entry_not_shown": unshown_entries(d),
             }
 
         return {
@@ -49,6 +51,15 @@ class Comparison:
             "differs": self.differs,
             "differences": self.differences,
         }
+
+
+def unshown_entries(d: Decision) -> list[str]:
+    """The criteria (and persons) whose entry the records do not show (policies/entry.py)."""
+    return [_label(c) for c in d.criteria if c.entry is not None and c.entry.verdict == "not_shown"]
+
+
+def _verdict(c: CriterionDecision) -> str | None:
+    return c.entry.verdict if c.entry is not None else None
 
 
 def _label(c: CriterionDecision) -> str:
@@ -109,6 +120,8 @@ def _same_framework(a: Decision, b: Decision) -> list[str]:
                 f"{_label(ca)}: {_when(ca)} under A ({ca.result.explanation}); "
                 f"{_when(cb)} under B ({cb.result.explanation})"
             )
+        if _verdict(ca) != _verdict(cb):
+            out.append(f"{_label(ca)}: entry {_verdict(ca)} under A, {_verdict(cb)} under B")
     return out
 
 
@@ -117,7 +130,9 @@ def _unresolved(side: str, d: Decision) -> list[str]:
     if not d.criteria:
         return [f"under {side} ({d.framework}): no need of this framework identified"]
     return [
-        f"under {side} ({d.framework}): {_label(c)} is {_when(c)} — {c.result.explanation}"
+        f"under {side} ({d.framework}): {_label(c)} is {_when(c)}"
+        + (f", entry {c.entry.verdict}" if c.entry and c.entry.verdict != "confirmed" else "")
+        + f" — {c.result.explanation}"
         for c in d.criteria
         if c.result.status is not Status.MET
     ]

@@ -94,7 +94,11 @@ def judge(compiled: Any, ctx: Context) -> Entry | None:
         parts.append(compiled.entry.rule(ctx))
     if not parts:
         return None
-    whole = parts[0] if len(parts) == 1 else all_of(parts)
+    if len(parts) == 1:
+        return Entry(verdict_of(parts[0]), parts[0])
+    failing = [p for p in parts if p.status is not Status.MET]
+    # a failing entry is explained by what fails (an age inside its band is no reason)
+    whole = all_of(parts, explanation="; ".join(p.explanation for p in failing))
     return Entry(verdict_of(whole), whole)
 
 

@@ -93,6 +93,7 @@ def criterion_states(d: Decision) -> dict[str, dict[str, Any]]:
             "expected_on": _iso(r.expected_on) if r.status is Status.PENDING else None,
             "met_since": _iso(r.met_since) if r.status is Status.MET else None,
             "facts": list(r.all_facts()),
+            "entry": c.entry.verdict if c.entry is not None else None,
         }
     for fr in d.family_rules:
         if fr.result is not None:
@@ -139,7 +140,21 @@ def summary(d: Decision, fw: Framework, seen_version: int) -> dict[str, Any]:
         "criteria": criterion_states(d),
         "records": facts,
         "seen_version": seen_version,
+        # AMB-A07: criteria resting on the practitioner's identification alone
+        "entry_not_shown": entry_not_shown(d),
     }
+
+
+def entry_not_shown(d: Decision) -> list[str]:
+    """Codes of the criteria whose entry the records do not show (no person: the read
+    models keep none), each once, in the decision's order."""
+    return list(
+        dict.fromkeys(
+            c.criterion
+            for c in d.criteria
+            if c.entry is not None and c.entry.verdict == "not_shown"
+        )
+    )
 
 
 def _changed(prev: dict[str, Any], new: dict[str, Any]) -> bool:
@@ -325,6 +340,7 @@ class ClaimAssessment:
                     f"{c.criterion}|{c.person or ''}": c.result.status.value for c in d.criteria
                 },
                 "reason": d.eligible_from_reason,
+                "entry_not_shown": entry_not_shown(d),
             }
 
         if self.definition is not None:

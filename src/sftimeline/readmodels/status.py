@@ -84,6 +84,18 @@ claims_table = Table(
     Column("known_at", String(40), nullable=False),
 )
 
+#: AMB-A07: the criteria of a family's decision ('' claim) or of a claim's decision now whose
+#: entry the records do not show — so a claim resting on the practitioner's identification
+#: alone can be listed (criterion codes only, no person)
+entries_table = Table(
+    "sftimeline_entry_not_shown",
+    metadata,
+    Column("family", String(100), primary_key=True),
+    Column("framework", String(100), primary_key=True),
+    Column("claim", String(300), primary_key=True),
+    Column("criterion", String(300), primary_key=True),
+)
+
 tracking_table = Table(
     "sftimeline_readmodel_tracking",
     metadata,
@@ -131,10 +143,24 @@ def _regression_date(payload: dict[str, Any]) -> date:
     return date.fromisoformat(max(stamps)[:10])
 
 
+def _set_unshown(
+    conn: Connection, fam: str, framework: str, claim: str, criteria: Sequence[str]
+) -> None:
+    t = entries_table
+    conn.execute(
+        t.delete().where(t.c.family == fam, t.c.framework == framework, t.c.claim == claim)
+    )
+    for crit in dict.fromkeys(criteria):
+        conn.execute(
+            t.insert().values(family=fam, framework=framework, claim=claim, criterion=shown(crit))
+        )
+
+
 def apply(conn: Connection, kind: str, payload: dict[str, Any]) -> None:
     """Apply one outcome event to the tables."""
     fam = shown(payload["family"])
     if kind == DECISION_RECORDED:
+        _set_unshown(conn, fam, payload["framework"], "", payload.get("entry_not_shown") or [])
         b = payload["basis"]
         _upsert(
             conn,
@@ -162,6 +188,8 @@ def apply(conn: Connection, kind: str, payload: dict[str, Any]) -> None:
     elif kind in CLAIM_KINDS:
         at_sub = payload.get("at_submission") or {}
         now = payload.get("now") or {}
+        claim_key = shown(payload["claim"], 300)
+        _set_unshown(conn, fam, payload["framework"], claim_key, now.get("entry_not_shown") or [])
         _upsert(
             conn,
             claims_table,
@@ -247,6 +275,7 @@ def rebuild(engine: Engine) -> None:
     with engine.begin() as conn:
         conn.execute(status_table.delete())
         conn.execute(claims_table.delete())
+        conn.execute(entries_table.delete())
         conn.execute(tracking_table.delete().where(tracking_table.c.name == PROJECTION))
 
 
@@ -265,6 +294,8 @@ class StatusRow:
     known_at: str
     fingerprint: str
     reason: str | None
+    #: criteria whose entry the records do not show (AMB-A07)
+    entry_not_shown: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -279,6 +310,7 @@ class StatusRow:
             "on": self.on_date.isoformat(),
             "known_at": self.known_at,
             "fingerprint": self.fingerprint,
+            "entry_not_shown": list(self.entry_not_shown),
             **({"reason": self.reason} if self.status == EVALUATION_FAILED else {}),
         }
 
@@ -337,8 +369,28 @@ def query_status(
     if regressed_since is not None:
         q = q.where(t.c.last_regression.is_not(None), t.c.last_regression >= regressed_since)
     with engine.connect() as conn:
+        unshown = _unshown(conn, framework, family)
         for r in conn.execute(q):
-            yield StatusRow(**r._asdict())
+            row = r._asdict()
+            row["entry_not_shown"] = unshown.get((r.family, r.framework, ""), ())
+            yield StatusRow(**row)
+
+
+def _unshown(
+    conn: Connection, framework: str | None, family: str | None = None
+) -> dict[tuple[str, str, str], tuple[str, ...]]:
+    """(family, framework, claim) → the criteria whose entry is not shown."""
+    t = entries_table
+    q = select(t).order_by(t.c.family, t.c.framework, t.c.claim, t.c.criterion)
+    if framework:
+        q = q.where(t.c.framework == framework)
+    if family:
+        q = q.where(t.c.family == family)
+    out: dict[tuple[str, str, str], tuple[str, ...]] = {}
+    for r in conn.execute(q):
+        key = (r.family, r.framework, r.claim)
+        out[key] = (*out.get(key, ()), r.criterion)
+    return out
 
 
 @dataclass(frozen=True)
@@ -355,6 +407,8 @@ class ClaimRow:
     caused_by: list[dict[str, Any]]
     last_event: str
     known_at: str
+    #: criteria of the claim's decision now whose entry is not shown (AMB-A07)
+    entry_not_shown: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -370,12 +424,19 @@ class ClaimRow:
             "caused_by": self.caused_by,
             "last_event": self.last_event,
             "known_at": self.known_at,
+            "entry_not_shown": list(self.entry_not_shown),
         }
 
 
 def query_claims(
-    engine: Engine, *, framework: str | None = None, at_risk: bool = False
+    engine: Engine,
+    *,
+    framework: str | None = None,
+    at_risk: bool = False,
+    entry_not_shown: bool = False,
 ) -> Iterator[ClaimRow]:
+    """Rows of the claims register; ``entry_not_shown`` keeps the claims whose decision
+    now rests on an entry the records do not show (AMB-A07)."""
     create_tables(engine)
     t = claims_table
     q = select(t).order_by(t.c.family, t.c.claim_date, t.c.claim)
@@ -384,8 +445,12 @@ def query_claims(
     if at_risk:
         q = q.where(t.c.state == "at_risk")
     with engine.connect() as conn:
+        unshown = _unshown(conn, framework)
         for r in conn.execute(q):
             d = r._asdict()
             d["criteria"] = json.loads(d["criteria"])
             d["caused_by"] = json.loads(d["caused_by"])
+            d["entry_not_shown"] = unshown.get((r.family, r.framework, r.claim), ())
+            if entry_not_shown and not d["entry_not_shown"]:
+                continue
             yield ClaimRow(**d)

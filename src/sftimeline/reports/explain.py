@@ -28,6 +28,8 @@ def explain_text(fw: Framework, d: Decision, records: dict[str, Record]) -> str:
         w(f"Why: {d.eligible_from_reason}.\n")
     if d.override:
         w(f"DISCRETIONARY OVERRIDE of the family's claim: {_override_line(d.override)}\n")
+    for flag in d.flags:
+        w(f"Flagged for review: {flag}\n")
     w(f"Framework definition fingerprint {d.fingerprint[:16]}; readings used:\n")
     for name, value in fw.parameters.items():
         p = fw.model.parameters[name]
@@ -61,6 +63,8 @@ def explain_text(fw: Framework, d: Decision, records: dict[str, Record]) -> str:
         if r.status is Status.MET and r.met_since:
             w(f" (since {r.met_since.isoformat()})")
         w("\n")
+        if c.entry is not None:
+            w(f"  Entry: {c.entry.verdict.replace('_', ' ')} — {c.entry.explanation}\n")
         if c.stand_alone:
             w("  Stand-alone criterion: once met it makes the claim on its own (FL-HT-6)\n")
         if c.override:

@@ -162,17 +162,20 @@ def _decision(d: Decision, readings: Sequence[tuple[str, str, str]]) -> str:
         f"<td>{escape(c.criterion)}</td><td>{escape(c.person or 'family')}</td>"
         f"<td>{c.identified.isoformat()}</td>"
         f"<td>{_badge(c.result.status.value, STATUS_COLOUR[c.result.status.value])}</td>"
-        f"<td>{_decided_on_text(c)}</td></tr>"
+        f"<td>{_decided_on_text(c)}</td><td>{escape(_entry_text(c))}</td></tr>"
         for c in d.criteria
     )
+    flags = "".join(f"<li>{escape(f)}</li>" for f in d.flags)
     read = "".join(
         f"<li><code>{escape(n)} = {escape(v)}</code> <span class='muted'>{escape(doc)}</span></li>"
         for n, v, doc in readings
     )
     return (
         "<table class='grid'><thead><tr><th>criterion</th><th>person</th><th>identified</th>"
-        f"<th>status</th><th>date</th></tr></thead><tbody>{crit_rows}</tbody></table>"
-        "<h3>Family-level rules</h3><table class='grid'><tbody>"
+        f"<th>status</th><th>date</th><th>entry</th></tr></thead><tbody>{crit_rows}</tbody>"
+        "</table>"
+        + (f"<h3>Flagged for review</h3><ul class='flags'>{flags}</ul>" if flags else "")
+        + "<h3>Family-level rules</h3><table class='grid'><tbody>"
         f"{rows}</tbody></table>"
         f"<p class='muted'>Framework definition fingerprint <code>{escape(d.fingerprint)}</code>"
         "</p>"
@@ -183,6 +186,11 @@ def _decision(d: Decision, readings: Sequence[tuple[str, str, str]]) -> str:
             else ""
         )
     )
+
+
+def _entry_text(c: CriterionDecision) -> str:
+    """The entry verdict as the pack shows it (docs/semantics.md, "Entry conditions")."""
+    return c.entry.verdict.replace("_", " ") if c.entry is not None else "no entry condition"
 
 
 def _decided_on_text(c: CriterionDecision) -> str:
@@ -227,7 +235,14 @@ def _criteria(d: Decision, records: dict[str, Record]) -> str:
                 if c.evidence_kinds
                 else ""
             )
-            + f"</p><ul class='tree'>{_result_tree(r, 0)}</ul>"
+            + "</p>"
+            + (
+                f"<p class='entry' data-entry='{c.entry.verdict}'>Entry "
+                f"{escape(_entry_text(c))}: {escape(c.entry.explanation)}</p>"
+                if c.entry is not None
+                else ""
+            )
+            + f"<ul class='tree'>{_result_tree(r, 0)}</ul>"
             + (f"<p>Records used:</p><ul class='facts'>{facts}</ul>" if facts else "")
             + "</section>"
         )

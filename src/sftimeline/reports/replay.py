@@ -19,8 +19,10 @@ What "the state after a step" means (the reading an auditor can check with a cal
   per criterion and person: a need identified, a window opened (the criterion becomes
   ``pending`` with its forecast), completed (``pending`` → ``met``), broken (``met`` → not
   met, or ``pending`` → ``not_met``), reset (a ``pending`` forecast moved later: the
-  regression of semantics.md §6), a forecast moved earlier; the family's status, its
-  ``eligible_from`` and its family-level rules.
+  regression of semantics.md §6), a forecast moved earlier, the entry verdict changed
+  (``entry_changed``: a late police record confirming an entry not shown, docs/semantics.md
+  "Entry conditions"); the family's status, its ``eligible_from`` and its family-level
+  rules. A criterion's state names its entry when it is not confirmed.
 
 ``diff_known_at`` answers the other question an auditor asks of late data: the records
 that became known between T and T2 (late records, retractions), in order of arrival,
@@ -275,13 +277,22 @@ def _forecast(c: CriterionDecision) -> date | None:
     return c.result.expected_on if c.result.status is Status.PENDING else None
 
 
+def _entry(c: CriterionDecision) -> str | None:
+    return c.entry.verdict if c.entry is not None else None
+
+
 def _state(c: CriterionDecision) -> str:
     r = c.result
     if r.status is Status.PENDING:
-        return f"pending, expected {_iso(r.expected_on) or 'no date'}"
-    if r.status is Status.MET and r.met_since:
-        return f"met since {r.met_since.isoformat()}"
-    return r.status.value
+        text = f"pending, expected {_iso(r.expected_on) or 'no date'}"
+    elif r.status is Status.MET and r.met_since:
+        text = f"met since {r.met_since.isoformat()}"
+    else:
+        text = r.status.value
+    verdict = _entry(c)
+    return text + (
+        f" (entry {verdict.replace('_', ' ')})" if verdict not in (None, "confirmed") else ""
+    )
 
 
 def diff_decisions(before: Decision | None, after: Decision) -> list[Change]:
@@ -375,6 +386,24 @@ def _opened(c: CriterionDecision, who: str) -> Change:
 
 
 def _criterion_change(prev: CriterionDecision, c: CriterionDecision, who: str) -> list[Change]:
+    """The status change of one criterion, after the change of its entry verdict if any."""
+    out: list[Change] = []
+    if _entry(prev) != _entry(c) and c.entry is not None:
+        out.append(
+            Change(
+                "entry_changed",
+                f"entry of {who}: {_entry(prev) or 'none'} → {c.entry.verdict} "
+                f"({c.entry.explanation})",
+                c.criterion,
+                c.person,
+                _entry(prev),
+                c.entry.verdict,
+            )
+        )
+    return out + _status_change(prev, c, who)
+
+
+def _status_change(prev: CriterionDecision, c: CriterionDecision, who: str) -> list[Change]:
     a, b = prev.result.status, c.result.status
     crit, person = c.criterion, c.person
     if a is not b:
@@ -441,6 +470,7 @@ def _criterion_state(c: CriterionDecision) -> dict[str, Any]:
         "status": r.status.value,
         "expected_on": _iso(r.expected_on) if r.status is Status.PENDING else None,
         "met_since": _iso(r.met_since) if r.status is Status.MET else None,
+        "entry": _entry(c),
     }
 
 

@@ -166,12 +166,19 @@ class ProcessService(DecisionsService):
                 )
             )
 
-    def claims(self, at_risk: bool = False, framework: str | None = None) -> list[ClaimRow]:
+    def claims(
+        self, at_risk: bool = False, framework: str | None = None, entry_not_shown: bool = False
+    ) -> list[ClaimRow]:
         """The claims register: every submitted claim with its state now (``sound``,
         ``at_risk`` with what put it at risk, ``unsupported``, ``withdrawn``,
-        ``not_assessable``)."""
+        ``not_assessable``); ``entry_not_shown`` keeps those resting on an entry condition
+        the records do not show (AMB-A07)."""
         from sftimeline.readmodels.status import query_claims
 
         engine = self.engine()
         with translated():
-            return list(query_claims(engine, framework=framework, at_risk=at_risk))
+            return list(
+                query_claims(
+                    engine, framework=framework, at_risk=at_risk, entry_not_shown=entry_not_shown
+                )
+            )
