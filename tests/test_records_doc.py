@@ -18,15 +18,19 @@ from sftimeline.records_doc import describe, interchange_schema, render
 DOC = Path(__file__).resolve().parents[1] / "docs" / "records.md"
 
 
-def test_committed_records_doc_is_current() -> None:
-    assert DOC.read_text(encoding="utf-8") == render(), (
+def test_committed_records_doc_is_current(text: str) -> None:
+    assert DOC.read_text(encoding="utf-8") == text, (
         "docs/records.md is out of date: run "
         "`python -m sftimeline.records_doc docs/records.md` and commit it"
     )
 
 
-def test_doc_lists_every_type_field_and_allowed_value() -> None:
-    text = render()
+@pytest.fixture(scope="module")
+def text() -> str:
+    return render()
+
+
+def test_doc_lists_every_type_field_and_allowed_value(text: str) -> None:
     for name, model in RECORD_MODELS.items():
         assert f"### `{name}`" in text
         for field in model.model_fields:
@@ -36,8 +40,7 @@ def test_doc_lists_every_type_field_and_allowed_value() -> None:
         assert f"`{kind}`" in text
 
 
-def test_doc_points_nowhere_outside_the_repository() -> None:
-    text = render()
+def test_doc_points_nowhere_outside_the_repository(text: str) -> None:
     for word in ("shared/", "interchange.md", "catalogue §"):
         assert word not in text
 

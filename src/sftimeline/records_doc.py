@@ -9,11 +9,13 @@ out of date. Regenerate with ``python -m sftimeline.records_doc docs/records.md`
 
 from __future__ import annotations
 
+import ast
 import inspect
 import json
 import re
 import sys
 from dataclasses import fields
+from functools import cache
 from typing import Annotated, Any, Union
 
 from pydantic import Field, TypeAdapter
@@ -196,13 +198,26 @@ def field_notes(cls: type) -> dict[str, str]:
     for klass in reversed(cls.__mro__):
         if klass.__module__ not in ("sftimeline.records", "sftimeline.limits"):
             continue
-        source = inspect.getsource(klass)
+        source = _class_sources(klass.__module__).get(klass.__name__, "")
         for match in _NOTE.finditer(source):
             text = " ".join(
                 line.strip()[2:].strip() for line in match.group("comment").splitlines()
             )
             notes[match.group("name")] = _markdown(text).replace("|", "\\|")
     return notes
+
+
+@cache
+def _class_sources(module: str) -> dict[str, str]:
+    """Each top-level class's source in ``module``, parsed once (``inspect.getsource``
+    re-parses the whole module for every class)."""
+    text = inspect.getsource(sys.modules[module])
+    tree = ast.parse(text)
+    return {
+        node.name: ast.get_source_segment(text, node) or ""
+        for node in tree.body
+        if isinstance(node, ast.ClassDef)
+    }
 
 
 _NOTE = re.compile(r"(?P<comment>(?:^[ \t]*#:.*\n)+)[ \t]*(?P<name>[a-z_]+)\s*:", re.MULTILINE)
