@@ -101,6 +101,7 @@ def test_undecodable_utf8_line_names_the_byte_offset_and_neighbours_decode() -> 
     got = lines_of(b"good\nba\xffd\nalso good\n", "utf-8")
     assert [x.text for x in got] == ["good", None, "also good"]
     assert got[1].error == "byte 0xff at offset 7 is not valid UTF-8"
+    assert got[1].shown == "ba\\xffd" and got[0].shown == ""
     assert (got[1].number, got[1].offset) == (2, 5)
 
 

@@ -117,6 +117,8 @@ def test_hostile_line_is_rejected_with_line_and_field_and_neighbours_stored(
     assert field in rejection["fields"], rejection
     assert words in rejection["error"], rejection
     assert stored == 2 and ids == ["case_closed-1", "case_closed-3"]
+    if case == "non-UTF-8 byte":  # the rejects file shows the line, the bad byte escaped
+        assert rejection["text"] == '{"type": "case_closed", "family": "F\\xff"}'
 
 
 def test_line_longer_than_the_limit_is_rejected_without_reading_it_whole(

@@ -61,6 +61,9 @@ class DecodedLine:
     offset: int  # byte offset of the line's first byte in the file
     text: str | None  # without its line ending; None when it could not be decoded
     error: str | None  # e.g. "byte 0xff at offset 1234 is not valid UTF-8"
+    #: an undecodable line's bytes shown as text, bad bytes escaped (``\\xff``), for
+    #: the rejects file; "" otherwise (and for a line too long to hold)
+    shown: str = ""
 
 
 def canonical_encoding(name: str | None) -> str:
@@ -132,6 +135,7 @@ def _decode(number: int, offset: int, raw: bytes, encoding: str) -> DecodedLine:
             offset,
             None,
             f"byte 0x{bad:02x} at offset {offset + exc.start} is not {_DESCRIBE[encoding]}",
+            raw.decode(encoding, "backslashreplace"),
         )
 
 

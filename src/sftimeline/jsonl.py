@@ -63,9 +63,8 @@ def file_rows(
     for line in decoded_lines(stream, encoding, max_line_bytes=limits.max_line_bytes):
         if line.text is None:
             error = line.error or "cannot be decoded"
-            yield SourceRow(
-                name, line.number, rejection=Rejection(name, line.number, ["line"], error, "")
-            )
+            rejection = Rejection(name, line.number, ["line"], error, line.shown)
+            yield SourceRow(name, line.number, rejection=rejection, text=line.shown)
             continue
         if not line.text.strip():
             continue

@@ -76,7 +76,8 @@ Every importer reads bytes by one rule (`sftimeline.decoding`):
 - A line that cannot be decoded under the chosen encoding (including the five bytes
   Windows-1252 leaves undefined: 0x81, 0x8D, 0x8F, 0x90, 0x9D) is rejected with its line
   number and the byte offset of the bad byte, e.g. `byte 0xff at offset 1234 is not
-  valid UTF-8`; the lines around it are read normally.
+  valid UTF-8`; the lines around it are read normally. The rejects file holds the line
+  with each bad byte escaped (`\\xff`).
 """
 
 _REJECTIONS = """\
