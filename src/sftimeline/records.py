@@ -216,6 +216,15 @@ Benefit = Literal[
 _TERM = re.compile(r"^(\d{4})-(autumn|spring|summer)$")
 
 
+#: Where a record's knowledge time came from when a mapping stated it (docs/legacy.md).
+KnowledgeBasis = Literal["extract_date", "mapping_constant", "import_moment"]
+KNOWLEDGE_BASIS_TEXT: dict[str, str] = {
+    "extract_date": "knowledge time is the file's extract date (mapping default)",
+    "mapping_constant": "knowledge time is a date stated in the mapping (mapping default)",
+    "import_moment": "knowledge time is the moment of import (mapping default)",
+}
+
+
 def _parse_term(value: Any) -> Any:
     if not isinstance(value, str) or not _TERM.match(value):
         raise ValueError("must be a term id such as 2023-autumn, 2024-spring or 2024-summer")
@@ -309,6 +318,19 @@ class RecordModel(BaseModel):
     #: importing it again changes nothing; the same key with other content is a
     #: conflict, reported, and the stored record stays.
     source_id: Text | None = None
+    #: set when ``recorded_at`` is a mapping's stated default, not the source's own
+    #: value (a legacy import, docs/legacy.md): which default it was
+    recorded_at_basis: KnowledgeBasis | None = None
+
+    @model_validator(mode="after")
+    def _basis_matches_recorded_at(self) -> RecordModel:
+        if self.recorded_at_basis == "import_moment" and self.recorded_at is not None:
+            raise ValueError("recorded_at_basis import_moment: recorded_at must be absent")
+        if self.recorded_at_basis in ("extract_date", "mapping_constant") and (
+            self.recorded_at is None
+        ):
+            raise ValueError(f"recorded_at_basis {self.recorded_at_basis}: recorded_at is required")
+        return self
 
     @model_validator(mode="after")
     def _known_no_earlier_than_it_happened(self) -> RecordModel:
@@ -1306,9 +1328,12 @@ def fingerprint(model: RecordModel) -> str:
 
     Two imports of one source record have the same fingerprint; a changed value
     changes it. A ``recorded_at`` that was not supplied is not part of it, so a
-    record without one can be re-imported without being reported as a conflict.
+    record without one can be re-imported without being reported as a conflict;
+    nor is one that a mapping stated as a default (AMB-L04: a later extract holding
+    the same row is unchanged, and the first knowledge time stays).
     """
-    payload = model.model_dump(mode="json", exclude_none=True)
+    stated = {"recorded_at", "recorded_at_basis"} if model.recorded_at_basis else None
+    payload = model.model_dump(mode="json", exclude_none=True, exclude=stated)
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -1340,6 +1365,13 @@ class Record:
     data: Mapping[str, Any] = field(default_factory=dict)
     fingerprint: str = ""
     recorded_at_supplied: bool = True
+    #: which mapping default gave ``recorded_at`` (None: the source's own, or import)
+    recorded_at_basis: str | None = None
+
+    @property
+    def knowledge_note(self) -> str:
+        """Said beside the record wherever it is shown: "" when the source gave the time."""
+        return KNOWLEDGE_BASIS_TEXT.get(self.recorded_at_basis or "", "")
 
     def get(self, name: str, default: Any = None) -> Any:
         return self.data.get(name, default)
@@ -1355,6 +1387,8 @@ class Record:
             out["person"] = self.person
         out["occurred_on"] = self.occurred_on.isoformat()
         out["recorded_at"] = self.recorded_at.isoformat()
+        if self.recorded_at_basis is not None:
+            out["recorded_at_basis"] = self.recorded_at_basis
         if self.source is not None:
             out["source"] = self.source
         if self.source_id is not None:
@@ -1390,4 +1424,5 @@ def record_from_model(
         data=own,
         fingerprint=digest,
         recorded_at_supplied=model.recorded_at is not None,
+        recorded_at_basis=model.recorded_at_basis,
     )

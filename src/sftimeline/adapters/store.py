@@ -211,6 +211,7 @@ def _record_from_state(state: bytes, family_code: str) -> Record:
         data=data,
         fingerprint=d["fingerprint"],
         recorded_at_supplied=d["recorded_at_supplied"],
+        recorded_at_basis=d.get("recorded_at_basis"),
     )
 
 

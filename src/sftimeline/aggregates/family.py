@@ -140,6 +140,8 @@ class Family(Aggregate):
         data: dict[str, Any]
         key: str
         fingerprint: str
+        #: which mapping default gave recorded_at (events stored before it: None)
+        recorded_at_basis: str | None = None
 
         def apply(self, aggregate: Aggregate) -> None:
             family = cast(Family, aggregate)
@@ -164,6 +166,7 @@ class Family(Aggregate):
                 data=data,
                 fingerprint=self.fingerprint,
                 recorded_at_supplied=self.recorded_at_supplied,
+                recorded_at_basis=self.recorded_at_basis,
             )
 
     # One event class per record type (named for the type in CamelCase).
@@ -402,6 +405,7 @@ class Family(Aggregate):
             data=data,
             key=key,
             fingerprint=rec.fingerprint,
+            recorded_at_basis=rec.recorded_at_basis,
         )
         return RecordOutcome(Outcome.STORED, key)
 
