@@ -97,6 +97,7 @@ def replay_text(fw: Framework, rp: Replay) -> str:
             lines.append(
                 f"  + {r.type}{' ' + r.person if r.person else ''} [{r.key}] "
                 f"recorded {r.recorded_at.isoformat()}"
+                + (f" ({r.knowledge_note})" if r.knowledge_note else "")
             )
         for ch in s.changes:
             lines.append(f"    → {ch.text}")

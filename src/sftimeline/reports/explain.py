@@ -81,9 +81,10 @@ def explain_text(fw: Framework, d: Decision, records: dict[str, Record]) -> str:
                     w(f"    {key}\n")
                     continue
                 extra = ", ".join(f"{k}={v}" for k, v in rec.data.items())
+                note = f" ({rec.knowledge_note})" if rec.knowledge_note else ""
                 w(
                     f"    {rec.occurred_on.isoformat()} {rec.type} {rec.person or ''} {extra} "
-                    f"[{key}]\n"
+                    f"[{key}]{note}\n"
                 )
     return buf.getvalue()
 

@@ -295,6 +295,8 @@ def _records_table(
             flags.append(f"<span class='flag retracted'>retracts {escape(target or '?')}</span>")
         if r.occurred_on > d.on:
             flags.append("<span class='flag'>after the on-date: not used</span>")
+        if r.knowledge_note:
+            flags.append(f"<span class='flag basis'>{escape(r.knowledge_note)}</span>")
         extra = ", ".join(f"{k}={v}" for k, v in r.data.items())
         rows.append(
             f"<tr data-key='{escape(r.key)}' class='{'struck' if r.key in retracted else ''}'>"
@@ -562,6 +564,7 @@ def _marker(
         f"{r.recorded_at.isoformat()} [{r.key}]"
         + (" — LATE" if late else "")
         + (" — RETRACTED" if gone else "")
+        + (f" — {r.knowledge_note}" if r.knowledge_note else "")
     )
     body: list[str] = []
     opacity = "0.35" if after or gone else "1"

@@ -457,6 +457,9 @@ def record_summary(r: Record) -> dict[str, Any]:
         "source": r.source,
         "source_id": r.source_id,
     }
+    if r.recorded_at_basis is not None:
+        out["recorded_at_basis"] = r.recorded_at_basis
+        out["knowledge_note"] = r.knowledge_note
     if r.type == RETRACTION:
         out["target"] = source_key(r.get("target_source"), r.get("target_source_id"))
     return out
