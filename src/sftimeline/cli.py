@@ -27,6 +27,7 @@ COMMAND_MODULES: list[str] = [
     "sftimeline.commands.schema",
     "sftimeline.commands.key",
     "sftimeline.commands.verify",
+    "sftimeline.commands.mapping",
 ]
 
 
