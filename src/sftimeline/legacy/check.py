@@ -9,10 +9,11 @@ are real. Lines come from the same YAML-node walk the framework loader uses.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 import yaml
 from pydantic import TypeAdapter, ValidationError
@@ -23,7 +24,23 @@ from sftimeline.policies.compiler import FrameworkError, loc_str
 from sftimeline.policies.loader import _line_of
 from sftimeline.records import RECORD_MODELS
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BOOL = "tag:yaml.org,2002:bool"
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc]
+    """YAML with only ``true``/``false`` as booleans (YAML 1.2), so that a column named
+    ``On`` or ``No`` and a value-map code ``Yes`` or ``off`` stay text."""
+
+    yaml_implicit_resolvers: ClassVar[dict[Any, Any]] = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != _BOOL]
+        for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+    }
+
+
+_Loader.add_implicit_resolver(
+    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 #: knowledge time is the mapping's ``knowledge_time``, never a record's own field
 _SET_BY_MAPPING = ("type", "recorded_at", "recorded_at_basis")
 #: parts of pydantic's error locations that have no key in the YAML

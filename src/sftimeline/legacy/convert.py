@@ -69,11 +69,10 @@ def _knowledge(kt: KnowledgeTime, header: Header, extract_date: date | None) -> 
         default = (MISSING, None)
     if kt.column is None:
         return lambda _cells: default
-    kind = "datetime" if kt.timezone or any("H" in f for f in kt.formats) else "date"
     spec = FieldSpec.model_validate(
         {
             "column": kt.column,
-            "as": kind,
+            "as": "datetime",
             "formats": kt.formats,
             "timezone": kt.timezone,
             "optional": default[0] is not MISSING or default[1] is not None,

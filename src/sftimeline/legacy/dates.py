@@ -53,8 +53,8 @@ _MONTHS = {
     for name in names
 }
 EXCEL_EPOCH = date(1899, 12, 30)
-#: Serial numbers outside this range are not dates anyone meant (1900-01-01 .. 2199-12-31).
-EXCEL_SERIALS = range(2, 109575)
+#: Serials from 61 (1900-03-01: before it Excel counts a 29 February 1900) to 2199-12-31.
+EXCEL_SERIALS = range(61, 109575)
 #: The pseudo-format for Excel serial day numbers written as text (``45292``).
 EXCEL_SERIAL = "excel_serial"
 ISO = "iso"
@@ -175,9 +175,10 @@ def date_reader(
     formats: list[str], *, window_end: int, in_month: str | None
 ) -> Callable[[object], tuple[date, time | None]]:
     """A function reading one cell as a date: Excel cells, serials, then each text format."""
+    formats = formats or [ISO]  # text dates are ISO unless the mapping says otherwise
     compiled = [compile_format(f) for f in formats if f != EXCEL_SERIAL]
     serial_text = EXCEL_SERIAL in formats
-    names = ", ".join(formats) or "(none)"
+    names = ", ".join(formats)
 
     def read(cell: object) -> tuple[date, time | None]:
         if isinstance(cell, datetime):

@@ -189,11 +189,25 @@ def term_id(value: object) -> str:
     return f"{year.group(1)}-{season}"
 
 
+def _with_offset(value: object) -> str | None:
+    """An ISO date-time that carries its own UTC offset (``2024-04-02T09:30:00+01:00``)."""
+    if not isinstance(value, str) or len(value) < 16 or value[10] not in "T ":
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed.isoformat() if parsed.tzinfo is not None else None
+
+
 def _datetime_text(day: Any, clock: time | None, tz: tzinfo | None) -> str:
     if clock is None:
         return str(day.isoformat())
     if tz is None:
-        raise ValueError("a date-time needs a timezone in the mapping")
+        raise ValueError(
+            f"{day.isoformat()} {clock.isoformat()} has a time of day: state the timezone "
+            "(e.g. timezone: Europe/London) so it is not guessed"
+        )
     return datetime.combine(day, clock, tzinfo=tz).isoformat()
 
 
@@ -209,7 +223,7 @@ def typed(spec: FieldSpec, header: Header) -> Callable[[object], Any]:
         tz = zone(spec.timezone) if spec.timezone else None
         if kind == "date":
             return lambda v: read(v)[0].isoformat()
-        return lambda v: _datetime_text(*read(v), tz)
+        return lambda v: _with_offset(v) or _datetime_text(*read(v), tz)
     convert: Callable[[object], Any] = {
         "text": text_of,
         "integer": whole_number,

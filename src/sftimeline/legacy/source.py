@@ -65,8 +65,7 @@ def file_rows(mapping: Mapping, path: str, overrides: Overrides) -> Iterator[Sou
             converter = RowConverter(mapping, header, path, extract_date=overrides.extract_date)
             yield from converter.convert(table.rows)
     except (ReadError, ConversionError, EncodingNameError, ValueError) as exc:
-        message = str(exc)
-        yield _file_failure(path, message if message.startswith(path) else f"{path}: {message}")
+        yield _file_failure(path, str(exc).removeprefix(f"{path}: "))
 
 
 def mapped_rows(
