@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sftimeline.legacy import Overrides, SourceRow, load_mapping_text, mapped_rows, validated
+from sftimeline.importer import SourceRow, known_frameworks
+from sftimeline.legacy import Overrides, load_mapping_text, mapped_rows, validated
 
+FRAMEWORKS = known_frameworks(None)
 HEAD = """
 knowledge_time: {default: 2025-01-01}
 defaults:
@@ -32,7 +34,8 @@ def convert(
     overrides: Overrides | None = None,
 ) -> list[SourceRow]:
     path = write(tmp, name, data)
-    return list(validated(mapped_rows(load_mapping_text(mapping), [path], overrides)))
+    rows = mapped_rows(load_mapping_text(mapping), [path], overrides)
+    return [validated(row, FRAMEWORKS) for row in rows]
 
 
 def records(rows: list[SourceRow]) -> list[dict[str, Any]]:

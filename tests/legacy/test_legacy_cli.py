@@ -52,7 +52,10 @@ def test_convert_writes_json_lines_to_out_and_counts_to_stderr(tmp_path: Path) -
         "recorded_at_basis": "extract_date",
     }
     assert "d.csv:3: Closed: occurred_on: 'bad' is not a date" in result.stderr
-    assert "d.csv: 2 rows read, 1 records, 0 filtered, 1 rejected" in result.stderr
+    assert (
+        "read:       2 rows, 1 records\nvalid:      1 (dry run: nothing stored)\n"
+        "filtered:   0\nrejected:   1" in result.stderr
+    )
 
 
 def test_convert_without_the_extract_date_names_the_option(tmp_path: Path) -> None:

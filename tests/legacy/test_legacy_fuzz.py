@@ -60,7 +60,7 @@ def _rows_of(data: bytes, suffix: str = ".csv") -> list[object]:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"in{suffix}"
         path.write_bytes(data)
-        return list(validated(mapped_rows(MAPPING, [str(path)])))
+        return [validated(row, ()) for row in mapped_rows(MAPPING, [str(path)])]
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -5,7 +5,6 @@ Parse, call, format: the work is in :mod:`sftimeline.legacy` (docs/legacy.md).
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -13,15 +12,14 @@ from typing import IO, Any, TypeVar
 
 import click
 
+from sftimeline.importer import SourceRow
 from sftimeline.legacy import (
-    FileTally,
     MappingError,
     Overrides,
     ReadError,
+    convert_files,
     draft_mapping,
     load_mapping,
-    mapped_rows,
-    validated,
 )
 from sftimeline.legacy.model import Reading
 
@@ -79,7 +77,21 @@ def load(path: str) -> Any:
 def overrides(
     sheet: str | None, encoding: str | None, delimiter: str | None, extract_date: date | None
 ) -> Overrides:
-    return Overrides(sheet, encoding, delimiter, extract_date)
+    """The command line's settings, checked before any file is read."""
+    chosen = Overrides(sheet, encoding, delimiter, extract_date)
+    try:
+        chosen.reading(Reading())
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    return chosen
+
+
+def _tell(row: SourceRow) -> None:
+    """A rejected or filtered row, on standard error as it happens."""
+    if row.rejection is not None:
+        click.echo(f"rejected {row.rejection}", err=True)
+    elif row.filtered is not None:
+        click.echo(f"filtered {row.file}:{row.line}: {row.filtered}", err=True)
 
 
 @click.command("convert")
@@ -103,23 +115,17 @@ def convert(
     file's counts; the exit code is 1 when a row was rejected.
     """
     mapping = load(mapping_path)
-    target = out or sys.stdout
-    tallies: dict[str, FileTally] = {f: FileTally() for f in files}
-    try:
-        chosen = overrides(sheet, encoding, delimiter, extract_date)
-        rows = validated(mapped_rows(mapping, files, chosen))
-        for row in rows:
-            tallies[row.file].add(row)
-            if row.rejection is not None:
-                click.echo(f"rejected {row.rejection}", err=True)
-            for record in row.records:
-                target.write(json.dumps(record, ensure_ascii=False) + "\n")
-    except ValueError as exc:  # an --encoding the readers do not know
-        raise MappingProblem(str(exc)) from None
-    for file, tally in tallies.items():
-        for line in tally.lines(file):
-            click.echo(line, err=True)
-    if any(t.rejected for t in tallies.values()):
+    chosen = overrides(sheet, encoding, delimiter, extract_date)
+    summary = convert_files(
+        mapping,
+        files,
+        out or sys.stdout,
+        overrides=chosen,
+        on_row=_tell,
+    )
+    for line in summary.lines():
+        click.echo(line, err=True)
+    if not summary.ok:
         sys.exit(1)
 
 

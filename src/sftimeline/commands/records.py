@@ -65,6 +65,20 @@ def _count_lines(path: str) -> int:
     is_flag=True,
     help="Validate every line and report; store nothing (no store is created).",
 )
+@click.option(
+    "--mapping",
+    "mapping",
+    type=click.Path(dir_okay=False),
+    help="FILES are CSV/TSV/XLSX exports read through this mapping (docs/legacy.md).",
+)
+@click.option("--sheet", help="With --mapping: the XLSX sheet.")
+@click.option("--delimiter", help="With --mapping: the CSV delimiter (a character, or 'tab').")
+@click.option(
+    "--extract-date",
+    "extract_date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="With --mapping: the files' extract date (YYYY-MM-DD).",
+)
 @store_options
 @click.pass_context
 def import_(
@@ -75,8 +89,13 @@ def import_(
     no_process: bool,
     encoding: str,
     dry_run: bool,
+    mapping: str | None,
+    sheet: str | None,
+    delimiter: str | None,
+    extract_date: datetime | None,
 ) -> None:
-    """Import interchange JSON Lines FILES (``-`` for stdin).
+    """Import interchange JSON Lines FILES (``-`` for stdin), or CSV/TSV/XLSX exports
+    through a mapping (``--mapping``, docs/legacy.md).
 
     The summary is printed as soon as the records are stored; the policy process runs
     after it (when a framework is enabled) and, if it cannot run now, says so as a
@@ -86,7 +105,15 @@ def import_(
 
     with store_session(ctx) as store:
         total = None
-        if sys.stderr.isatty() and "-" not in files and all(_readable(f) for f in files):
+        if mapping is None and (sheet or delimiter or extract_date):
+            raise click.UsageError("--sheet, --delimiter and --extract-date need --mapping")
+        given = ctx.get_parameter_source("encoding") is not click.core.ParameterSource.DEFAULT
+        if (
+            mapping is None
+            and sys.stderr.isatty()
+            and "-" not in files
+            and all(_readable(f) for f in files)
+        ):
             # Lines are counted in a cheap binary pass so the bar has a length.
             total = sum(_count_lines(f) for f in files)
         with import_progress(total=total) as progress:
@@ -96,8 +123,12 @@ def import_(
                 batch_size=batch_size,
                 rejects=rejects,
                 progress=progress,
-                encoding=encoding,
+                encoding=encoding if given or mapping is None else None,
                 run_process=False,
+                mapping=mapping,
+                sheet=sheet,
+                delimiter=delimiter,
+                extract_date=extract_date.date() if extract_date else None,
             )
         for line in result.summary.example_lines():
             click.echo(line, err=True)

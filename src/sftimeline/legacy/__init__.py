@@ -9,17 +9,17 @@ from sftimeline.legacy.check import MappingError, load_mapping, load_mapping_tex
 from sftimeline.legacy.convert import ConversionError
 from sftimeline.legacy.draft import draft_mapping
 from sftimeline.legacy.readers import ReadError
-from sftimeline.legacy.rows import SourceRow
-from sftimeline.legacy.source import FileTally, Overrides, mapped_rows, validated
+from sftimeline.legacy.run import convert_files, import_mapped, validated
+from sftimeline.legacy.source import Overrides, mapped_rows
 
 __all__ = [
     "ConversionError",
-    "FileTally",
     "MappingError",
     "Overrides",
     "ReadError",
-    "SourceRow",
+    "convert_files",
     "draft_mapping",
+    "import_mapped",
     "load_mapping",
     "load_mapping_text",
     "mapped_rows",

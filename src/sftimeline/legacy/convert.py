@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sftimeline.importer import Rejection
+from sftimeline.importer import Rejection, SourceRow
 from sftimeline.legacy.fields import (
     MISSING,
     CellError,
@@ -28,7 +28,6 @@ from sftimeline.legacy.fields import (
     text_of,
 )
 from sftimeline.legacy.model import FieldSpec, FieldValue, KnowledgeTime, Mapping
-from sftimeline.legacy.rows import SourceRow
 from sftimeline.records import RECORD_MODELS
 
 #: ``recorded_at_basis`` of a record whose knowledge time is a mapping default.
@@ -140,7 +139,7 @@ class RowConverter:
             )
         for test, reason in self.skips:
             if test(cells):
-                return SourceRow(self.file, row.line, filtered=reason)
+                return SourceRow(self.file, row.line, filtered=reason, text=row.text)
         records, problems, columns = [], [], []
         for out in self.outputs:
             if not all(test(cells) for test in out.when):
@@ -169,19 +168,20 @@ class RowConverter:
         if problems:
             return self._reject(row, columns, "; ".join(problems))
         if not records:
-            return SourceRow(self.file, row.line, filtered="no record's 'when' holds for the row")
-        return SourceRow(self.file, row.line, records=tuple(records))
+            return SourceRow(
+                self.file, row.line, filtered="no record's 'when' holds for the row", text=row.text
+            )
+        return SourceRow(self.file, row.line, records=tuple(records), text=row.text)
 
     def _reject(self, row: RawRow, fields: list[str], message: str) -> SourceRow:
-        return SourceRow(
-            self.file, row.line, rejection=Rejection(self.file, row.line, fields, message, row.text)
-        )
+        rejection = Rejection(self.file, row.line, fields, message, row.text)
+        return SourceRow(self.file, row.line, rejection=rejection, text=row.text)
 
     def convert(self, rows: Iterable[RawRow | Rejection]) -> Iterator[SourceRow]:
         """Every row's outcome, in order; a reader's rejection passes straight through."""
         for row in rows:
             if isinstance(row, Rejection):
-                yield SourceRow(row.file, row.line, rejection=row)
+                yield SourceRow(row.file, row.line, rejection=row, text=row.text)
                 continue
             out = self(row)
             if out is not None:

@@ -7,21 +7,18 @@ are still converted.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date
 
 from pydantic import ValidationError
 
 from sftimeline.decoding import EncodingNameError, canonical_encoding
-from sftimeline.importer import Rejection
+from sftimeline.importer import Rejection, SourceRow
 from sftimeline.legacy.convert import ConversionError, RowConverter
 from sftimeline.legacy.fields import Header
 from sftimeline.legacy.model import Mapping, Reading
 from sftimeline.legacy.readers import ReadError, open_table
-from sftimeline.legacy.rows import SourceRow
-from sftimeline.records import RecordError, validate_record
 
 
 @dataclass(frozen=True)
@@ -73,53 +70,3 @@ def mapped_rows(
 ) -> Iterator[SourceRow]:
     for path in paths:
         yield from file_rows(mapping, path, overrides or Overrides())
-
-
-def validated(rows: Iterable[SourceRow]) -> Iterator[SourceRow]:
-    """Rows whose records all validate; a row with a bad record is rejected whole.
-
-    The importer validates again as it stores; ``convert`` uses this so that what
-    it prints is exactly what an import would store.
-    """
-    for row in rows:
-        problems, fields = [], []
-        for record in row.records:
-            try:
-                validate_record(record)
-            except RecordError as exc:
-                problems.append(str(exc))
-                fields += [f for f in exc.fields if f not in fields]
-        if problems:
-            text = "; ".join(problems)
-            yield SourceRow(
-                row.file, row.line, rejection=Rejection(row.file, row.line, fields, text, "")
-            )
-        else:
-            yield row
-
-
-@dataclass
-class FileTally:
-    """What happened to one file's rows (``convert``'s summary)."""
-
-    rows: int = 0
-    records: int = 0
-    rejected: int = 0
-    filtered: Counter[str] = field(default_factory=Counter)
-
-    def add(self, row: SourceRow) -> None:
-        if row.line > 0:
-            self.rows += 1
-        self.records += len(row.records)
-        if row.rejection is not None:
-            self.rejected += 1
-        if row.filtered is not None:
-            self.filtered[row.filtered] += 1
-
-    def lines(self, file: str) -> Sequence[str]:
-        out = [
-            f"{file}: {self.rows} rows read, {self.records} records, "
-            f"{sum(self.filtered.values())} filtered, {self.rejected} rejected"
-        ]
-        out += [f"  filtered {n}: {reason}" for reason, n in sorted(self.filtered.items())]
-        return out

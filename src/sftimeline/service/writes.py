@@ -46,6 +46,28 @@ def _source_row(source: str, n: int, record: Mapping[str, Any]) -> SourceRow:
     return SourceRow(source, n, records=(raw,))
 
 
+def _mapping(
+    path: str,
+    encoding: str | None,
+    sheet: str | None,
+    delimiter: str | None,
+    extract_date: date | None,
+) -> tuple[Any, Any]:
+    """A mapping file, checked, and the overrides, checked, before any store is opened."""
+    from sftimeline.legacy import MappingError, Overrides, load_mapping
+
+    try:
+        loaded = load_mapping(path)
+    except MappingError as exc:
+        raise UsageProblem("\n".join(exc.located())) from None
+    chosen = Overrides(sheet, encoding, delimiter, extract_date)
+    try:
+        chosen.reading(loaded.reading)
+    except ValueError as exc:
+        raise UsageProblem(str(exc)) from None
+    return loaded, chosen
+
+
 class WritesService(ProcessService):
     """Records in: imports and claims."""
 
@@ -59,9 +81,12 @@ class WritesService(ProcessService):
         rejects: IO[str] | None = None,
         progress: Progress | None = None,
         stdin: TextIO | IO[bytes] | Iterable[str] | None = None,
-        encoding: str = "utf-8",
+        encoding: str | None = None,
         imported_at: datetime | None = None,
         run_process: bool = True,
+        sheet: str | None = None,
+        delimiter: str | None = None,
+        extract_date: date | None = None,
     ) -> ImportResult:
         """Import interchange JSON Lines files (``"-"`` reads ``stdin``).
 
@@ -70,16 +95,16 @@ class WritesService(ProcessService):
         line is still stored, in batches of ``batch_size`` records per transaction.
         Re-importing a record with the same ``source`` and ``source_id`` changes nothing.
         ``imported_at`` is the knowledge time of records without ``recorded_at`` (default:
-        now). ``encoding`` is ``utf-8``, ``cp1252`` or ``auto``. ``dry_run`` validates and
-        stores nothing (and creates no store).
+        now). ``encoding`` is ``utf-8`` (default), ``cp1252`` or ``auto``. ``dry_run``
+        validates and stores nothing (and creates no store).
 
         When the council has enabled a framework and ``run_process`` is true, the policy
         process then catches up (``result.process``); its failure never fails the import.
-        ``mapping`` (a column mapping for CSV/XLSX exports) is not available here yet and
-        raises :class:`UsageProblem`.
+        ``mapping`` is the path of a mapping file (docs/legacy.md): the files are then
+        CSV, TSV or XLSX exports, read through it; ``encoding``, ``sheet``, ``delimiter``
+        and ``extract_date`` override the mapping's own (a bad mapping raises
+        :class:`UsageProblem` naming the line of each problem).
         """
-        if mapping is not None:
-            raise UsageProblem("mapped CSV/XLSX import is not available yet: give JSON Lines")
         files = list(paths)
         for f in files:
             if f != "-":
@@ -89,6 +114,24 @@ class WritesService(ProcessService):
                     raise NotFound(f"cannot read {f}: {exc.strerror}") from None
         from sftimeline.importer import DEFAULT_BATCH, import_files
 
+        if mapping is not None:
+            from sftimeline.legacy import import_mapped
+
+            loaded, chosen = _mapping(mapping, encoding, sheet, delimiter, extract_date)
+            store = self._existing_store() if dry_run else self.record_store(create=True)
+            with translated():
+                summary = import_mapped(
+                    store,
+                    loaded,
+                    files,
+                    overrides=chosen,
+                    dry_run=dry_run,
+                    batch_size=batch_size or DEFAULT_BATCH,
+                    imported_at=imported_at,
+                    rejects=rejects,
+                    progress=progress,
+                )
+            return self._after_import(summary, run_process)
         store = self._existing_store() if dry_run else self.record_store(create=True)
         with translated():
             summary = import_files(
@@ -99,7 +142,7 @@ class WritesService(ProcessService):
                 rejects=rejects,
                 progress=progress,
                 stdin=stdin,
-                encoding=encoding,
+                encoding=encoding or "utf-8",
                 dry_run=dry_run,
             )
         return self._after_import(summary, run_process)
