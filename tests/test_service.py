@@ -144,12 +144,6 @@ def test_import_records_takes_dicts_and_names_a_bad_one(sqlite_url: str) -> None
     assert store.families() == ["F1"]
 
 
-def test_mapping_is_refused_clearly_until_available(sqlite_url: str) -> None:
-    store = sftimeline.open_store(sqlite_url)
-    with pytest.raises(UsageProblem, match="mapped CSV/XLSX import"):
-        store.import_files([EXAMPLE], mapping="council.yaml")
-
-
 def test_a_dry_run_stores_nothing_and_creates_no_store(tmp_path: Path) -> None:
     path = tmp_path / "dry.sqlite"
     store = sftimeline.open_store(str(path))

@@ -1,89 +1,30 @@
 """`sftimeline convert`, `mapping check` and `mapping draft`: legacy exports through a mapping.
 
-Parse, call, format: the work is in :mod:`sftimeline.legacy` (docs/legacy.md).
+Parse, call the service (:mod:`sftimeline.service.mappings`), format.
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from datetime import date
-from typing import IO, Any, TypeVar
+from datetime import datetime
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from sftimeline.importer import SourceRow
-from sftimeline.legacy import (
-    MappingError,
-    Overrides,
-    ReadError,
-    convert_files,
-    draft_mapping,
-    load_mapping,
-)
-from sftimeline.legacy.model import Reading
+from sftimeline.commands._common import command, group
+
+if TYPE_CHECKING:
+    from sftimeline.importer import SourceRow
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-class MappingProblem(click.ClickException):
-    """A mapping or file that cannot be used: every problem with its line; exit code 2."""
-
-    exit_code = 2
-
-
-def _extract_date(_ctx: Any, _param: Any, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not an ISO date (YYYY-MM-DD)") from None
 
 
 def reading_options(func: F) -> F:
     """--sheet, --encoding and --delimiter: they win over the mapping's ``reading``."""
     func = click.option("--delimiter", help="CSV delimiter (a character, or 'tab').")(func)
     func = click.option("--encoding", help="auto, utf-8 or cp1252 (windows-1252).")(func)
-    return click.option("--sheet", help="XLSX sheet name (default: the mapping's, or the first).")(
-        func
-    )
-
-
-def mapping_options(func: F) -> F:
-    func = reading_options(func)
-    func = click.option(
-        "--extract-date",
-        callback=_extract_date,
-        help="The files' extract date (YYYY-MM-DD), where the mapping's knowledge time "
-        "default is extract_date.",
-    )(func)
-    return click.option(
-        "--mapping",
-        "mapping_path",
-        required=True,
-        type=click.Path(dir_okay=False),
-        help="The mapping file (YAML, docs/legacy.md).",
-    )(func)
-
-
-def load(path: str) -> Any:
-    try:
-        return load_mapping(path)
-    except MappingError as exc:
-        raise MappingProblem("\n".join(exc.located())) from None
-
-
-def overrides(
-    sheet: str | None, encoding: str | None, delimiter: str | None, extract_date: date | None
-) -> Overrides:
-    """The command line's settings, checked before any file is read."""
-    chosen = Overrides(sheet, encoding, delimiter, extract_date)
-    try:
-        chosen.reading(Reading())
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
-    return chosen
+    return click.option("--sheet", help="XLSX sheet (default: the mapping's, or the first).")(func)
 
 
 def _tell(row: SourceRow) -> None:
@@ -94,16 +35,28 @@ def _tell(row: SourceRow) -> None:
         click.echo(f"filtered {row.file}:{row.line}: {row.filtered}", err=True)
 
 
-@click.command("convert")
+@command("convert")
 @click.argument("files", nargs=-1, required=True)
-@mapping_options
+@click.option(
+    "--mapping",
+    "mapping",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="The mapping file (YAML, docs/legacy.md).",
+)
+@click.option(
+    "--extract-date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The files' extract date, where the mapping's knowledge time default is extract_date.",
+)
+@reading_options
 @click.option(
     "--out", type=click.File("w", encoding="utf-8"), default=None, help="Write here, not stdout."
 )
 def convert(
     files: tuple[str, ...],
-    mapping_path: str,
-    extract_date: date | None,
+    mapping: str,
+    extract_date: datetime | None,
     sheet: str | None,
     encoding: str | None,
     delimiter: str | None,
@@ -111,17 +64,20 @@ def convert(
 ) -> None:
     """Write the interchange JSON Lines a mapped import of FILES would store.
 
-    Rejected rows go to standard error with their file, row and column, then each
-    file's counts; the exit code is 1 when a row was rejected.
+    Rejected and filtered rows go to standard error with their file and row as they
+    happen, then the counts; the exit code is 1 when a row was rejected.
     """
-    mapping = load(mapping_path)
-    chosen = overrides(sheet, encoding, delimiter, extract_date)
-    summary = convert_files(
+    from sftimeline.service.mappings import convert as run
+
+    summary = run(
         mapping,
         files,
         out or sys.stdout,
-        overrides=chosen,
         on_row=_tell,
+        encoding=encoding,
+        sheet=sheet,
+        delimiter=delimiter,
+        extract_date=extract_date.date() if extract_date else None,
     )
     for line in summary.lines():
         click.echo(line, err=True)
@@ -129,17 +85,19 @@ def convert(
         sys.exit(1)
 
 
-@click.group("mapping")
+@group("mapping")
 def mapping_group() -> None:
     """Mappings for legacy CSV, TSV and XLSX exports: check one, draft one."""
 
 
 @mapping_group.command("check")
-@click.argument("mapping_path", metavar="MAPPING", type=click.Path(dir_okay=False))
-def check(mapping_path: str) -> None:
-    """Validate MAPPING; each problem is printed with its line."""
-    mapping = load(mapping_path)
-    click.echo(f"{mapping_path}: ok (a row gives up to {len(mapping.records)} records)")
+@click.argument("mapping", metavar="MAPPING", type=click.Path(dir_okay=False))
+def check(mapping: str) -> None:
+    """Validate MAPPING; each problem is printed with its line (exit code 2)."""
+    from sftimeline.service.mappings import load_checked
+
+    loaded = load_checked(mapping)
+    click.echo(f"{mapping}: ok (a row gives up to {len(loaded.records)} records)")
 
 
 @mapping_group.command("draft")
@@ -150,16 +108,14 @@ def draft(
     file: str, sheet: str | None, encoding: str | None, delimiter: str | None, rows: int
 ) -> None:
     """Propose a starting mapping for FILE (column types, date formats, value lists)."""
-    try:
-        reading = Overrides(sheet, encoding, delimiter).reading(Reading())
-        click.echo(draft_mapping(file, reading, rows), nl=False)
-    except (ReadError, ValueError) as exc:
-        raise MappingProblem(str(exc)) from None
+    from sftimeline.service.mappings import draft as run
+
+    click.echo(run(file, rows=rows, encoding=encoding, sheet=sheet, delimiter=delimiter), nl=False)
 
 
 COMMANDS = [convert, mapping_group]
 
 
-def register(group: click.Group) -> None:
-    for command in COMMANDS:
-        group.add_command(command)
+def register(cli: click.Group) -> None:
+    for each in COMMANDS:
+        cli.add_command(each)

@@ -47,6 +47,8 @@ class RawRow:
     line: int
     cells: Cells
     text: str
+    #: every cell empty or spaces (the reader knows cheaply)
+    blank: bool = False
 
 
 def _knowledge(kt: KnowledgeTime, header: Header, extract_date: date | None) -> Getter:
@@ -130,7 +132,7 @@ class RowConverter:
 
     def __call__(self, row: RawRow) -> SourceRow | None:
         cells = row.cells
-        if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+        if row.blank:
             return None
         extra = [c for c in cells[self.width :] if c is not None and text_of(c).strip()]
         if extra:

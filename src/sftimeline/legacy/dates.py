@@ -181,6 +181,8 @@ def date_reader(
     names = ", ".join(formats)
 
     def read(cell: object) -> tuple[date, time | None]:
+        if type(cell) is str:  # CSV cells: the common case first
+            return _text(cell)
         if isinstance(cell, datetime):
             clock = cell.time()
             return cell.date(), (clock if clock != time(0) else None)
@@ -188,7 +190,9 @@ def date_reader(
             return cell, None
         if isinstance(cell, int | float) and not isinstance(cell, bool):
             return from_excel_serial(cell), None
-        text = str(cell)
+        return _text(str(cell))
+
+    def _text(text: str) -> tuple[date, time | None]:
         for fmt in compiled:
             found = match(fmt, text, window_end=window_end, in_month=in_month)
             if found is not None:

@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Discriminator,
     Field,
@@ -40,6 +41,14 @@ RESERVED_RECORD_KEYS = ("type", "when", "knowledge_time")
 
 #: Cells that mean "nothing here" unless a mapping says otherwise (compared ignoring case).
 DEFAULT_MISSING_VALUES = ("", "NULL", "N/A")
+
+
+def _one_or_many(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+#: date formats: one (``formats: dd/mm/yyyy``) or a list tried in order
+Formats = Annotated[list[str], BeforeValidator(_one_or_many)]
 
 
 class _Strict(BaseModel):
@@ -88,18 +97,13 @@ class FieldSpec(_Strict):
     split: str | None = Field(default=None, min_length=1)
     map: dict[str, Scalar | None] | None = None
     as_: ValueType = Field(default="text", alias="as")
-    formats: list[str] = Field(default_factory=list)
+    formats: Formats = Field(default_factory=list)
     date_in_month: Literal["first", "last"] | None = None
     timezone: str | None = None
     divide_by: float | None = None
     optional: bool = False
     default: Scalar | None = None
     otherwise: FieldValue | None = None
-
-    @field_validator("formats", mode="before")
-    @classmethod
-    def _one_or_many(cls, value: Any) -> Any:
-        return [value] if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _one_source(self) -> FieldSpec:
@@ -179,15 +183,10 @@ class KnowledgeTime(_Strict):
     """
 
     column: str | None = None
-    formats: list[str] = Field(default_factory=list)
+    formats: Formats = Field(default_factory=list)
     timezone: str | None = None
     default: Literal["extract_date", "import"] | date | datetime | None = None
     extract_date: date | None = None
-
-    @field_validator("formats", mode="before")
-    @classmethod
-    def _one_or_many(cls, value: Any) -> Any:
-        return [value] if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _stated(self) -> KnowledgeTime:

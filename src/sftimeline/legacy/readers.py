@@ -143,7 +143,7 @@ def _csv_rows(stream: BinaryIO, path: str, reading: Reading) -> Iterator[RawRow 
             number = taken[0][0]
             text = "".join(t for _, t in taken).rstrip("\r\n")
             taken.clear()
-            yield RawRow(number, cells, text)
+            yield RawRow(number, cells, text, blank=not "".join(cells).strip())
     yield from pending
 
 
@@ -169,7 +169,8 @@ def _xlsx_rows(path: str, sheet: str | None) -> Generator[RawRow, None, None]:
             reset()  # exports often write a wrong <dimension>; read what is there
         for number, values in enumerate(ws.iter_rows(values_only=True), 1):
             cells: list[Any] = list(values)
-            yield RawRow(number, cells, "\t".join("" if c is None else text_of(c) for c in cells))
+            text = "\t".join("" if c is None else text_of(c) for c in cells)
+            yield RawRow(number, cells, text, blank=not text.strip())
     finally:
         book.close()
 

@@ -46,28 +46,6 @@ def _source_row(source: str, n: int, record: Mapping[str, Any]) -> SourceRow:
     return SourceRow(source, n, records=(raw,))
 
 
-def _mapping(
-    path: str,
-    encoding: str | None,
-    sheet: str | None,
-    delimiter: str | None,
-    extract_date: date | None,
-) -> tuple[Any, Any]:
-    """A mapping file, checked, and the overrides, checked, before any store is opened."""
-    from sftimeline.legacy import MappingError, Overrides, load_mapping
-
-    try:
-        loaded = load_mapping(path)
-    except MappingError as exc:
-        raise UsageProblem("\n".join(exc.located())) from None
-    chosen = Overrides(sheet, encoding, delimiter, extract_date)
-    try:
-        chosen.reading(loaded.reading)
-    except ValueError as exc:
-        raise UsageProblem(str(exc)) from None
-    return loaded, chosen
-
-
 class WritesService(ProcessService):
     """Records in: imports and claims."""
 
@@ -116,8 +94,10 @@ class WritesService(ProcessService):
 
         if mapping is not None:
             from sftimeline.legacy import import_mapped
+            from sftimeline.service.mappings import load_checked, overrides
 
-            loaded, chosen = _mapping(mapping, encoding, sheet, delimiter, extract_date)
+            loaded = load_checked(mapping)
+            chosen = overrides(encoding, sheet, delimiter, extract_date)
             store = self._existing_store() if dry_run else self.record_store(create=True)
             with translated():
                 summary = import_mapped(
