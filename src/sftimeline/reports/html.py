@@ -25,13 +25,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from html import escape
+from html import escape as _escape
 from typing import Any
 
 from sftimeline.policies.evaluator import CriterionDecision, Decision
 from sftimeline.projections.results import Result, Status, Window
 from sftimeline.projections.timeline import RETRACTION, retracted_keys
 from sftimeline.records import Record, source_key
+from sftimeline.reports.visible import make_visible
+
+
+def escape(text: str) -> str:
+    """HTML-escaped, with bidi overrides and other invisible characters shown as
+    ``[U+202E]`` (record text is outside input: ``reports/visible.py``)."""
+    return _escape(make_visible(text))
+
 
 #: A record known more than this many days after its valid date is marked "late".
 LATE_AFTER_DAYS = 30
@@ -109,8 +117,7 @@ def render_report(inp: ReportInput) -> str:
         f"({escape(d.framework)})</span></h1>",
         _summary(d),
         "<h2>Timeline</h2>",
-        _svg(d, known, retracted, inp.late_after_days),
-        _legend(inp.late_after_days),
+        timeline_figure(inp),
         "<h2>Decision</h2>",
         _decision(d, inp.readings),
         "<h2>Explanation</h2>",
@@ -122,6 +129,15 @@ def render_report(inp: ReportInput) -> str:
         "</body></html>",
     ]
     return "\n".join(parts) + "\n"
+
+
+def timeline_figure(inp: ReportInput) -> str:
+    """The picture (SVG) and its legend, as the pack shows them; the web view's family page
+    shows the same figure, so an auditor sees one picture wherever they look."""
+    d = inp.decision
+    known = [r for r in inp.records if r.recorded_at <= d.known_at]
+    svg = _svg(d, known, retracted_keys(known), inp.late_after_days)
+    return svg + "\n" + _legend(inp.late_after_days)
 
 
 # ---------------------------------------------------------------------------
