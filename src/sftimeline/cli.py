@@ -28,6 +28,7 @@ COMMAND_MODULES: list[str] = [
     "sftimeline.commands.key",
     "sftimeline.commands.verify",
     "sftimeline.commands.mapping",
+    "sftimeline.commands.serve",
 ]
 
 
