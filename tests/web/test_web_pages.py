@@ -143,3 +143,15 @@ def test_the_audit_pack_downloads_as_a_file_with_a_safe_name(client: TestClient)
 def test_the_footer_never_shows_a_store_password() -> None:
     assert store_label("postgresql://u:pw@h:5432/db") == "postgresql://u@h:5432/db"
     assert store_label("./x.sqlite") == "./x.sqlite"
+
+
+def test_the_audit_pack_shows_invisible_characters_instead_of_obeying_them() -> None:
+    from sftimeline.reports.visible import make_visible
+
+    assert make_visible("1000-MAF\u202e") == "1000-MAF[U+202E]"
+    assert make_visible("plain\ttext\n") == "plain\ttext\n"
+
+
+def test_the_audit_pack_download_carries_no_raw_override(client: TestClient) -> None:
+    pack = client.get(f"/families/{quote(HOSTILE, safe='')}/audit-pack", params={"on": ON}).text
+    assert "\u202e" not in pack and "[U+202E]1000-MAF" in pack

@@ -13,13 +13,30 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 from sftimeline.web.auth import require_writer
 from sftimeline.web.deps import framework_of, store_of
 from sftimeline.web.errors import ApiError
 from sftimeline.web.params import parse_date, parse_flag, parse_known_at, require_date
 
-router = APIRouter(prefix="/api", tags=["api"])
+
+class ErrorBody(BaseModel):
+    """Every error: the CLI's message, and the query parameter or field at fault."""
+
+    error: str
+    parameter: str | None = None
+
+
+router = APIRouter(
+    prefix="/api",
+    tags=["api"],
+    responses={
+        400: {"model": ErrorBody, "description": "A bad parameter (named)"},
+        404: {"model": ErrorBody, "description": "No such family or framework"},
+        503: {"model": ErrorBody, "description": "The store cannot be used"},
+    },
+)
 
 DEFAULT_FRAMEWORK = "national-2022"
 
@@ -184,6 +201,8 @@ def status(
     },
     responses={
         200: {"description": "Every record stored or unchanged"},
+        401: {"model": ErrorBody, "description": "No bearer token, or not the server's"},
+        403: {"model": ErrorBody, "description": "The server is read-only (no token set)"},
         422: {"description": "Some records rejected or conflicting (the others are stored)"},
     },
 )
