@@ -15,6 +15,7 @@ from web_store import HOSTILE, LATE
 
 from conftest import TOKEN, cli_json
 from sftimeline.cli import main
+from sftimeline.service import open_store
 
 ON = "2024-10-01"
 AT_CLAIM = "2024-10-01T12:00:00+00:00"
@@ -32,7 +33,8 @@ def get(client: TestClient, path: str, **params: str) -> Any:
 
 
 def test_families_equal_the_cli(client: TestClient, store_url: str) -> None:
-    assert get(client, "/api/families") == cli_json(store_url, "families", "--format", "json")
+    result = CliRunner().invoke(main, ["--db", store_url, "families"])
+    assert get(client, "/api/families") == result.stdout.splitlines()  # one code a line
 
 
 @pytest.mark.parametrize("family", [LATE, HOSTILE, "HT-0001"])
@@ -60,16 +62,22 @@ def test_a_decision_equals_the_cli_evaluate_of_that_family(
         framework,
         "--format",
         "json",
-        "--all",
     )
     assert [answer] == cli
 
 
-def test_an_explanation_equals_the_cli_explain(client: TestClient, store_url: str) -> None:
+def test_an_explanation_is_the_services_and_the_cli_explains_the_same(
+    client: TestClient, store_url: str
+) -> None:
     answer = get(client, f"/api/families/{fam(LATE)}/explain", on=ON, known_at=LATER)
-    cli = cli_json(store_url, "explain", LATE, "--on", ON, "--known-at", LATER, "--format", "json")
-    assert answer == cli
+    with open_store(store_url) as store:
+        explained = store.explain(LATE, ON, known_at=LATER)
+    assert answer == explained.to_dict()
     assert answer["status"] == "pending"  # the late arrest, known by December
+    cli = CliRunner().invoke(
+        main, ["--db", store_url, "explain", LATE, "--on", ON, "--known-at", LATER]
+    )
+    assert cli.stdout == explained.text + "\n"
 
 
 def test_a_replay_equals_the_cli_replay_with_its_known_at_diff(
@@ -258,42 +266,42 @@ def test_posted_json_lines_are_imported_and_the_process_runs_after(writer: TestC
     answer = _post(writer, json.dumps(RETRACT) + "\n")
     assert answer.status_code == 200, answer.text
     body = answer.json()
-    assert (body["read"], body["stored"], body["rejected"]) == (1, 1, [])
+    assert (body["totals"]["rows"], body["totals"]["stored"], body["rejections"]) == (1, 1, [])
     assert body["process"]["run"] is not None
     # the retraction restores the claim: the process cleared it
     assert [c["family"] for c in get(writer, "/api/claims", at_risk="true")] == [HOSTILE]
     again = _post(writer, json.dumps(RETRACT) + "\n").json()
-    assert (again["stored"], again["unchanged"]) == (0, 1)
+    assert (again["totals"]["stored"], again["totals"]["unchanged"]) == (0, 1)
 
 
-def test_a_bad_line_is_rejected_with_its_line_and_field_and_the_rest_is_stored(
+def test_a_bad_line_is_rejected_as_import_rejects_it_and_the_rest_is_stored(
     writer: TestClient, fresh_url: str, tmp_path: Any
 ) -> None:
     body = json.dumps(BAD) + "\n" + "{not json\n" + json.dumps(RETRACT) + "\n"
     answer = _post(writer, body)
     assert answer.status_code == 422
     got = answer.json()
-    assert got["stored"] == 1
-    assert [(r["line"], r["fields"]) for r in got["rejected"]] == [
+    assert got["totals"]["stored"] == 1
+    assert [(r["line"], r["fields"]) for r in got["rejections"]] == [
         (1, ["occurred_on"]),
         (2, ["line"]),
     ]
-    # the same rejections as `sftimeline import` of the same lines
-    path = tmp_path / "same.jsonl"
-    path.write_text(body, encoding="utf-8")
-    result = CliRunner().invoke(main, ["--db", fresh_url, "import", str(path), "--format", "json"])
-    cli = json.loads(result.stdout)
-    assert [(r["line"], r["fields"], r["error"]) for r in cli["rejected"]] == [
-        (r["line"], r["fields"], r["error"]) for r in got["rejected"]
-    ]
+    # the same rejections as `sftimeline import -` of the same lines writes to --rejects
+    rejects = tmp_path / "rejects.jsonl"
+    result = CliRunner().invoke(
+        main, ["--db", fresh_url, "import", "-", "--rejects", str(rejects)], input=body
+    )
+    assert result.exit_code == 1
+    cli = [json.loads(line) for line in rejects.read_text(encoding="utf-8").splitlines()]
+    assert [{"kind": "rejected", **r} for r in got["rejections"]] == cli
 
 
 def test_a_json_array_is_imported_item_by_item(writer: TestClient) -> None:
     answer = _post(writer, json.dumps([BAD, 7, RETRACT]))
     assert answer.status_code == 422
     got = answer.json()
-    assert got["stored"] == 1
-    assert [r["line"] for r in got["rejected"]] == [1, 2]
+    assert got["totals"]["stored"] == 1
+    assert [r["line"] for r in got["rejections"]] == [1, 2]
 
 
 @pytest.mark.parametrize("body", ["", "   \n", '[{"type": ', '{"a": 1}'])
@@ -303,7 +311,7 @@ def test_an_empty_or_malformed_body_is_refused_whole_or_rejected(
     answer = _post(writer, body)
     if body.strip().startswith("{"):
         assert answer.status_code == 422  # one line, rejected as import rejects it
-        assert answer.json()["rejected"][0]["line"] == 1
+        assert answer.json()["rejections"][0]["line"] == 1
     else:
         assert answer.status_code == 400
         assert answer.json()["parameter"] == "body"

@@ -9,16 +9,10 @@ from __future__ import annotations
 
 import click
 
-from sftimeline.service.errors import EXIT_CODES, ServiceError
+from sftimeline.commands._common import command, store_options, store_session
 
 
-class _Refused(click.ClickException):
-    def __init__(self, exc: ServiceError) -> None:
-        super().__init__(str(exc))
-        self.exit_code = EXIT_CODES.get(exc.kind, 1)
-
-
-@click.command("serve")
+@command("serve")
 @click.option("--host", "host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option(
     "--port",
@@ -28,6 +22,7 @@ class _Refused(click.ClickException):
     show_default=True,
     help="Port to listen on.",
 )
+@store_options
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int) -> None:
     """Serve the web view (overview, families, claims register) and the JSON API.
@@ -36,41 +31,36 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     Read-only unless SFTIMELINE_API_TOKEN is set (then POST /api/records accepts
     records from a client sending it as a bearer token).
     """
-    from sftimeline.service import open_store
     from sftimeline.web import Settings, create_app
     from sftimeline.web.server import is_loopback, run
     from sftimeline.web.settings import TOKEN_ENV
 
-    obj = ctx.find_root().obj
-    url = obj.get("store") if isinstance(obj, dict) else None
-    try:
-        store = open_store(url)
+    with store_session(ctx) as store:
         count = len(store.families())  # a missing store is refused now, not on each page
-    except ServiceError as exc:
-        raise _Refused(exc) from None
-    settings = Settings.from_env(store.url)
-    app = create_app(settings, store)
-    if not is_loopback(host):
+        settings = Settings.from_env(store.url)
+        if not is_loopback(host):
+            click.echo(
+                f"warning: serving on {host}, not a loopback address: anyone who can reach "
+                "it can read every family's records",
+                err=True,
+            )
+        click.echo(f"sftimeline: {count} families in {store.url}", err=True)
         click.echo(
-            f"warning: serving on {host}, not a loopback address: anyone who can reach it "
-            "can read every family's records",
+            "writes: POST /api/records needs the bearer token"
+            if not settings.read_only
+            else f"read-only: set {TOKEN_ENV} to accept records over the API",
             err=True,
         )
-    click.echo(f"sftimeline: {count} families in {store.url}", err=True)
-    click.echo(
-        "writes: POST /api/records needs the bearer token"
-        if not settings.read_only
-        else f"read-only: set {TOKEN_ENV} to accept records over the API",
-        err=True,
-    )
-    shown = f"[{host}]" if ":" in host else host
-    click.echo(f"pages: http://{shown}:{port}/   API docs: http://{shown}:{port}/docs", err=True)
-    run(app, host, port)
+        shown = f"[{host}]" if ":" in host else host
+        click.echo(
+            f"pages: http://{shown}:{port}/   API docs: http://{shown}:{port}/docs", err=True
+        )
+        run(create_app(settings, store), host, port)
 
 
 COMMANDS = [serve]
 
 
 def register(group: click.Group) -> None:
-    for command in COMMANDS:
-        group.add_command(command)
+    for cmd in COMMANDS:
+        group.add_command(cmd)

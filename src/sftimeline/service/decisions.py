@@ -192,7 +192,7 @@ class DecisionsService(RecordsService):
             parse_known_at(known_at, "known_at"),
             late_after,
         )
-        return AuditPack(inp.decision, render_report(inp))
+        return AuditPack(inp.decision, render_report(inp), inp)
 
 
 def report_input(

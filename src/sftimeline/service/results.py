@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from sftimeline.policies.evaluator import Decision
     from sftimeline.policies.loader import Framework
     from sftimeline.records import Record
+    from sftimeline.reports.html import ReportInput
     from sftimeline.reports.replay import KnownAtDiff, Replay
 
 
@@ -200,6 +201,15 @@ class AuditPack:
 
     decision: Decision
     html: str
+    #: what the page shows; the web view's family page draws the same picture from it
+    input: ReportInput | None = None
+
+    @property
+    def figure(self) -> str:
+        """The pack's timeline picture (SVG) and its legend, on their own."""
+        from sftimeline.reports.html import timeline_figure
+
+        return timeline_figure(self.input) if self.input is not None else ""
 
     def save(self, path: str) -> None:
         """Write the page (UTF-8)."""

@@ -214,34 +214,35 @@ async def post_records(request: Request) -> JSONResponse:
     with the same summary."""
     from starlette.concurrency import run_in_threadpool
 
-    body = (await request.body()).decode("utf-8", errors="replace")
-    lines = _as_lines(body)
+    body = _as_lines(await request.body())
 
     def work() -> Any:
         with store_of(request) as store:
-            return store.import_files(["-"], stdin=io.StringIO(lines))
+            return store.import_files(["-"], stdin=io.BytesIO(body))
 
     result = await run_in_threadpool(work)
     return JSONResponse(result.to_dict(), status_code=200 if result.ok else 422)
 
 
-def _as_lines(body: str) -> str:
-    """The body as JSON Lines. A body that starts with ``[`` is one JSON array, each of
-    its items one line (so a rejection's line is the item's position, and an item that is
-    not an object is rejected as on a line of its own); a malformed array is refused
-    whole, since its records cannot be told apart."""
+def _as_lines(body: bytes) -> bytes:
+    """The body as JSON Lines bytes (decoded by the importer, as ``import -`` decodes its
+    input). A body that starts with ``[`` is one JSON array, each item a line of its own
+    (so a rejection's line is the item's position, and an item that is not an object is
+    rejected as such a line is); a malformed array is refused whole, since its records
+    cannot be told apart."""
     if not body.strip():
         raise ApiError(400, "body: no records (send JSON Lines or a JSON array)", parameter="body")
-    if not body.lstrip().startswith("["):
+    if not body.lstrip().lstrip(b"\xef\xbb\xbf").startswith(b"["):
         return body
     try:
         value = json.loads(body)
-    except json.JSONDecodeError as exc:
-        raise ApiError(
-            400,
-            f"body: malformed JSON array: {exc.msg} (line {exc.lineno}, column {exc.colno})",
-            parameter="body",
-        ) from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        detail = (
+            f"{exc.msg} (line {exc.lineno}, column {exc.colno})"
+            if isinstance(exc, json.JSONDecodeError)
+            else "not UTF-8"
+        )
+        raise ApiError(400, f"body: malformed JSON array: {detail}", parameter="body") from None
     if not isinstance(value, list):
         raise ApiError(400, "body: a JSON array of records was expected", parameter="body")
-    return "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in value)
+    return "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in value).encode()

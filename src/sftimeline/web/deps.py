@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from fastapi import Request
 
-from sftimeline.service.base import load_framework
+from sftimeline.service import framework as load_framework
 
 if TYPE_CHECKING:
     from sftimeline.policies.loader import Framework

@@ -32,14 +32,17 @@ FAMILIES_ROWS = 500
 STATUSES = ["eligible", "pending", "not_eligible", "insufficient_data", "evidence_required"]
 
 
-def _frameworks(request: Request, also: str | None = None) -> list[str]:
-    """The frameworks to offer: those the council enabled (then the packaged ones)."""
+def _frameworks(request: Request, also: str | None = None, *, packaged: bool = False) -> list[str]:
+    """The frameworks to offer: those the council enabled (the status table has them),
+    then, with ``packaged``, every other packaged one (a family page can show any)."""
+    from sftimeline.service import packaged_ids
+
     with store_of(request) as store:
-        enabled = [f.id for f in store.enabled_frameworks()]
-    out = list(enabled)
-    if also and also not in out:
-        out.append(also)
-    return out
+        out = [f.id for f in store.enabled_frameworks()]
+    extra = [also] if also else []
+    if packaged:
+        extra += packaged_ids()
+    return out + [f for f in dict.fromkeys(extra) if f not in out]
 
 
 # ---------------------------------------------------------------------------
@@ -277,7 +280,7 @@ def family_page(request: Request, family: str) -> HTMLResponse:
             "nav": "families",
             "family": family,
             "framework_title": decision.get("title", fw),
-            "frameworks": _frameworks(request, fw),
+            "frameworks": _frameworks(request, fw, packaged=True),
             **question,
             "params": {
                 "framework": fw,
