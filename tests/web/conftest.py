@@ -10,15 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 from fastapi.testclient import TestClient
-from web_store import ROOT, build
 
-from sftimeline.cli import main
 from sftimeline.web import Settings, create_app
 from sftimeline.web.server import serving
 
-TOKEN = "s3cret-token-for-tests"
+from .web_store import ROOT, TOKEN, build
 
 
 @pytest.fixture(scope="session")
@@ -49,15 +46,6 @@ def writer(fresh_url: str) -> Iterator[TestClient]:
     app = create_app(Settings(fresh_url, api_token=TOKEN))
     with TestClient(app, raise_server_exceptions=False) as c:
         yield c
-
-
-def cli_json(store_url: str, *args: str) -> Any:
-    """The CLI's ``--format json`` answer, parsed."""
-    import json
-
-    result = CliRunner().invoke(main, ["--db", store_url, *args], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
 
 
 # ---------------------------------------------------------------------------

@@ -11,11 +11,11 @@ from urllib.parse import quote
 import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
-from web_store import HOSTILE, LATE
 
-from conftest import TOKEN, cli_json
 from sftimeline.cli import main
 from sftimeline.service import open_store
+
+from .web_store import HOSTILE, LATE, TOKEN, cli_json
 
 ON = "2024-10-01"
 AT_CLAIM = "2024-10-01T12:00:00+00:00"

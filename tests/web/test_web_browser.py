@@ -14,7 +14,8 @@ import httpx
 import pytest
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.by import By
-from web_store import HOSTILE, LATE
+
+from .web_store import HOSTILE, LATE
 
 pytestmark = pytest.mark.browser
 

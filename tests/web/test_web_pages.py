@@ -9,10 +9,11 @@ from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
-from web_store import HOSTILE, HOSTILE_NOTE, LATE
 
 from sftimeline.web.export import cell, to_csv
 from sftimeline.web.render import show, store_label
+
+from .web_store import HOSTILE, HOSTILE_NOTE, LATE
 
 ON = "2024-10-01"
 

@@ -8,10 +8,14 @@ framework is enabled and the policy process has run over every family.
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 from typing import Any
 
+from click.testing import CliRunner
+
 from audit_family import RAW
+from sftimeline.cli import main
 from sftimeline.service import Store, open_store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,6 +28,8 @@ FRAMEWORKS = [
     "herefordshire-tf-2020",
 ]
 
+#: The bearer token of the apps that accept writes.
+TOKEN = "s3cret-token-for-tests"
 #: The family at risk, plainly named.
 LATE = "F1-LATE"
 #: A family code an attacker might choose: a path separator, markup, a script, and a
@@ -61,3 +67,10 @@ def build(url: str) -> Store:
         store.process_enable(fw)
     store.process_run(all_families=True)
     return store
+
+
+def cli_json(store_url: str, *args: str) -> Any:
+    """The CLI's ``--format json`` answer, parsed."""
+    result = CliRunner().invoke(main, ["--db", store_url, *args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
