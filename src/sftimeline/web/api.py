@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import io
 import json
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -76,39 +78,43 @@ def families(request: Request) -> list[str]:
         return list(store.families())
 
 
+@dataclass(frozen=True, slots=True)
+class Question:
+    """A decision's question: on-date D, framework, knowledge time T (None: now)."""
+
+    on: date
+    framework: str
+    known_at: datetime | None
+
+
+def question(
+    on: On = None, framework: Framework = DEFAULT_FRAMEWORK, known_at: KnownAt = None
+) -> Question:
+    """The query of the decision and explain endpoints, parsed (a bad value is named)."""
+    return Question(require_date("on", on), framework, parse_known_at("known_at", known_at))
+
+
+Asked = Annotated[Question, Depends(question)]
+
+
 @router.get(
     "/families/{family:path}/decision",
     summary="One family's decision on D as known at T (`evaluate --family F --format json`)",
 )
-def decision(
-    request: Request,
-    family: str,
-    on: On = None,
-    framework: Framework = DEFAULT_FRAMEWORK,
-    known_at: KnownAt = None,
-) -> dict[str, Any]:
-    day = require_date("on", on)
-    t = parse_known_at("known_at", known_at)
+def decision(request: Request, family: str, q: Asked) -> dict[str, Any]:
     with store_of(request) as store:
-        found = store.evaluate(day, framework_of(request, framework), t, family=family)
-    return found[0].to_dict()
+        fw = framework_of(request, q.framework)
+        return store.evaluate(q.on, fw, q.known_at, family=family)[0].to_dict()
 
 
 @router.get(
     "/families/{family:path}/explain",
-    summary="Why: every need, rule, window, reading and record (`explain --format json`)",
+    summary="Why: every need, rule, window, reading and record (`explain F`, as JSON)",
 )
-def explain(
-    request: Request,
-    family: str,
-    on: On = None,
-    framework: Framework = DEFAULT_FRAMEWORK,
-    known_at: KnownAt = None,
-) -> dict[str, Any]:
-    day = require_date("on", on)
-    t = parse_known_at("known_at", known_at)
+def explain(request: Request, family: str, q: Asked) -> dict[str, Any]:
     with store_of(request) as store:
-        return store.explain(family, day, framework_of(request, framework), t).to_dict()
+        fw = framework_of(request, q.framework)
+        return store.explain(family, q.on, fw, q.known_at).to_dict()
 
 
 @router.get(

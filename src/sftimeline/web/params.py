@@ -7,7 +7,9 @@ own default on-date is today in the UK, the policy process's default.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from sftimeline.service.errors import UsageProblem
@@ -16,21 +18,22 @@ from sftimeline.service.inputs import parse_known_at as _parse_known_at
 from sftimeline.web.errors import ApiError
 
 _UK = ZoneInfo("Europe/London")
+T = TypeVar("T")
 
 
-def _blank(value: str | None) -> bool:
-    return value is None or not value.strip()
+def _parsed(name: str, value: str | None, parse: Callable[[str, str], T]) -> T | None:
+    """``parse(value, name)``, None when absent; its error names the parameter."""
+    if value is None or not value.strip():
+        return None
+    try:
+        return parse(value.strip(), name)
+    except UsageProblem as exc:
+        raise ApiError(400, str(exc), parameter=name) from None
 
 
 def parse_date(name: str, value: str | None) -> date | None:
     """An ISO date, or None when absent."""
-    if _blank(value):
-        return None
-    assert value is not None
-    try:
-        return _parse_date(value.strip(), name)
-    except UsageProblem as exc:
-        raise ApiError(400, str(exc), parameter=name) from None
+    return _parsed(name, value, _parse_date)
 
 
 def require_date(name: str, value: str | None) -> date:
@@ -43,13 +46,7 @@ def require_date(name: str, value: str | None) -> date:
 
 def parse_known_at(name: str, value: str | None) -> datetime | None:
     """A knowledge time; None when absent (the service then uses now)."""
-    if _blank(value):
-        return None
-    assert value is not None
-    try:
-        return _parse_known_at(value.strip(), name)
-    except UsageProblem as exc:
-        raise ApiError(400, str(exc), parameter=name) from None
+    return _parsed(name, value, _parse_known_at)
 
 
 def parse_flag(name: str, value: str | None) -> bool:
