@@ -62,21 +62,30 @@ def test_overview_counts_link_to_their_lists_and_claims_at_risk_come_first(
         a.get_attribute("data-section"): a
         for a in browser.find_elements(By.CSS_SELECTOR, "ul.cards a")
     }
-    assert set(cards) == {"eligible", "pending", "regressed", "evidence_required", "claims_at_risk"}
-    assert cards["claims_at_risk"].find_element(By.CLASS_NAME, "count").text == "2"
+    assert set(cards) == {
+        "eligible",
+        "pending",
+        "regressed",
+        "evidence_required",
+        "claims_at_risk",
+        "evaluation_failed",
+    }
+    assert cards["claims_at_risk"].find_element(By.CLASS_NAME, "count").text == "1"
+    # the hostile family code: the process refuses to evaluate it, and says so
+    assert cards["evaluation_failed"].find_element(By.CLASS_NAME, "count").text == "1"
     cards["claims_at_risk"].click()
     assert browser.current_url.startswith(f"{live_url}/claims")
     states = [
         tr.get_attribute("data-state")
         for tr in browser.find_elements(By.CSS_SELECTOR, "#rows tbody tr")
     ]
-    assert states == ["at_risk", "at_risk"]
+    assert states == ["at_risk"]
     _open(browser, f"{live_url}/claims")
     states = [
         tr.get_attribute("data-state")
         for tr in browser.find_elements(By.CSS_SELECTOR, "#rows tbody tr")
     ]
-    assert states[:2] == ["at_risk", "at_risk"] and "unsupported" in states[2:]
+    assert states[0] == "at_risk" and "unsupported" in states[1:]
     _shot(browser, screenshots, "claims-register")
     _no_alert(browser)
 
@@ -114,7 +123,7 @@ def test_a_family_page_shows_the_decision_timeline_and_changes_with_known_at(
 def test_hostile_family_code_and_note_are_shown_as_text_and_run_nothing(
     browser: Any, live_url: str, screenshots: Path
 ) -> None:
-    _open(browser, f"{live_url}/claims?at_risk=true")
+    _open(browser, f"{live_url}/families?q=EVIL")
     link = next(a for a in browser.find_elements(By.CSS_SELECTOR, "a.family") if "EVIL" in a.text)
     assert "U+202E" in link.text  # the override is shown, not obeyed
     link.click()

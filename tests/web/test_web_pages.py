@@ -20,7 +20,9 @@ ON = "2024-10-01"
 
 def test_the_overview_counts_each_section_and_links_to_its_list(client: TestClient) -> None:
     page = client.get("/", params={"framework": "national-2022"}).text
-    assert 'data-section="claims_at_risk"><span class="count">2</span>' in page
+    assert 'data-section="claims_at_risk"><span class="count">1</span>' in page
+    assert 'data-section="evaluation_failed"><span class="count">1</span>' in page
+    assert "the family code contains control characters" in page
     assert 'href="/status?framework=national-2022&amp;status=pending"' in page
     assert 'href="/claims?at_risk=true"' in page
 
@@ -97,7 +99,7 @@ def test_a_list_page_json_export_is_the_api_answer(client: TestClient, path: str
 def test_the_csv_export_has_a_row_per_item_and_defuses_formulas(client: TestClient) -> None:
     text = client.get("/claims.csv").text
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert [r["family"] for r in rows][:2] == [HOSTILE, LATE]
+    assert [r["family"] for r in rows] == [LATE, "FAM-0001"]  # at risk first
     assert rows[0]["criteria"] == ""
     assert cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
     assert cell("-3") == "-3" and cell(["a", "b"]) == "a; b" and cell(True) == "true"

@@ -2,7 +2,9 @@
 narrated audit family (tests/audit_family.py) whose claim the late arrest puts at risk
 (its retraction left out): one plain, one under a hostile family code whose evidence note
 is hostile too (markup, a script, Unicode bidirectional overrides). Every packaged
-framework is enabled and the policy process has run over every family.
+framework is enabled and the policy process has run over every family; it refuses to
+evaluate the hostile code (control characters) and records that as evaluation_failed, so
+only the plain family's claim is at risk.
 """
 
 from __future__ import annotations

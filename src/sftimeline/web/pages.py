@@ -29,7 +29,16 @@ DEFAULT_FRAMEWORK = "national-2022"
 OVERVIEW_ROWS = 15
 #: Rows shown on the families page (its exports have them all).
 FAMILIES_ROWS = 500
-STATUSES = ["eligible", "pending", "not_eligible", "insufficient_data", "evidence_required"]
+STATUSES = [
+    "eligible",
+    "pending",
+    "not_eligible",
+    "insufficient_data",
+    "evidence_required",
+    "evaluation_failed",
+]
+#: The status table's framework for a failure that concerns the family under every one.
+EVERY_FRAMEWORK = "*"
 
 
 def _frameworks(request: Request, also: str | None = None, *, packaged: bool = False) -> list[str]:
@@ -59,15 +68,17 @@ def overview(request: Request, framework: str | None = None) -> HTMLResponse:
         return page(request, "overview.html", context)
     with store_of(request) as store:
         rows = [r.to_dict() for r in store.status(chosen)]
+        rows += [r.to_dict() for r in store.status(EVERY_FRAMEWORK)]
         at_risk = [c.to_dict() for c in store.claims(at_risk=True, framework=chosen)]
-    context["total"] = len(rows)
+    context["total"] = sum(r["framework"] == chosen for r in rows)
     context["sections"] = _sections(chosen, rows, at_risk)
     return page(request, "overview.html", context)
 
 
 def _sections(fw: str, rows: list[dict[str, Any]], at_risk: list[dict[str, Any]]) -> list[Any]:
-    """Eligible, pending (soonest first), regressed (latest first), evidence required, and
-    the claims at risk: each with its count, first rows, and the list page with them all."""
+    """Eligible, pending (soonest first), regressed (latest first), evidence required, the
+    claims at risk, and the families the process could not evaluate (with the reason):
+    each with its count, first rows, and the list page with them all."""
 
     def of(status: str) -> list[dict[str, Any]]:
         return [r for r in rows if r["status"] == status]
@@ -95,6 +106,12 @@ def _sections(fw: str, rows: list[dict[str, Any]], at_risk: list[dict[str, Any]]
             status_href(status="evidence_required"),
         ),
         ("claims_at_risk", "claims at risk", at_risk, "/claims?at_risk=true"),
+        (
+            "evaluation_failed",
+            "evaluation failed",
+            of("evaluation_failed"),
+            "/status?status=evaluation_failed",
+        ),
     ]
     return [
         {"key": k, "title": t, "count": len(rs), "rows": rs[:OVERVIEW_ROWS], "href": href}

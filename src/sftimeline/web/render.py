@@ -40,6 +40,7 @@ STATUS_LABEL = {
     "unsupported": "unsupported",
     "withdrawn": "withdrawn",
     "not_assessable": "not assessable",
+    "evaluation_failed": "evaluation failed",
 }
 
 
