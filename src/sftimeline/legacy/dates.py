@@ -53,6 +53,8 @@ _MONTHS = {
     for name in names
 }
 EXCEL_EPOCH = date(1899, 12, 30)
+#: Distinct date texts remembered per field (a few years of days and times).
+_CACHE = 8192
 #: Serials from 61 (1900-03-01: before it Excel counts a 29 February 1900) to 2199-12-31.
 EXCEL_SERIALS = range(61, 109575)
 #: The pseudo-format for Excel serial day numbers written as text (``45292``).
@@ -192,7 +194,18 @@ def date_reader(
             return from_excel_serial(cell), None
         return _text(str(cell))
 
+    seen: dict[str, tuple[date, time | None]] = {}
+
     def _text(text: str) -> tuple[date, time | None]:
+        """Exports repeat the same dates row after row: each text is parsed once."""
+        found = seen.get(text)
+        if found is None:
+            found = _parse(text)
+            if len(seen) < _CACHE:
+                seen[text] = found
+        return found
+
+    def _parse(text: str) -> tuple[date, time | None]:
         for fmt in compiled:
             found = match(fmt, text, window_end=window_end, in_month=in_month)
             if found is not None:

@@ -91,6 +91,7 @@ def cell_getter(header: Header, column: str) -> Getter:
     """The cell of ``column``, trimmed, or MISSING."""
     i = header.position(column)
     missing = header.missing
+    longest = max((len(m) for m in missing), default=0)
 
     def get(cells: Cells) -> Any:
         if i >= len(cells):
@@ -98,9 +99,10 @@ def cell_getter(header: Header, column: str) -> Getter:
         cell = cells[i]
         if cell is None:
             return MISSING
-        if isinstance(cell, str):
+        if type(cell) is str:
             cell = cell.strip()
-            if cell.casefold() in missing:
+            # only a short cell can be a missing value: most cells skip the casefold
+            if len(cell) <= longest and cell.casefold() in missing:
                 return MISSING
         return cell
 
@@ -344,15 +346,8 @@ def compile_field(name: str, value: FieldValue, header: Header) -> Getter:
     default, optional = spec.default, spec.optional
     cells_read = [(c, cell_getter(header, c)) for c in columns]
 
-    def get(cells: Cells) -> Any:
-        try:
-            found = raw(cells)
-            if found is not MISSING:
-                found = convert(found)
-            if found is not MISSING:
-                return found
-        except ValueError as exc:
-            raise CellError(columns or [name], f"{name}: {exc}") from None
+    def absent(cells: Cells) -> Any:
+        """The value of a field whose own source is missing."""
         if fallback is not None:
             found = fallback(cells)
             if found is not MISSING:
@@ -363,5 +358,26 @@ def compile_field(name: str, value: FieldValue, header: Header) -> Getter:
             return MISSING
         empty = [c for c, g in cells_read if g(cells) is MISSING] or columns
         raise CellError(empty or [name], f"{name}: {', '.join(empty) or name} is empty")
+
+    if spec.column is not None and convert is text_of:
+        # the common case (ids, codes): a text cell as it is, no map, no type to apply
+        def get_text(cells: Cells) -> Any:
+            found = raw(cells)
+            if found is MISSING:
+                return absent(cells)
+            return found if type(found) is str else text_of(found)
+
+        return get_text
+
+    def get(cells: Cells) -> Any:
+        try:
+            found = raw(cells)
+            if found is not MISSING:
+                found = convert(found)
+            if found is not MISSING:
+                return found
+        except ValueError as exc:
+            raise CellError(columns or [name], f"{name}: {exc}") from None
+        return absent(cells)
 
     return get

@@ -118,7 +118,7 @@ def _csv_rows(stream: BinaryIO, path: str, reading: Reading) -> Iterator[RawRow 
                         line.number,
                         ["line"],
                         f"cannot be decoded: {line.error}",
-                        "",
+                        line.shown,
                     )
                 )
                 continue
