@@ -9,6 +9,13 @@ from legacy_helpers import HEAD, convert, records, rejections
 
 from sftimeline.legacy import Overrides
 
+#: a case_closed record per row, from Family and Closed (the knowledge time is the test's)
+CLOSED = """\
+records:
+  - type: case_closed
+    family: {column: Family}
+    occurred_on: {column: Closed, as: date, formats: iso}
+"""
 PLANS = (
     HEAD
     + """
@@ -167,13 +174,10 @@ def test_a_column_the_file_lacks_rejects_the_file_at_line_0(tmp_path: Path) -> N
 
 
 def test_knowledge_time_from_a_column_with_a_timezone(tmp_path: Path) -> None:
-    mapping = """
-knowledge_time: {column: Entered, formats: dd/mm/yyyy HH:MM, timezone: Europe/London}
-records:
-  - type: case_closed
-    family: {column: Family}
-    occurred_on: {column: Closed, as: date, formats: iso}
-"""
+    mapping = (
+        "knowledge_time: {column: Entered, formats: dd/mm/yyyy HH:MM, timezone: Europe/London}\n"
+        + CLOSED
+    )
     rows = convert(tmp_path, mapping, "Family,Closed,Entered\nF1,2024-07-01,02/07/2024 09:30\n")
     record = records(rows)[0]
     assert record["recorded_at"] == "2024-07-02T09:30:00+01:00"
@@ -181,24 +185,13 @@ records:
 
 
 def test_an_empty_knowledge_column_without_a_default_rejects_the_row(tmp_path: Path) -> None:
-    mapping = """
-knowledge_time: {column: Entered, formats: iso}
-records:
-  - type: case_closed
-    family: {column: Family}
-    occurred_on: {column: Closed, as: date, formats: iso}
-"""
+    mapping = "knowledge_time: {column: Entered, formats: iso}\n" + CLOSED
     [message] = rejections(convert(tmp_path, mapping, "Family,Closed,Entered\nF1,2024-07-01,\n"))
     assert "recorded_at: Entered is empty" in message
 
 
 def test_defaults_say_where_the_knowledge_time_came_from(tmp_path: Path) -> None:
-    body = """
-records:
-  - type: case_closed
-    family: {column: Family}
-    occurred_on: {column: Closed, as: date, formats: iso}
-"""
+    body = "\n" + CLOSED
     data = "Family,Closed\nF1,2024-07-01\n"
     extract = records(
         convert(
@@ -218,25 +211,13 @@ records:
 
 
 def test_an_extract_date_default_without_a_date_rejects_the_file(tmp_path: Path) -> None:
-    mapping = """
-knowledge_time: {default: extract_date}
-records:
-  - type: case_closed
-    family: {column: Family}
-    occurred_on: {column: Closed, as: date, formats: iso}
-"""
+    mapping = "knowledge_time: {default: extract_date}\n" + CLOSED
     [message] = rejections(convert(tmp_path, mapping, "Family,Closed\nF1,2024-07-01\n"))
     assert "--extract-date" in message
 
 
 def test_the_command_line_extract_date_wins_over_the_mappings(tmp_path: Path) -> None:
-    mapping = """
-knowledge_time: {default: extract_date, extract_date: 2024-08-01}
-records:
-  - type: case_closed
-    family: {column: Family}
-    occurred_on: {column: Closed, as: date, formats: iso}
-"""
+    mapping = "knowledge_time: {default: extract_date, extract_date: 2024-08-01}\n" + CLOSED
     data = "Family,Closed\nF1,2024-07-01\n"
     assert records(convert(tmp_path, mapping, data))[0]["recorded_at"] == "2024-08-01"
     later = convert(tmp_path, mapping, data, overrides=Overrides(extract_date=date(2024, 9, 2)))
