@@ -155,3 +155,17 @@ def test_progress_display_on_a_terminal_shows_rows_stored_rejected() -> None:
         summary.counts("f").rejected = 2
         progress(summary)
     assert "7 rows read" in term.getvalue() and "2 rejected" in term.getvalue()
+
+
+def test_summary_prints_totals_then_each_file_when_there_are_several(sqlite_url: str) -> None:
+    with RecordStore.open(sqlite_url) as store:
+        lines = import_items(store, rows(), imported_at=NOW).lines()
+    assert lines[0] == "read:       5 rows, 5 records"
+    assert "a.csv:" in lines and "b.csv:" in lines
+    assert lines[lines.index("b.csv:") + 2] == "  stored:     1"
+
+
+def test_records_that_are_not_objects_reject_their_row_without_raising() -> None:
+    odd = [SourceRow("f", 1, records=([1, 2],)), SourceRow("f", 2, records=(None,))]  # type: ignore[arg-type]
+    summary = import_items(None, odd, dry_run=True)
+    assert [r.fields for r in summary.rejections] == [["record"], ["record"]]
