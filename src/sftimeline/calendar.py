@@ -1,4 +1,4 @@
-"""Calendar arithmetic: months, terms and weeks (shared/spec/semantics.md §2–3).
+"""Calendar arithmetic: months, terms and weeks (docs/semantics.md §2–3).
 
 Months are added forward with end-of-month clamping exactly as
 ``pendulum.Date.add(months=n)`` does it (31 January + 1 month = 28/29 February).
@@ -28,14 +28,14 @@ def add_months(day: date, months: int) -> date:
     """``day`` plus ``months`` calendar months, clamped to the end of the month.
 
     Negative ``months`` are allowed for display only; windows are always built
-    forward from a record's date or an anchor (semantics.md §2).
+    forward from a record's date or an anchor (docs/semantics.md §2).
     """
     moved = pendulum.Date(day.year, day.month, day.day).add(months=months)
     return date(moved.year, moved.month, moved.day)
 
 
 def within_months_before(event: date, on: date, months: int) -> bool:
-    """semantics.md §2: ``event`` is within the ``months`` months before ``on``
+    """docs/semantics.md §2: ``event`` is within the ``months`` months before ``on``
     when ``event <= on < event + months``."""
     return event <= on < add_months(event, months)
 
@@ -98,7 +98,7 @@ class TermDates:
 
 
 class TermCalendar:
-    """Which dates each term runs (semantics.md §3: reference data, with a default).
+    """Which dates each term runs (docs/semantics.md §3: reference data, with a default).
 
     ``overrides`` maps term ids to their dates for the years a council supplies;
     every other term takes the built-in default dates.
@@ -168,7 +168,7 @@ DEFAULT_TERM_CALENDAR = TermCalendar()
 
 
 def school_age_on_31_august_before(born_on: date, term_start: date) -> int:
-    """Age on the 31 August before a term starts (semantics.md §3, "every child")."""
+    """Age on the 31 August before a term starts (docs/semantics.md §3, "every child")."""
     year = term_start.year if term_start.month >= 9 else term_start.year - 1
     return age_on(born_on, date(year, 8, 31))
 
@@ -187,7 +187,7 @@ def age_on(born_on: date, day: date) -> int:
 
 
 def last_sunday_on_or_before(day: date) -> date:
-    """Weeks run Monday to Sunday (semantics.md §2)."""
+    """Weeks run Monday to Sunday (docs/semantics.md §2)."""
     return day - timedelta(days=(day.weekday() + 1) % 7)
 
 

@@ -748,7 +748,7 @@ class RecordRetracted(RecordModel):
 
 
 # ---------------------------------------------------------------------------
-# Record types the Troubled Families-era frameworks need (rules-catalogue.md §7)
+# Record types the Troubled Families-era frameworks need (docs/records.md)
 # ---------------------------------------------------------------------------
 
 JusticeOutcome = Literal[

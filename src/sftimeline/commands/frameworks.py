@@ -1,7 +1,7 @@
 """`sftimeline frameworks list | show | check` and `sftimeline compare`.
 
 A council reads a built-in framework (`show`), copies its YAML (`show --yaml > ours.yaml`),
-changes a reading (a parameter: the AMB readings of rules-catalogue.md §9), an evidence
+changes a reading (a parameter: the AMB readings of docs/semantics.md §7), an evidence
 kind or a threshold, checks the copy (`check ours.yaml`: every problem with its line)
 and uses it with `--framework-file` or compares it with the original (`compare`).
 """

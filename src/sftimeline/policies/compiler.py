@@ -2,7 +2,7 @@
 
 Combinators:
 
-- ``all: [e, …]``          AND: every part (semantics.md §5, worst status).
+- ``all: [e, …]``          AND: every part (docs/semantics.md §5, worst status).
 - ``any: [e, …]``          OR and AND/OR: one part suffices (best status).
 - ``at_least: {k: n, of: [e, …]}``  k of n parts.
 - ``optional: [e, …]``     OPTIONAL/AND and "(Supplementary)": evaluated and shown, never

@@ -1,4 +1,4 @@
-"""Evaluate one family against a framework on D as known at T (semantics.md §5).
+"""Evaluate one family against a framework on D as known at T (docs/semantics.md §5).
 
 Every need identified on or before D whose criterion belongs to this framework counts,
 including needs identified during the intervention (FL-H22-2). Each is evaluated for
@@ -494,7 +494,7 @@ def _stand_alone_rules(fw: Framework, rules: list[FamilyRule]) -> list[FamilyRul
 def _decide_route(
     fw: Framework, tl: Timeline, decisions: list[CriterionDecision], rules: list[FamilyRule]
 ) -> Decision:
-    """The family's decision on these criteria and family rules (semantics.md §5)."""
+    """The family's decision on these criteria and family rules (docs/semantics.md §5)."""
     reason: str | None = None
     eligible_from: date | None = None
     if not decisions:

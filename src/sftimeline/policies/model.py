@@ -23,7 +23,7 @@ class Strict(BaseModel):
 
 
 class Parameter(Strict):
-    """A named reading of an ambiguity (semantics.md §7)."""
+    """A named reading of an ambiguity (docs/semantics.md §7)."""
 
     amb: str = Field(pattern=r"^(AMB-[A-L]\d*[a-z]?|FL-[A-Z0-9-]+)$")
     doc: str = Field(min_length=1)
@@ -89,7 +89,7 @@ class FamilyOutcome(Strict):
     area" (FL-HA-6), Hertfordshire's attendance of every school-age child (FL-HT-4), an
     approval a claim needs (FL-HT-8). The expression sees the family (no person), anchored
     at nomination (or, without one, the earliest identified need). Its status joins the
-    criteria's (semantics.md §5: the family takes the worst), and its ``met_since`` /
+    criteria's (docs/semantics.md §5: the family takes the worst), and its ``met_since`` /
     ``expected_on`` join the eligible-from forecast.
     """
 
@@ -100,7 +100,7 @@ class FamilyOutcome(Strict):
 
 
 class TermDatesModel(Strict):
-    """One term's dates in a council's term calendar (catalogue §7 R10, semantics.md §3)."""
+    """One term's dates in a council's term calendar (catalogue §7 R10, docs/semantics.md §3)."""
 
     start: date
     end: date
@@ -118,7 +118,7 @@ class FamilyRules(Strict):
     dependent_children_or_expectant: bool | str = True
     family_evidence: list[str] = []
     severe_offences: str = "severe_offences.yaml"
-    #: "default" (semantics.md §3: autumn Sep–Dec, spring Jan–Mar, summer Apr–Aug) or the
+    #: "default" (docs/semantics.md §3: autumn Sep–Dec, spring Jan–Mar, summer Apr–Aug) or the
     #: council's own term dates by term id; terms not listed keep the default dates
     term_calendar: Literal["default"] | dict[str, TermDatesModel] = "default"
     #: FL-HT-6 stand-alone claims: the DSL family ``outcomes`` (e.g. FL-HT-4's attendance of

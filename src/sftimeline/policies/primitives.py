@@ -1,9 +1,9 @@
-"""Leaf primitives of the framework DSL (rules-catalogue.md §8), with their arguments.
+"""Leaf primitives of the framework DSL (docs/policies-dsl.md), with their arguments.
 
 Each primitive has a pydantic model of its arguments (validated when a framework is
 loaded, so a council's typo is reported with its location) and a ``build`` function
 that turns validated arguments into a closure ``Context -> Result``. The closures
-follow semantics.md §2–5 exactly: windows are built forward from a record's or
+follow docs/semantics.md §2–5 exactly: windows are built forward from a record's or
 anchor's date with :func:`add_months`, ``expected_on`` is the day a pending result
 will be met if nothing else is recorded, ``met_since`` the day a met result started
 holding without a break.
@@ -206,7 +206,7 @@ def build_no_records_for(a: NoRecordsForArgs) -> Rule:
 
 
 #: ``e`` is within the ``months`` months before ``on`` (``e <= on < e + months``,
-#: semantics.md §2); kept under this name for the leaves that import it
+#: docs/semantics.md §2); kept under this name for the leaves that import it
 within = within_months_before
 
 
@@ -783,7 +783,7 @@ class ExclusionDaysArgs(Args):
     terms: PositiveInt = 2
     #: a child with no days lost in the baseline terms (AMB-C16 "fewer than what?"):
     #: ``met_if_none`` - none lost in the outcome terms either holds, as a zero-baseline
-    #: reduction does (semantics.md AMB-B04); ``not_shown`` - "fewer" cannot be shown from
+    #: reduction does (docs/semantics.md AMB-B04); ``not_shown`` - "fewer" cannot be shown from
     #: zero, so the item is ``insufficient_data`` and other evidence must carry the row
     zero_baseline: Literal["met_if_none", "not_shown"] = "met_if_none"
 

@@ -1,4 +1,4 @@
-"""What the policy process records when a family's records change (semantics.md §6).
+"""What the policy process records when a family's records change (docs/semantics.md §6).
 
 Pure domain logic, no storage: given the decision the process recorded last time for a
 family under a framework and the decision it makes now, which outcome events follow;
@@ -13,7 +13,7 @@ On-dates (documented in README, "Policies as a process"):
   run ("today"), as known at the moment of the run.
 - **Claims** are decided on the claim's own date (the ``claim_submitted`` record's
   ``occurred_on``) twice: as known at the claim's own ``recorded_at`` (what the council
-  knew when it claimed) and as known now. semantics.md §6: a claim is *at risk* when it
+  knew when it claimed) and as known now. docs/semantics.md §6: a claim is *at risk* when it
   was ``eligible`` as known at its own time and is not as known now.
 
 Every outcome carries its basis — on-date, knowledge time, framework id, fingerprint of
@@ -81,7 +81,7 @@ def criterion_states(d: Decision) -> dict[str, dict[str, Any]]:
     """Each criterion (per person) and DSL family rule of a decision, keyed ``crit|person``.
 
     Family rules count as criteria of the family so that a rule that stops holding
-    (a child leaves, a headline is retracted) is a regression too (semantics.md §6).
+    (a child leaves, a headline is retracted) is a regression too (docs/semantics.md §6).
     """
     out: dict[str, dict[str, Any]] = {}
     for c in d.criteria:
@@ -177,12 +177,12 @@ def _cause(rec: Record) -> dict[str, Any]:
 
 def candidate_causes(new_records: Sequence[Record], on: date) -> list[dict[str, Any]]:
     """New records that can change a decision on ``on``: dated on or before it, or
-    retractions (which act by knowledge time whatever their date, semantics.md §1)."""
+    retractions (which act by knowledge time whatever their date, docs/semantics.md §1)."""
     return [_cause(r) for r in new_records if r.occurred_on <= on or r.type == RETRACTION]
 
 
 def _regressed(prev: dict[str, Any], new: dict[str, Any] | None) -> bool:
-    """semantics.md §6: met → anything else; pending → not_met; pending forecast later.
+    """docs/semantics.md §6: met → anything else; pending → not_met; pending forecast later.
 
     "A record that makes a criterion worse": pending → insufficient_data or
     evidence_required is worse in the order of §5 too, so it counts; a pending criterion
@@ -449,7 +449,7 @@ def claims_of(records: Sequence[Record]) -> list[Record]:
 
 def late_records(claim: Record, records: Sequence[Record], known_at: datetime) -> list[Record]:
     """Records known now but not at the claim's time that can change the decision on the
-    claim date: dated on or before it, or retractions (semantics.md §1, §6)."""
+    claim date: dated on or before it, or retractions (docs/semantics.md §1, §6)."""
     return [
         r
         for r in records

@@ -1,4 +1,4 @@
-"""Attendance over school terms (rules-catalogue.md §0.2, §8 P12/P13; semantics.md §3).
+"""Attendance over school terms (docs/policies-dsl.md attendance primitives; docs/semantics.md §3).
 
 Functions:
 

@@ -1,4 +1,4 @@
-"""Evidence, ages and k-of-n (rules-catalogue.md §8 P26, P31, P35).
+"""Evidence, ages and k-of-n (docs/policies-dsl.md P26, P31, P35).
 
 Functions:
 

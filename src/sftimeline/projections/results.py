@@ -1,6 +1,6 @@
 """What a window or a rule found: a status, its dates, its numbers and its records.
 
-semantics.md §5 fixes the statuses and how they combine: for AND the result is the
+docs/semantics.md §5 fixes the statuses and how they combine: for AND the result is the
 worst of the parts in the order ``not_met < insufficient_data < evidence_required <
 pending < met``; for OR the best. ``expected_on`` combines as the latest (AND) or the
 earliest (OR) of the parts that carry one.

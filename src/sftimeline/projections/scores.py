@@ -1,4 +1,4 @@
-"""Assessment readings, exclusions and guards (rules-catalogue.md §8 P11, P14, P15,
+"""Assessment readings, exclusions and guards (docs/policies-dsl.md P11, P14, P15,
 P22, P24, P25, P33).
 
 Functions:

@@ -1,4 +1,4 @@
-"""States, spells and weeks (rules-catalogue.md §8 P17–P21; semantics.md §2).
+"""States, spells and weeks (docs/policies-dsl.md P17–P21; docs/semantics.md §2).
 
 Functions:
 

@@ -1,6 +1,6 @@
 """A family's records as of a valid date D and as known at a knowledge time T.
 
-semantics.md §1: a question "as known at T" sees only records with
+docs/semantics.md §1: a question "as known at T" sees only records with
 ``recorded_at <= T``, and a retraction only from its own ``recorded_at``; its own
 ``occurred_on`` never limits what it affects. A decision on D uses only records
 dated on or before D.

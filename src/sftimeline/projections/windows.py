@@ -1,4 +1,4 @@
-"""Window primitives over record sequences (rules-catalogue.md §8, semantics.md §2).
+"""Window primitives over record sequences (docs/policies-dsl.md, docs/semantics.md §2).
 
 Pure functions over :class:`~sftimeline.records.Record` sequences and dates; each
 returns a :class:`~sftimeline.projections.results.Result`. Only records dated on or

@@ -5,9 +5,9 @@ What "the state after a step" means (the reading an auditor can check with a cal
 - A **step** is a valid date ``d`` (``occurred_on``) on or before the claim date. The
   state after the step is exactly the decision ``evaluate`` gives **on d as known at T**:
   every record of the family known at T (retractions known at T applied, whatever
-  their own ``occurred_on``: semantics.md §1) and dated on or before ``d``, with the
+  their own ``occurred_on``: docs/semantics.md §1) and dated on or before ``d``, with the
   forecasts (``expected_on``, ``eligible_from``) that assume nothing further happens
-  after ``d`` (semantics.md §1, §5). So each step is reproducible on its own with
+  after ``d`` (docs/semantics.md §1, §5). So each step is reproducible on its own with
   ``sftimeline explain FAMILY --on d --known-at T``.
 - Steps are taken on every date that has records (all of that day's records together:
   a decision is per day, so records of one day cannot be ordered within it), on every
@@ -19,7 +19,7 @@ What "the state after a step" means (the reading an auditor can check with a cal
   per criterion and person: a need identified, a window opened (the criterion becomes
   ``pending`` with its forecast), completed (``pending`` → ``met``), broken (``met`` → not
   met, or ``pending`` → ``not_met``), reset (a ``pending`` forecast moved later: the
-  regression of semantics.md §6), a forecast moved earlier, the entry verdict changed
+  regression of docs/semantics.md §6), a forecast moved earlier, the entry verdict changed
   (``entry_changed``: a late police record confirming an entry not shown, docs/semantics.md
   "Entry conditions"); the family's status, its ``eligible_from`` and its family-level
   rules. A criterion's state names its entry when it is not confirmed.

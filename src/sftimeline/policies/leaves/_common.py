@@ -1,6 +1,6 @@
 """Helpers shared by the topic leaf modules: sustainment, open spells, household members.
 
-Not a primitive module (it registers nothing). Sustainment follows semantics.md §2 and
+Not a primitive module (it registers nothing). Sustainment follows docs/semantics.md §2 and
 the Troubled Families 2020 default (FL-TF-3, "Unless otherwise stated all outcomes must be
 sustained for a minimum of 6 months"): a state that began on ``start`` is sustained for
 ``months`` on ``max(start, anchor) + months`` (AMB-A03: the window lies after the anchor,

@@ -98,7 +98,7 @@ def build_attendance_before_identification(a: AttendanceBeforeArgs) -> Rule:
 class ExclusionsBeforeArgs(Args):
     """Entry: exclusions before identification — in the last ``terms`` terms ended by it
     (App1-P2-2, App1-P2-4), or dated in the ``months`` before it (e <= N < e + months,
-    semantics.md §2; Hertfordshire strand 2 "in the last 12 months"), or ``ever`` (on or
+    docs/semantics.md §2; Hertfordshire strand 2 "in the last 12 months"), or ``ever`` (on or
     before N; AMB-C18's reading of an unstated window): at least ``count`` exclusions of
     ``kinds``, or at least ``days`` days, or for a primary-phase child at least
     ``primary_days`` days (AMB-C15: phase at N). One window: ``terms`` (default 3),

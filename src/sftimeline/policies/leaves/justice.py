@@ -25,7 +25,7 @@ PROVEN_OUTCOMES = ("conviction", "caution", "youth_caution", "youth_conditional_
 
 
 class ReductionVsPreviousArgs(Args):
-    """A reduction against "the previous ``months`` months" (semantics.md §2 and §4)."""
+    """A reduction against "the previous ``months`` months" (docs/semantics.md §2 and §4)."""
 
     kinds: list[IncidentKind] = Field(min_length=1)
     #: at least this % lower; 0 with ``strict`` = any reduction ("There is a reduction")

@@ -5,7 +5,7 @@ safeguarding plan – ie from child protection (CP) to children in need (CIN) to
 Assessment and there is no re-referral to social care after 6 months following the end of
 the plan". The de-escalation date E is a step-down from CP or CIN (or, AMB-D03, the closure
 of such a plan); AMB-D04's usual reading: no accepted re-referral to the listed services
-dated E < e < E + 6 months, decided on D >= E + 6 months (semantics.md §2).
+dated E < e < E + 6 months, decided on D >= E + 6 months (docs/semantics.md §2).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ AMB-A05).
 period the evidence covers: ``evidence_recorded.period_from`` where given (the practitioner
 attests the state held from then), otherwise the record's own date; counted from no earlier
 than the anchor (AMB-A03). Until then it is ``pending`` on that date; a later record of the
-same kind with ``outcome_achieved: false`` withdraws it (semantics.md: the latest of each
+same kind with ``outcome_achieved: false`` withdraws it (docs/semantics.md: the latest of each
 kind decides), as in the core ``evidence`` primitive.
 """
 
