@@ -77,7 +77,7 @@ def family_rule(d: Decision, rule_id: str) -> dict[str, Any]:
 
 def test_every_parameter_names_an_ambiguity_and_states_its_readings() -> None:
     params = load_framework(FW).model.parameters
-    assert len(params) == 28
+    assert len(params) == 29
     for name, p in params.items():
         assert p.amb, name
         assert p.doc, name

@@ -67,7 +67,7 @@ def crit(d: Decision, code: str, person: str | None = None) -> tuple[str, str | 
 def test_every_parameter_names_an_ambiguity_and_has_allowed_or_type() -> None:
     fw = load_framework(FW)
     params = fw.model.parameters
-    assert len(params) == 27
+    assert len(params) == 30
     for name, p in params.items():
         assert p.amb and p.doc, name
         assert p.allowed is not None or p.type is not None, name

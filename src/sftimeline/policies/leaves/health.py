@@ -247,12 +247,16 @@ class NotRegisteredArgs(Args):
     registration at identification (no record, or deregistered)."""
 
     services: list[Literal["gp", "dentist"]] = Field(default=["gp", "dentist"])
+    #: AMB-L01 "not registered with a dentist or GP": a member lacking ``either`` of the
+    #: services, or (``both``) a member registered with neither
+    missing: Literal["either", "both"] = "either"
 
 
 def build_not_registered_at_identification(a: NotRegisteredArgs) -> Rule:
     def rule(ctx: Context) -> Result:
         found = []
         for p in ctx.members():
+            lacking = []
             for s in a.services:
                 recs = [
                     r
@@ -260,13 +264,17 @@ def build_not_registered_at_identification(a: NotRegisteredArgs) -> Rule:
                     if r.occurred_on <= ctx.identified
                 ]
                 if not recs or recs[-1].get("kind") != f"{s}_registered":
-                    found.append(f"{p} ({s})")
+                    lacking.append(s)
+            if lacking and (a.missing == "either" or len(lacking) == len(a.services)):
+                found.append(f"{p} ({'/'.join(lacking)})")
         if found:
             return met(
                 f"not registered at identification: {', '.join(found)}", since=ctx.identified
             )
         return insufficient(
-            "every household member was registered at identification", contradicted=True
+            "every household member was registered at identification"
+            + (" with a GP or a dentist" if a.missing == "both" else ""),
+            contradicted=True,
         )
 
     return rule

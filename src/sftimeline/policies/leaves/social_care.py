@@ -178,6 +178,9 @@ class PlanAtArgs(Args):
     levels: list[str] = Field(min_length=1)
     at: Anchor = "identified"
     ever: bool = False
+    #: AMB-D09: a ``plan_closed`` record's date is the plan's ``last_day`` (open on it, as
+    #: every ``…_ended`` record), or the day it was ``closed`` (no longer open on it)
+    closed_day: Literal["last_day", "closed"] = "last_day"
 
 
 def build_plan_at(a: PlanAtArgs) -> Rule:
@@ -198,7 +201,8 @@ def build_plan_at(a: PlanAtArgs) -> Rule:
             elif plan in level:
                 if r.type == "plan_closed":
                     # a plan_closed record is the plan's last day: open on that day
-                    level[plan] = ("closed" if r.occurred_on < at else level[plan][0], r)
+                    gone = r.occurred_on < at or (a.closed_day == "closed" and r.occurred_on == at)
+                    level[plan] = ("closed" if gone else level[plan][0], r)
                 else:
                     level[plan] = (str(r.get("level")), r)
             if plan in level and level[plan][0] in a.levels:

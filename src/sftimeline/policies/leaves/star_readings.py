@@ -18,6 +18,7 @@ strands 1 row 5, 3 row 4, 4 row 4, 5 row 5, 6 rows 5–6; AMB-H01, AMB-H02, AMB-
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Literal
 
 from pydantic import Field, PositiveInt
 
@@ -45,6 +46,9 @@ class DomainsArgs(Args):
     threshold: float = 7
     readings: PositiveInt = 2
     from_: Anchor = Field("identified", alias="from")
+    #: AMB-H06: a reading that lacks a named domain is ``insufficient`` data (it is still
+    #: one of the latest readings), or ``skip``ped (not a reading of those domains)
+    missing_domain: Literal["insufficient", "skip"] = "insufficient"
 
 
 def build_domains(a: DomainsArgs) -> Rule:
@@ -56,6 +60,10 @@ def build_domains(a: DomainsArgs) -> Rule:
             r
             for r in readings(ctx.timeline.of_type("assessment_scored"), ctx.on, a.tool)
             if r.occurred_on > after
+            and (
+                a.missing_domain == "insufficient"
+                or all(_score(r, d) is not None for d in a.domains)
+            )
         ]
         names = ", ".join(a.domains)
         if len(rs) < a.readings:
@@ -138,12 +146,18 @@ class ReadingAtArgs(Args):
     at_most: float | None = None
     average_below: float | None = None
     at: Anchor = "identified"
+    #: AMB-H07: with no reading on or before ``at``, the entry is ``not_shown``, or the
+    #: ``first_after`` reading (the first on or before D) stands in for it
+    if_none: Literal["not_shown", "first_after"] = "not_shown"
 
 
 def build_reading_at(a: ReadingAtArgs) -> Rule:
     def rule(ctx: Context) -> Result:
         at = ctx.anchor(a.at) or ctx.identified
         rs = readings(ctx.timeline.of_type("assessment_scored"), at, a.tool)
+        if not rs and a.if_none == "first_after":
+            later = readings(ctx.timeline.of_type("assessment_scored"), ctx.on, a.tool)
+            rs = [r for r in later if r.occurred_on > at][:1]
         if not rs:
             return insufficient(f"no {a.tool} reading on or before {at.isoformat()}")
         if a.average_below is not None:
