@@ -32,7 +32,9 @@ from pydantic import ValidationError
 import sftimeline.policies.leaves  # noqa: F401  (registers the topic primitives)
 from sftimeline.calendar import add_months
 from sftimeline.policies.context import Context
-from sftimeline.policies.primitives import PRIMITIVES, LookbackArgs, Rule, baseline_records
+from sftimeline.policies.leaves.incidents import baseline_records
+from sftimeline.policies.leaves.lookback import LookbackArgs
+from sftimeline.policies.primitives import PRIMITIVES, Rule
 from sftimeline.projections.results import Result, Status, all_of, any_of
 
 COMBINATORS = ("all", "any", "at_least", "optional", "choose", "switch", "sustained")

@@ -12,7 +12,8 @@ from pydantic import Field
 from sftimeline.calendar import age_on
 from sftimeline.policies.context import Context
 from sftimeline.policies.leaves._common import Anchor, open_since, sustain
-from sftimeline.policies.primitives import Args, Rule, _all, register_primitive
+from sftimeline.policies.leaves.attendance import all_with_facts
+from sftimeline.policies.primitives import Args, Rule, register_primitive
 from sftimeline.projections.results import Result, insufficient, met, pending
 from sftimeline.records import Record
 
@@ -58,7 +59,7 @@ def build_early_years_taken_up(a: EarlyYearsArgs) -> Rule:
                 f"{place.occurred_on.isoformat()}"
             )
             parts.append(sustain(ctx, place.occurred_on, a.months, a.from_, text, [place.key]))
-        return _all(parts)
+        return all_with_facts(parts)
 
     return rule
 

@@ -18,16 +18,12 @@ from pydantic import Field, PositiveInt, model_validator
 from sftimeline.calendar import Term, school_age_on_31_august_before, within_months_before
 from sftimeline.policies.context import Context
 from sftimeline.policies.leaves._common import Anchor, open_since, sustain
-from sftimeline.policies.primitives import (
-    Args,
+from sftimeline.policies.leaves.attendance import all_with_facts, attendance_over, school_children
+from sftimeline.policies.leaves.exclusion_terms import (
     ExclusionCountArgs,
-    Rule,
-    _all,
-    attendance_over,
     build_exclusions_in_terms,
-    register_primitive,
-    school_children,
 )
+from sftimeline.policies.primitives import Args, Rule, register_primitive
 from sftimeline.projections.results import Result, insufficient, met, pending
 from sftimeline.records import Record
 
@@ -208,7 +204,7 @@ def build_every_child_exclusions(a: EveryChildExclusionsArgs) -> Rule:
         for c in children:
             r = one(replace(ctx, person=c))
             parts.append(replace(r, explanation=f"{c}: {r.explanation}"))
-        return _all(parts)
+        return all_with_facts(parts)
 
     return rule
 

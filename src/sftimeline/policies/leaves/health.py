@@ -17,7 +17,8 @@ from pydantic import Field, PositiveInt
 from sftimeline.calendar import add_months
 from sftimeline.policies.context import Context
 from sftimeline.policies.leaves._common import Anchor, age_in_months, as_date, sustain
-from sftimeline.policies.primitives import Args, Rule, _all, register_primitive, within
+from sftimeline.policies.leaves.attendance import all_with_facts
+from sftimeline.policies.primitives import Args, Rule, register_primitive, within
 from sftimeline.projections.results import Result, insufficient, met, pending
 from sftimeline.records import Record
 
@@ -100,7 +101,7 @@ def build_health_state(a: StateArgs) -> Rule:
             else:
                 text = f"{p}: {label} since {start.occurred_on.isoformat()}"
                 parts.append(sustain(ctx, start.occurred_on, a.months, a.from_, text, [start.key]))
-        return _all(parts)
+        return all_with_facts(parts)
 
     return rule
 
@@ -138,7 +139,7 @@ def build_check_within(a: CheckWithinArgs) -> Rule:
                 parts.append(
                     pending(f"{p}: no {label} in the last {a.months} months", expected_on=None)
                 )
-        return _all(parts)
+        return all_with_facts(parts)
 
     return rule
 
@@ -188,7 +189,7 @@ def build_pregnancy_care(a: PregnancyCareArgs) -> Rule:
                     facts=(pr.key, *(r.key for r in firsts)),
                 )
             )
-        return _all(parts)
+        return all_with_facts(parts)
 
     return rule
 
@@ -237,7 +238,7 @@ def build_development_review(a: DevelopmentReviewArgs) -> Rule:
                         expected_on=None,
                     )
                 )
-        return _all(parts)
+        return all_with_facts(parts)
 
     return rule
 
