@@ -193,7 +193,7 @@ def apply(conn: Connection, kind: str, payload: dict[str, Any]) -> None:
         _upsert(
             conn,
             claims_table,
-            {"family": fam, "claim": shown(payload["claim"], 300)},
+            {"family": fam, "claim": claim_key},
             {
                 "framework": payload["framework"],
                 "claim_date": _d(payload["claim_date"]),
