@@ -1,0 +1,340 @@
+"""The issue-14 benchmark: one table of ratios, each against a floor measured in the same run.
+
+``bench/run`` (or ``python -m bench``) generates counties (``sftimeline generate``, seed 1,
+≈ 100 records per family) and, for each size and store (a fresh SQLite file, a fresh
+PostgreSQL schema when the server is reachable), runs the real ``sftimeline`` commands as
+child processes beside the floors of :mod:`bench.floors`, each timed from process start
+to exit (wall) with its peak resident memory (``wait4``'s ``ru_maxrss``):
+
+==================  ==========================================  ===========================
+column              measured                                    divided by (the floor)
+==================  ==========================================  ===========================
+start-up            ``sftimeline --help`` (median of 5)         ``python -c pass``
+import              ``sftimeline import --no-process`` rec/s    raw insert rec/s (≥ 0.5)
+evaluate            ``sftimeline evaluate --format jsonl``      raw select + json.loads
+                    (national-2022, 1 worker)                   (≤ 2.0)
+2 workers           the same with ``--workers 2``               1 worker (≤ 0.65); output
+                                                                must be byte-identical
+peak memory         import / evaluate ``ru_maxrss``             the raw insert's
+late record         ``sftimeline import`` of one retraction     raw insert of one row +
+                    (process runs after it), median             read of that family
+catch-up            ``sftimeline process run`` from scratch     raw select + json.loads
+==================  ==========================================  ===========================
+
+The machine is shared, so only ratios taken in the same run mean anything. Sizes:
+``--families 1000 10000`` by default; ``--large`` adds 100,000 families (≈ 10 million
+records: an hour or more on a loaded 2-core machine, so it is opt-in).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PG_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=test connect_timeout=3"
+PG_URL = "postgresql://postgres@127.0.0.1:5432/test?schema={schema}"
+ON = "2025-06-01"
+FRAMEWORK = "national-2022"
+LATE_SAMPLES = 5
+
+
+@dataclass(frozen=True)
+class Run:
+    """One child process: wall seconds, CPU seconds (user + system), peak RSS in MB."""
+
+    wall: float
+    cpu: float
+    peak_mb: float
+    stdout: str
+
+
+def _child_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SFTIMELINE_")}
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return env
+
+
+def run(argv: Sequence[str], *, out: Path | None = None, check: bool = True) -> Run:
+    """Run a child to completion; its wall time, CPU time and peak memory (its own
+    ``wait4`` rusage, so nothing of the suite or of other children is counted)."""
+    with tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as captured:
+        sink = open(out, "wb") if out else captured  # noqa: SIM115 (closed below)
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(list(argv), stdout=sink, stderr=err, env=_child_env())
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if out:
+            sink.close()
+        err.seek(0)
+        captured.seek(0)
+        stderr, stdout = err.read(), captured.read()
+    if check and proc.returncode != 0:
+        raise SystemExit(
+            f"{' '.join(argv)} failed ({proc.returncode}):\n{stderr.decode(errors='replace')}"
+        )
+    return Run(
+        wall,
+        usage.ru_utime + usage.ru_stime,
+        usage.ru_maxrss / 1024,
+        stdout.decode(errors="replace"),
+    )
+
+
+def sftimeline() -> str:
+    """The console script of the interpreter running the suite (the venv's)."""
+    found = Path(sys.executable).parent / "sftimeline"
+    return str(found) if found.exists() else shutil.which("sftimeline") or "sftimeline"
+
+
+def floor(kind: str, *args: str) -> Run:
+    return run([sys.executable, "-m", "bench.floors", kind, *args])
+
+
+def median_run(argv: Sequence[str], n: int = 5) -> float:
+    return statistics.median(run(argv).wall for _ in range(n))
+
+
+@contextmanager
+def pg_url() -> Iterator[str | None]:
+    """A fresh PostgreSQL schema's store URL, dropped afterwards (None: no server)."""
+    try:
+        import psycopg
+
+        schema = f"bench_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(PG_DSN, autocommit=True) as c:
+            c.execute(f"CREATE SCHEMA {schema}")
+    except Exception as exc:  # no server, no driver: the PostgreSQL rows are skipped
+        print(f"PostgreSQL not reachable, its rows are skipped: {exc}", file=sys.stderr)
+        yield None
+        return
+    try:
+        yield PG_URL.format(schema=schema)
+    finally:
+        with psycopg.connect(PG_DSN, autocommit=True) as c:
+            c.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def late_records(county: Path, n: int) -> list[tuple[str, str]]:
+    """(family, JSON line) for ``n`` retractions of evidence records spread over the county."""
+    evidence: dict[str, tuple[str, str]] = {}
+    with county.open(encoding="utf-8") as fh:
+        for line in fh:
+            d = json.loads(line)
+            if d["type"] == "evidence_recorded" and d.get("source_id"):
+                evidence.setdefault(d["family"], (d["source"], d["source_id"]))
+    families = sorted(evidence)
+    step = max(1, len(families) // n)
+    out = []
+    for i, fam in enumerate(families[::step][:n]):
+        source, source_id = evidence[fam]
+        line = {
+            "type": "record_retracted",
+            "family": fam,
+            "occurred_on": "2025-05-01",
+            "recorded_at": "2025-05-02T09:00:00Z",
+            "source": "bench",
+            "source_id": f"LATE-{i}",
+            "target_source": source,
+            "target_source_id": source_id,
+            "reason": "entered in error",
+        }
+        out.append((fam, json.dumps(line)))
+    return out
+
+
+@dataclass
+class Row:
+    """One line of the table (None: not measured)."""
+
+    store: str
+    families: int
+    records: int = 0
+    import_rate: float = 0.0
+    insert_rate: float = 0.0
+    import_cpu: float = 0.0  # CPU ratio to the raw insert's (steadier when the machine is busy)
+    evaluate: float = 0.0
+    raw_read: float = 0.0
+    evaluate_cpu: float = 0.0  # CPU ratio to the raw read's
+    workers2: float | None = None
+    identical: bool | None = None
+    import_mb: float = 0.0
+    evaluate_mb: float = 0.0
+    floor_mb: float = 0.0
+    late_ms: float = 0.0
+    late_floor_ms: float = 0.0
+    catch_up: float = 0.0
+    catch_up_cpu: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+    def cells(self) -> list[str]:
+        w2 = "n/a (no --workers)"
+        if self.workers2 is not None:
+            same = "identical" if self.identical else "**output differs**"
+            w2 = f"{self.workers2:.1f} s = **{self.workers2 / self.evaluate:.2f}**×, {same}"
+        return [
+            self.store,
+            f"{self.families:,}",
+            f"{self.records:,}",
+            f"{self.import_rate:,.0f}/s = **{self.import_rate / self.insert_rate:.2f}**×"
+            f" (raw {self.insert_rate:,.0f}/s; CPU {self.import_cpu:.2f}×)",
+            f"{self.evaluate:.1f} s = **{self.evaluate / self.raw_read:.2f}**×"
+            f" (raw {self.raw_read:.1f} s; CPU {self.evaluate_cpu:.2f}×)",
+            w2,
+            f"{self.import_mb:.0f} / {self.evaluate_mb:.0f} MB"
+            f" (raw {self.floor_mb:.0f}: **{self.import_mb / self.floor_mb:.1f}**×)",
+            f"{self.late_ms:.0f} ms = **{self.late_ms / self.late_floor_ms:.1f}**×"
+            f" (raw {self.late_floor_ms:.0f} ms)",
+            f"{self.catch_up:.1f} s = **{self.catch_up / self.raw_read:.2f}**×"
+            f" (CPU {self.catch_up_cpu:.2f}×)",
+        ]
+
+
+HEADER = [
+    "store",
+    "families",
+    "records",
+    "import (× raw insert, ≥ 0.5)",
+    "evaluate (× raw read, ≤ 2)",
+    "2 workers (× 1 worker, ≤ 0.65)",
+    "peak memory import / evaluate (× raw insert's)",
+    "late record (× raw)",
+    "catch-up (× raw read)",
+]
+
+
+def supports_workers(cmd: str) -> bool:
+    return "--workers" in run([cmd, "evaluate", "--help"]).stdout
+
+
+def measure(store: str, url: str, county: Path, families: int, work: Path) -> Row:
+    """Every figure of one row, on a fresh store at ``url``."""
+    cmd = sftimeline()
+    row = Row(store, families)
+    say = lambda msg: print(f"  [{store} {families}] {msg}", file=sys.stderr, flush=True)  # noqa: E731
+
+    f = floor("insert", url, str(county))
+    row.records = int(f.stdout)
+    row.insert_rate, row.floor_mb = row.records / f.wall, f.peak_mb
+    insert_cpu = f.cpu
+    say(f"raw insert {row.records} rows in {f.wall:.1f}s")
+
+    r = run([cmd, "--db", url, "import", str(county), "--no-process"])
+    row.import_rate, row.import_mb = row.records / r.wall, r.peak_mb
+    row.import_cpu = insert_cpu / r.cpu
+    say(f"import in {r.wall:.1f}s ({r.peak_mb:.0f} MB)")
+
+    f = floor("read", url)
+    row.raw_read, read_cpu = f.wall, f.cpu
+    say(f"raw read in {row.raw_read:.1f}s")
+
+    evaluate = [cmd, "--db", url, "evaluate", "--on", ON, "--known-at", "2026-01-01"]
+    evaluate += ["--framework", FRAMEWORK, "--format", "jsonl"]
+    parallel = supports_workers(cmd)
+    one = work / f"{store}-{families}-1.jsonl"
+    r = run([*evaluate, *(["--workers", "1"] if parallel else [])], out=one)
+    row.evaluate, row.evaluate_mb = r.wall, r.peak_mb
+    row.evaluate_cpu = r.cpu / read_cpu
+    say(f"evaluate in {r.wall:.1f}s (CPU {r.cpu:.1f}s, {r.peak_mb:.0f} MB)")
+    if parallel:
+        two = work / f"{store}-{families}-2.jsonl"
+        r = run([*evaluate, "--workers", "2"], out=two)
+        row.workers2 = r.wall
+        row.identical = one.read_bytes() == two.read_bytes()
+        say(f"evaluate, 2 workers, in {r.wall:.1f}s (identical: {row.identical})")
+
+    run([cmd, "--db", url, "process", "enable", FRAMEWORK])
+    run([cmd, "--db", url, "process", "on", ON])
+    r = run([cmd, "--db", url, "process", "run"])
+    row.catch_up, row.catch_up_cpu = r.wall, r.cpu / read_cpu
+    say(f"catch-up in {r.wall:.1f}s")
+
+    lates, floors = [], []
+    for i, (family, line) in enumerate(late_records(county, LATE_SAMPLES)):
+        floors.append(floor("late", url, family).wall)
+        path = work / f"late-{i}.jsonl"
+        path.write_text(line + "\n", encoding="utf-8")
+        lates.append(run([cmd, "--db", url, "import", str(path)]).wall)
+    row.late_ms = statistics.median(lates) * 1000
+    row.late_floor_ms = statistics.median(floors) * 1000
+    say(f"late record {row.late_ms:.0f} ms (raw {row.late_floor_ms:.0f} ms)")
+    return row
+
+
+def start_up(work: Path) -> list[str]:
+    cmd = sftimeline()
+    bare = median_run([sys.executable, "-c", "pass"])
+    helped = median_run([cmd, "--help"])
+    empty = str(work / "empty.sqlite")
+    command = median_run([cmd, "--db", empty, "families"])
+    return [
+        f"- start-up: `sftimeline --help` {helped:.2f} s = **{helped / bare:.1f}×** "
+        f"`python -c pass` ({bare:.3f} s); target < 0.25 s",
+        f"- fixed overhead: `sftimeline families` on an empty store {command:.2f} s"
+        f" = **{command / bare:.1f}×** `python -c pass`; target < 0.4 s",
+    ]
+
+
+def table(rows: list[Row]) -> list[str]:
+    out = ["| " + " | ".join(HEADER) + " |", "|" + " --- |" * len(HEADER)]
+    out += ["| " + " | ".join(r.cells()) + " |" for r in rows]
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(
+        prog="bench/run", description="The issue-14 table: every figure a ratio to its floor."
+    )
+    ap.add_argument("--families", type=int, nargs="+", default=[1000, 10000])
+    ap.add_argument(
+        "--large",
+        action="store_true",
+        help="also 100,000 families (≈ 10M records; an hour or more on a shared 2-core machine)",
+    )
+    ap.add_argument("--no-sqlite", action="store_true")
+    ap.add_argument("--no-pg", action="store_true")
+    ap.add_argument("--keep", metavar="DIR", help="work here and keep the files")
+    args = ap.parse_args(argv)
+    sizes = sorted(set(args.families) | ({100_000} if args.large else set()))
+
+    work_dir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="sfbench-"))
+    work_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        lines = start_up(work_dir)
+        print("\n".join(lines), flush=True)
+        rows: list[Row] = []
+        for n in sizes:
+            county = work_dir / f"county-{n}.jsonl"
+            if not county.exists():
+                run([sftimeline(), "generate", "--families", str(n), "--out", str(county)])
+            if not args.no_sqlite:
+                db = work_dir / f"county-{n}.sqlite"
+                for p in work_dir.glob(f"county-{n}.sqlite*"):
+                    p.unlink()
+                rows.append(measure("SQLite", str(db), county, n, work_dir))
+            if not args.no_pg:
+                with pg_url() as url:
+                    if url is not None:
+                        rows.append(measure("PostgreSQL", url, county, n, work_dir))
+        print()
+        print("\n".join(table(rows)))
+        load = os.getloadavg()
+        print(
+            f"\nload average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; "
+            f"{os.cpu_count()} cores"
+        )
+    finally:
+        if not args.keep:
+            shutil.rmtree(work_dir, ignore_errors=True)
