@@ -200,7 +200,7 @@ def _inexact(value: Any) -> bool:
     """Whether a decoded value holds a float that may have been a larger integer."""
     kind = type(value)
     if kind is float:
-        return abs(value) >= _INEXACT
+        return bool(abs(value) >= _INEXACT)
     if kind is dict:
         return any(_inexact(v) for v in value.values())
     if kind is list:
