@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 
 from sftimeline.adapters.outcomes import PolicyProcess
 from sftimeline.adapters.store import RecordStore
+from sftimeline.adapters.workqueue import queued_families
 from sftimeline.generate import family_records
 from sftimeline.policies.evaluator import evaluate_family
 from sftimeline.policies.loader import load_framework
@@ -416,8 +417,12 @@ def test_killed_process_restarts_without_loss_or_duplicates(store_url: str, clea
         RecordStore.open(store_url) as store,
         PolicyProcess(store, [FW], on=date(2025, 6, 1), known_at=at(KNOWN), window=250) as p,
     ):
-        assert 0 < p.position() < p.head()
+        # left unfinished: the position behind the head (or, on PostgreSQL, where the
+        # position moves when families are queued, families still queued)
+        assert p.position() > 0
+        assert p.position() < p.head() or queued_families(p) > 0
         p.run()
+        assert queued_families(p) == 0
         assert comparable(p) == expected
     assert os.getpid()  # the test process itself was not touched
 

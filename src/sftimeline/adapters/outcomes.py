@@ -57,6 +57,7 @@ from sftimeline.adapters.store import (
     env_for_url,
 )
 from sftimeline.adapters.store import _record_from_state as record_from_state
+from sftimeline.adapters.workqueue import is_shared, run_shared
 from sftimeline.aggregates.family import RECORD_TOPICS, REGISTERED_TOPIC, Family
 from sftimeline.aggregates.outcomes import OUTCOME_TOPICS, FamilyOutcomes
 from sftimeline.policies import process as pp
@@ -283,9 +284,13 @@ class PolicyProcess:
         """Catch up from the tracked position to the head of the families' log.
 
         ``all_families`` also re-evaluates every family once (e.g. after the on-date or
-        a framework changed), with tracking unchanged.
+        a framework changed), with tracking unchanged. On PostgreSQL every run is one
+        worker of a shared queue (:mod:`sftimeline.adapters.workqueue`), so several runs
+        on one or many machines share the families between them.
         """
         summary = RunSummary()
+        if is_shared(self.store.url):
+            return run_shared(self, summary, all_families=all_families)
         if all_families:
             self._reevaluate_all(summary)
         conflicts = 0

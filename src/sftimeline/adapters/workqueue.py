@@ -1,0 +1,232 @@
+"""Many policy-process workers on one PostgreSQL database, sharing the work safely.
+
+One ``sftimeline process run`` (on one machine or many) is a worker; every worker runs
+the same loop, and no worker is special:
+
+1. **Dispatch** (one worker at a time: a session advisory lock, tried, never waited
+   for): read the families' notification log after the process's tracked position,
+   upsert each family changed there into ``sftimeline_process_work`` (its id and the
+   latest notification that changed it, ``seq``), commit, *then* advance the tracking
+   position. A worker dying between the two commits leaves the position behind, so the
+   next dispatcher re-reads the window; the upsert makes that harmless.
+2. **Claim and evaluate**: ``SELECT … FOR UPDATE SKIP LOCKED`` takes up to ``batch``
+   queued families no other worker holds, in a transaction kept open while they are
+   evaluated, so each family is evaluated by exactly one worker at a time. Their
+   outcome events are recorded in one transaction of their own (the aggregates'
+   versions make a second writer fail, never duplicate), then the claimed rows are
+   deleted — only where ``seq`` is unchanged, so a family changed meanwhile stays
+   queued — and the claim commits.
+3. A worker that dies mid-family loses its connection, PostgreSQL rolls its claim
+   back, and the rows are visible to the others again. If its outcome events were
+   already committed, the family's re-evaluation finds nothing new and records nothing
+   (the process records only changes against the ``FamilyOutcomes`` state), so no
+   outcome event is lost or duplicated.
+4. A worker stops when there is nothing to dispatch and the queue is empty (rows still
+   held by another live worker are waited for, so a dying worker's share is taken over).
+
+The read models are projected under an advisory lock of their own, one worker at a time.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from eventsourcing.persistence import PersistenceError, Tracking
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+if TYPE_CHECKING:
+    from sftimeline.adapters.outcomes import PolicyProcess, RunSummary
+
+WORK_TABLE = "sftimeline_process_work"
+#: advisory lock keys (any fixed 64-bit numbers unique to this use)
+DISPATCH_LOCK = 0x5F7100_01
+PROJECT_LOCK = 0x5F7100_02
+DDL_LOCK = 0x5F7100_03
+#: the most families claimed (and recorded) per transaction
+BATCH = 50
+#: records per family in a typical county: a claim holds about a window's records
+RECORDS_PER_FAMILY = 100
+#: seconds between looks at a queue whose rows other workers hold
+POLL = 0.2
+
+
+def is_shared(url: str) -> bool:
+    """Whether a store URL is a database several workers can share (PostgreSQL)."""
+    return url.startswith(("postgresql://", "postgres://"))
+
+
+def create_table(conn: Connection) -> None:
+    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": DDL_LOCK})
+    conn.execute(
+        text(
+            f"CREATE TABLE IF NOT EXISTS {WORK_TABLE} ("
+            " family_id uuid PRIMARY KEY, seq bigint NOT NULL)"
+        )
+    )
+
+
+class SharedWork:
+    """The shared loop of one worker over ``proc`` (a :class:`PolicyProcess`)."""
+
+    def __init__(
+        self,
+        proc: PolicyProcess,
+        *,
+        batch: int | None = None,
+        after_claim: Callable[[Sequence[UUID]], None] | None = None,
+    ) -> None:
+        self.proc = proc
+        self.engine = proc.engine
+        # as many families as the serial process's window holds records (≈ 100 each)
+        self.batch = batch or max(1, min(BATCH, proc.window // RECORDS_PER_FAMILY))
+        self.after_claim = after_claim
+        with self.engine.begin() as conn:
+            create_table(conn)
+
+    # -- dispatching ----------------------------------------------------------------
+
+    def enqueue(self, fids: Sequence[UUID], seq: int) -> None:
+        """Queue families (every family, for ``--all``) at notification ``seq``."""
+        if not fids:
+            return
+        with self.engine.begin() as conn:
+            self._upsert(conn, {fid: seq for fid in fids})
+
+    @staticmethod
+    def _upsert(conn: Connection, seqs: dict[UUID, int]) -> None:
+        conn.execute(
+            text(
+                f"INSERT INTO {WORK_TABLE} (family_id, seq) VALUES (:f, :s)"
+                " ON CONFLICT (family_id) DO UPDATE SET seq = GREATEST("
+                f"{WORK_TABLE}.seq, EXCLUDED.seq)"
+            ),
+            [{"f": f, "s": s} for f, s in seqs.items()],
+        )
+
+    def dispatch(self) -> int | None:
+        """Move new notifications into the queue; how many (None: another worker is)."""
+        proc = self.proc
+        with self.engine.connect() as lock:
+            got = lock.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": DISPATCH_LOCK})
+            if not got.scalar():
+                lock.rollback()
+                return None
+            lock.commit()
+            try:
+                moved = 0
+                while True:
+                    pos = proc.position()
+                    page = proc.store.app.recorder.select_notifications(
+                        pos, proc.window, inclusive_of_start=False
+                    )
+                    if not page:
+                        return moved
+                    seqs: dict[UUID, int] = {}
+                    for n in page:
+                        seqs[UUID(str(n.originator_id))] = n.id
+                    with self.engine.begin() as conn:
+                        self._upsert(conn, seqs)
+                    proc.app.process_recorder.insert_tracking(Tracking(_leader(), page[-1].id))
+                    moved += len(page)
+                    if len(page) < proc.window:
+                        return moved
+            finally:
+                lock.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": DISPATCH_LOCK})
+                lock.commit()
+
+    # -- claiming -------------------------------------------------------------------
+
+    def claim_and_process(self, summary: RunSummary) -> int:
+        """Evaluate one batch of queued families no other worker holds; how many."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                text(
+                    f"SELECT family_id, seq FROM {WORK_TABLE} ORDER BY seq, family_id"
+                    " LIMIT :n FOR UPDATE SKIP LOCKED"
+                ),
+                {"n": self.batch},
+            ).all()
+            if not rows:
+                conn.rollback()
+                return 0
+            fids = [UUID(str(r[0])) for r in rows]
+            if self.after_claim is not None:
+                self.after_claim(fids)
+            if not self.proc._process(fids, None, summary):
+                conn.rollback()  # another writer recorded first: evaluate them again
+                return 0
+            conn.execute(
+                text(f"DELETE FROM {WORK_TABLE} WHERE family_id = :f AND seq = :s"),
+                [{"f": r[0], "s": r[1]} for r in rows],
+            )
+            conn.commit()
+            return len(rows)
+
+    def queued(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(text(f"SELECT count(*) FROM {WORK_TABLE}")).scalar() or 0)
+
+    # -- the loop -------------------------------------------------------------------
+
+    def run(self, summary: RunSummary, *, all_families: bool = False) -> RunSummary:
+        """Work until nothing is left to dispatch and the queue is empty."""
+        from sftimeline.aggregates.family import Family
+
+        proc = self.proc
+        if all_families:
+            head = proc.head()
+            self.enqueue([Family.create_id(c) for c in proc.store.families()], head)
+        while True:
+            moved = self.dispatch()
+            if moved:
+                summary.notifications += moved
+            done = self.claim_and_process(summary)
+            if done:
+                continue
+            if moved is None or moved:
+                continue  # someone else is dispatching, or we just did: look again
+            if self.queued() == 0:
+                break
+            time.sleep(POLL)  # rows held by other workers: wait, they may die
+        summary.position = proc.position()
+        summary.projected = self.project()
+        return summary
+
+    def project(self) -> int:
+        """Project the read models, one worker at a time."""
+        with self.engine.connect() as lock:
+            lock.execute(text("SELECT pg_advisory_lock(:k)"), {"k": PROJECT_LOCK})
+            lock.commit()
+            try:
+                return self.proc.project()
+            finally:
+                lock.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": PROJECT_LOCK})
+                lock.commit()
+
+
+def queued_families(proc: PolicyProcess) -> int:
+    """Families waiting in the shared queue (0 on a store that has none)."""
+    if not is_shared(proc.store.url):
+        return 0
+    return SharedWork(proc).queued()
+
+
+def _leader() -> str:
+    from sftimeline.adapters.outcomes import LEADER
+
+    return LEADER
+
+
+def run_shared(proc: PolicyProcess, summary: RunSummary, **kw: Any) -> RunSummary:
+    """One worker's share of the process on a shared (PostgreSQL) store."""
+    all_families = bool(kw.pop("all_families", False))
+    try:
+        return SharedWork(proc, **kw).run(summary, all_families=all_families)
+    except PersistenceError as exc:
+        from sftimeline.adapters.store import StoreUnavailable
+
+        raise StoreUnavailable(f"cannot run the process on {proc.store.url!r}: {exc}") from None

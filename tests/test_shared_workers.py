@@ -1,0 +1,103 @@
+"""Three policy-process workers on one PostgreSQL database share the work; one is killed
+mid-run; the outcome events equal a single worker's, none lost, none duplicated."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+
+from conftest import PG_DSN, PG_URL
+from sftimeline.adapters.outcomes import PolicyProcess
+from sftimeline.adapters.store import RecordStore
+from sftimeline.adapters.workqueue import queued_families
+from sftimeline.readmodels.status import query_status
+from test_policy_process import FW, KNOWN, at, comparable, generated
+
+pytestmark = pytest.mark.postgres
+FAMILIES = 30
+
+
+@pytest.fixture
+def two_urls(pg_url: str) -> Iterator[tuple[str, str]]:
+    """The test's schema and a second one for the single-worker run."""
+    import psycopg
+
+    schema = f"t_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_DSN, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    try:
+        yield pg_url, f"{PG_URL}?schema={schema}"
+    finally:
+        with psycopg.connect(PG_DSN, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+WORKER = """
+import os, signal, sys, time
+from datetime import date, datetime
+from sftimeline.adapters.outcomes import PolicyProcess
+from sftimeline.adapters.store import RecordStore
+from sftimeline.policies.loader import load_framework
+url, start, kill_after = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
+seen = []
+def hook(family):
+    seen.append(family)
+    if len(seen) == kill_after:
+        os.kill(os.getpid(), signal.SIGKILL)  # dies holding a claim, mid-batch
+    time.sleep(0.05)  # a slow family, so that the three overlap
+store = RecordStore.open(url)
+proc = PolicyProcess(store, [load_framework("national-2022")], on=date(2025, 6, 1),
+                     known_at=datetime.fromisoformat(KNOWN), window=300, after_family=hook)
+time.sleep(max(0.0, start - time.time()))  # all three start together
+summary = proc.run()
+print(summary.families)
+"""
+
+
+def test_three_workers_one_killed_record_what_one_worker_records(
+    two_urls: tuple[str, str],
+) -> None:
+    shared, single = two_urls
+    with RecordStore.open(single) as store:
+        generated(store, FAMILIES)
+        with PolicyProcess(store, [FW], on=date(2025, 6, 1), known_at=at(KNOWN), window=300) as p:
+            p.run()
+            expected = sorted(comparable(p))
+            expected_status = sorted(json.dumps(r.to_dict()) for r in query_status(p.engine))
+    with RecordStore.open(shared) as store:
+        generated(store, FAMILIES)
+    script = textwrap.dedent(WORKER).replace("KNOWN", repr(KNOWN))
+    start = time.time() + 8  # after the three have imported the package
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, shared, str(start), str(kill_after)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for kill_after in (4, 0, 0)
+    ]
+    results = [w.communicate(timeout=300) for w in workers]
+    killed, *survivors = workers
+    assert killed.returncode == -signal.SIGKILL, results[0][1].decode()
+    for w, (out, err) in zip(survivors, results[1:], strict=True):
+        assert w.returncode == 0, err.decode()
+        assert int(out) > 0  # each survivor evaluated a share of the families
+    with (
+        RecordStore.open(shared) as store,
+        PolicyProcess(store, [FW], on=date(2025, 6, 1), known_at=at(KNOWN), window=300) as p,
+    ):
+        assert queued_families(p) == 0  # the killed worker's claim was taken over
+        assert p.position() == p.head()
+        assert sorted(comparable(p)) == expected  # none lost, none duplicated
+        assert sorted(json.dumps(r.to_dict()) for r in query_status(p.engine)) == expected_status
+        p.run()  # nothing left to do
+        assert sorted(comparable(p)) == expected
