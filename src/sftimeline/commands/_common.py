@@ -184,6 +184,14 @@ KNOWN_AT = click.option(
     callback=known_at_option,
     help="Knowledge time T (default now; a date means the end of that day).",
 )
+WORKERS = click.option(
+    "--workers",
+    "workers",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Processes to share the families (default: every core); the output is the same.",
+)
 FRAMEWORK = click.option(
     "--framework", "framework", default="national-2022", show_default=True, metavar="ID"
 )

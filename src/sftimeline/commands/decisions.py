@@ -15,6 +15,7 @@ from sftimeline.commands._common import (
     FRAMEWORK,
     FRAMEWORK_FILE,
     KNOWN_AT,
+    WORKERS,
     command,
     date_option,
     framework_choice,
@@ -42,6 +43,7 @@ T = TypeVar("T")
     default="table",
     show_default=True,
 )
+@WORKERS
 @store_options
 @click.pass_context
 def evaluate(
@@ -52,11 +54,16 @@ def evaluate(
     framework_file: str | None,
     family: str | None,
     fmt: str,
+    workers: int | None,
 ) -> None:
     """Decide every family (or one) on D as known at T."""
     fw_id, fw_file = framework_choice(framework, framework_file)
     with store_session(ctx) as store:
-        stream = started(store.iter_evaluate(on, fw_id, known_at, family, framework_file=fw_file))
+        stream = started(
+            store.iter_evaluate(
+                on, fw_id, known_at, family, framework_file=fw_file, workers=workers
+            )
+        )
         if family is None and sys.stderr.isatty():
             stream = _with_progress(stream)
         # A generator end to end: each family is read, decided and written before the

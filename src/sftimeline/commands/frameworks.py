@@ -19,6 +19,7 @@ import click
 
 from sftimeline.commands._common import (
     KNOWN_AT,
+    WORKERS,
     command,
     date_option,
     echo_json,
@@ -186,6 +187,7 @@ def check(file: str, sets: dict[str, Any]) -> None:
 @click.option("--family", "family", default=None, help="One family only.")
 @click.option("--all", "show_all", is_flag=True, help="List families that agree too.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl"]), default="table")
+@WORKERS
 @store_options
 @click.pass_context
 def compare_command(
@@ -197,6 +199,7 @@ def compare_command(
     family: str | None,
     show_all: bool,
     fmt: str,
+    workers: int | None,
 ) -> None:
     """Family by family, where framework A and framework B decide differently, and why."""
     if len(frameworks_) == 1 and set_b:
@@ -207,7 +210,7 @@ def compare_command(
         )
     fa, fb = _load(frameworks_[0]), _load(frameworks_[1], set_b)
     with store_session(ctx) as store:
-        results = started(store.iter_compare(on, fa, fb, known_at, family))
+        results = started(store.iter_compare(on, fa, fb, known_at, family, workers=workers))
         _write(results, fmt, show_all, fa, fb)
 
 

@@ -38,16 +38,22 @@ class DecisionsService(RecordsService):
         family: str | None = None,
         *,
         framework_file: str | None = None,
+        workers: int | None = None,
     ) -> Iterator[Decision]:
-        """Like :meth:`evaluate`, streamed: one family read, decided and yielded at a time."""
+        """Like :meth:`evaluate`, streamed: families read, decided and yielded in code
+        order, on ``workers`` processes (default: every core; the same decisions
+        whatever the number)."""
         from sftimeline.policies.evaluator import evaluate_family
 
         fw = load_framework(framework, framework_file)
         day = parse_date(on, "on")
         t = parse_known_at(known_at, "known_at")
         self.record_store()  # a missing store fails here, before any output
-        for code, recs in self.iter_families(family):
-            yield evaluate_family(fw, code, recs, day, t)
+
+        def decide(code: str, recs: list[Record]) -> Decision:
+            return evaluate_family(fw, code, recs, day, t)
+
+        yield from self.map_families(decide, family, workers)
 
     def evaluate(
         self,
@@ -104,18 +110,24 @@ class DecisionsService(RecordsService):
         b: Framework,
         known_at: datetime | date | str | None = None,
         family: str | None = None,
+        *,
+        workers: int | None = None,
     ) -> Iterator[Comparison]:
-        """Like :meth:`compare`, streamed, for loaded frameworks (:func:`framework`)."""
+        """Like :meth:`compare`, streamed, for loaded frameworks (:func:`framework`), on
+        ``workers`` processes (default: every core)."""
         from sftimeline.policies.compare import compare
         from sftimeline.policies.evaluator import evaluate_family
 
         day = parse_date(on, "on")
         t = parse_known_at(known_at, "known_at")
         self.record_store()
-        for code, recs in self.iter_families(family):
-            yield compare(
+
+        def decide(code: str, recs: list[Record]) -> Comparison:
+            return compare(
                 evaluate_family(a, code, recs, day, t), evaluate_family(b, code, recs, day, t)
             )
+
+        yield from self.map_families(decide, family, workers)
 
     def compare(
         self,

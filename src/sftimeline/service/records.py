@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, TextIO, TypeVar
 
 from sftimeline.service.base import StoreBase, translated
 from sftimeline.service.inputs import parse_date, parse_known_at
@@ -12,6 +12,8 @@ from sftimeline.service.results import TimelineView
 
 if TYPE_CHECKING:
     from sftimeline.records import Record
+
+R = TypeVar("R")
 
 
 class RecordsService(StoreBase):
@@ -37,6 +39,24 @@ class RecordsService(StoreBase):
                 yield family, list(store.family_records(family))
                 return
             yield from store.iter_family_records()
+
+    def map_families(
+        self,
+        decide: Callable[[str, list[Record]], R],
+        family: str | None = None,
+        workers: int | None = None,
+    ) -> Iterator[R]:
+        """``decide(code, records)`` for one family, or for every family in code order on
+        ``workers`` processes (:mod:`sftimeline.service.parallel`; default every core)."""
+        if family is not None:
+            for code, recs in self.iter_families(family):
+                yield decide(code, recs)
+            return
+        from sftimeline.service.parallel import map_families
+
+        store = self.record_store()
+        with translated():
+            yield from map_families(store, decide, workers)
 
     def timeline(
         self,

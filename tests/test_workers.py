@@ -1,0 +1,72 @@
+"""--workers N: the families shared among processes, the output byte-identical whatever N."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from click.testing import CliRunner
+
+from sftimeline.adapters.store import RecordStore
+from sftimeline.cli import main
+from sftimeline.generate import family_records
+from sftimeline.records import validate_record
+from sftimeline.service import parallel
+from test_policy_process import at
+
+FAMILIES = 23
+
+
+def _cli(db: str, *args: str) -> bytes:
+    result = CliRunner().invoke(main, ["--db", db, *args])
+    assert result.exit_code == 0, result.output
+    return result.stdout_bytes
+
+
+@pytest.fixture
+def county(store_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    rows = [r for i in range(FAMILIES) for r in family_records(3, i)]
+    with RecordStore.open(store_url) as store:
+        store.save_records([validate_record(r) for r in rows], at("2026-01-01T00:00:00+00:00"))
+    monkeypatch.setattr(parallel, "FAMILIES_PER_TASK", 4)  # six tasks of four families
+    return store_url
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "table", "csv"])
+def test_evaluate_output_is_the_same_whatever_the_workers(county: str, fmt: str) -> None:
+    args = ["evaluate", "--on", "2025-06-01", "--known-at", "2026-01-01", "--format", fmt]
+    one = _cli(county, *args, "--workers", "1")
+    assert one.count(b"F0000") >= FAMILIES
+    for n in ("2", "3"):
+        assert _cli(county, *args, "--workers", n) == one
+
+
+def test_compare_output_is_the_same_whatever_the_workers(county: str) -> None:
+    args = ["compare", "--on", "2025-06-01", "--known-at", "2026-01-01", "--all"]
+    args += ["--framework", "national-2022", "--framework", "herefordshire-2022"]
+    one = _cli(county, *args, "--format", "jsonl", "--workers", "1")
+    assert one.count(b"\n") == FAMILIES
+    assert _cli(county, *args, "--format", "jsonl", "--workers", "3") == one
+
+
+def test_tasks_run_in_other_processes_and_come_back_in_order() -> None:
+    results = list(parallel.ordered_map(_pid_and_square, range(20), 2))
+    assert [sq for _, sq in results] == [i * i for i in range(20)]
+    assert {pid for pid, _ in results} != {os.getpid()}
+
+
+def test_a_task_that_fails_fails_the_map_in_the_caller() -> None:
+    with pytest.raises(ZeroDivisionError):
+        list(parallel.ordered_map(_inverse, [1, 2, 0, 4], 2))
+
+
+def test_default_is_every_core_this_process_may_use() -> None:
+    assert parallel.default_workers() == len(os.sched_getaffinity(0))
+
+
+def _pid_and_square(i: int) -> tuple[int, int]:
+    return os.getpid(), i * i
+
+
+def _inverse(i: int) -> float:
+    return 1 / i
