@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from sftimeline import pool
 from sftimeline.adapters.store import RecordStore
 from sftimeline.cli import main
 from sftimeline.generate import family_records
@@ -50,18 +52,18 @@ def test_compare_output_is_the_same_whatever_the_workers(county: str) -> None:
 
 
 def test_tasks_run_in_other_processes_and_come_back_in_order() -> None:
-    results = list(parallel.ordered_map(_pid_and_square, range(20), 2))
+    results = list(pool.ordered_map(_pid_and_square, range(20), 2))
     assert [sq for _, sq in results] == [i * i for i in range(20)]
     assert {pid for pid, _ in results} != {os.getpid()}
 
 
 def test_a_task_that_fails_fails_the_map_in_the_caller() -> None:
     with pytest.raises(ZeroDivisionError):
-        list(parallel.ordered_map(_inverse, [1, 2, 0, 4], 2))
+        list(pool.ordered_map(_inverse, [1, 2, 0, 4], 2))
 
 
 def test_default_is_every_core_this_process_may_use() -> None:
-    assert parallel.default_workers() == len(os.sched_getaffinity(0))
+    assert pool.default_workers() == len(os.sched_getaffinity(0))
 
 
 def _pid_and_square(i: int) -> tuple[int, int]:
@@ -70,3 +72,29 @@ def _pid_and_square(i: int) -> tuple[int, int]:
 
 def _inverse(i: int) -> float:
     return 1 / i
+
+
+def test_process_run_records_the_same_outcome_events_whatever_the_workers(
+    store_url: str, tmp_path: Path
+) -> None:
+    """Two workers evaluate a window's families; the caller records: same events, same
+    read models as one worker."""
+    from datetime import date
+
+    from sftimeline.adapters.outcomes import PolicyProcess
+    from sftimeline.readmodels.status import query_status
+    from test_policy_process import FW, KNOWN, comparable, generated
+
+    results = []
+    for workers, url in ((1, str(tmp_path / "one.sqlite")), (2, store_url)):
+        with RecordStore.open(url) as store:
+            generated(store, 25)
+            with PolicyProcess(
+                store, [FW], on=date(2025, 6, 1), known_at=at(KNOWN), workers=workers
+            ) as p:
+                summary = p.run()
+                assert summary.families >= 25  # a family may straddle two windows
+                status = [r.to_dict() for r in query_status(p.engine)]
+                results.append((sorted(comparable(p)), status))
+    assert results[0] == results[1]
+    assert results[0][0]  # outcome events were recorded

@@ -47,6 +47,7 @@ from eventsourcing.sqlite import SQLiteDatastore, SQLiteProcessRecorder
 from sqlalchemy.engine import Engine
 
 from sftimeline.adapters.ddl import postgres_ddl_lock
+from sftimeline.adapters.decide import decided
 from sftimeline.adapters.sql import engine_for_url, get_setting, set_setting
 from sftimeline.adapters.store import (
     DateAsISO,
@@ -213,7 +214,7 @@ class PolicyProcess:
     ``known_at`` (default: the moment of each window) and ``on`` (default: the ``on``
     setting, else the UK date of the run) are the basis every outcome records.
     ``after_family`` is called after each family is evaluated (tests use it to crash a
-    run mid-batch).
+    run mid-batch). ``workers`` processes evaluate the families; this one records.
     """
 
     def __init__(
@@ -226,8 +227,11 @@ class PolicyProcess:
         window: int = WINDOW,
         engine: Engine | None = None,
         after_family: Callable[[str], None] | None = None,
+        workers: int = 1,
     ) -> None:
         self.store = store
+        #: processes that evaluate families (adapters/decide.py); this one records
+        self.workers = workers
         self.frameworks = {fw.id: fw for fw in frameworks}
         self.on = on
         self.known_at = known_at
@@ -351,20 +355,11 @@ class PolicyProcess:
         on = self.on or today_uk()
         pe: ProcessingEvent[UUID] = ProcessingEvent(tracking)
         evaluated = 0
-        for fid in fids:
-            fam = self._family(fid)
-            if fam is None:
-                continue
-            agg = self._outcomes(fam.code)
-            problem = fam.problem or pp.family_code_problem(fam.code)
-            if problem is not None:
-                self._failed(agg, fam, "*", problem, on, known_at)
-            else:
-                self._evaluate(fam, agg, on, known_at)
+        for code, agg in decided(self, fids, on, known_at):
             pe.collect_events(agg)
             evaluated += 1
             if self.after_family is not None:
-                self.after_family(fam.code)
+                self.after_family(code)
         try:
             self.app._record(pe)  # events + tracking in one transaction
         except IntegrityError:
@@ -377,6 +372,20 @@ class PolicyProcess:
             if kind:
                 summary.events[kind] = summary.events.get(kind, 0) + 1
         return True
+
+    def _decide(self, fid: UUID, on: date, known_at: datetime) -> tuple[str, FamilyOutcomes] | None:
+        """One family's code and outcomes aggregate with this evaluation's events pending
+        (None: no such family). Records nothing."""
+        fam = self._family(fid)
+        if fam is None:
+            return None
+        agg = self._outcomes(fam.code)
+        problem = fam.problem or pp.family_code_problem(fam.code)
+        if problem is not None:
+            self._failed(agg, fam, "*", problem, on, known_at)
+        else:
+            self._evaluate(fam, agg, on, known_at)
+        return fam.code, agg
 
     def _family(self, fid: UUID) -> StoredFamily | None:
         """A family's records with their versions, folded straight from its stored events.

@@ -14,6 +14,7 @@ from datetime import date
 import click
 
 from sftimeline.commands._common import (
+    WORKERS,
     command,
     date_option,
     echo_json,
@@ -44,14 +45,19 @@ def process() -> None:
     help="On-date for eligibility (default: the `process on` setting, else today, UK).",
 )
 @click.option("--all", "all_families", is_flag=True, help="Also re-evaluate every family once.")
+@WORKERS
 @store_options
 @click.pass_context
 def run(
-    ctx: click.Context, frameworks: tuple[str, ...], on: date | None, all_families: bool
+    ctx: click.Context,
+    frameworks: tuple[str, ...],
+    on: date | None,
+    all_families: bool,
+    workers: int | None,
 ) -> None:
     """Catch up from the tracked position: evaluate every family whose records changed."""
     with store_session(ctx) as store:
-        result = store.process_run(frameworks, on, all_families)
+        result = store.process_run(frameworks, on, all_families, workers=workers)
     for line in result.lines():
         click.echo(line)
 

@@ -1,93 +1,25 @@
-"""Every core: a job's tasks run in worker processes, results come back in task order.
+"""The service layer's parallel jobs: a county's families decided on every core.
 
-Families are independent, so a county's work (evaluate, compare, the policy process,
-mapped imports) is cut into tasks — chunks of families, batches of rows — that a pool
-of processes works through. :func:`ordered_map` yields the results strictly in the
-order of the tasks, so whatever the number of workers the caller writes the same bytes.
-
-:func:`ordered_map` knows nothing of families: a *job* is any callable ``task ->
-result`` holding what every task needs (a framework, a store URL, a date). The workers
-are forked, so the job reaches them without being pickled (frameworks hold compiled
-rules, which do not pickle); only the tasks and the results cross between processes.
-A job that opens connections opens them lazily in the process that uses them (a
-connection forked from the parent is never used), and may define ``close()``, called
-in the calling process when ``workers`` is 1. Where processes cannot be forked (not
-Linux or macOS) every job runs in the calling process. :class:`FamilyJob` is the
-service layer's job: chunks of families, each decided by a function of its records.
-
-Memory stays bounded: at most ``2 × workers`` tasks are in flight, so a slow writer
-(a pipe, a terminal) never lets finished results pile up.
+:func:`map_families` cuts a store's families (in code order) into tasks of
+:data:`FAMILIES_PER_TASK` and hands them to :func:`sftimeline.pool.ordered_map`; each
+worker reads its chunk in one scan with its own store connection and decides each
+family; the results come back in code order, so the output is the same whatever the
+number of workers.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator
-from multiprocessing.pool import AsyncResult
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Generic, TypeVar
 from uuid import UUID
+
+from sftimeline.pool import chunks, default_workers, ordered_map
 
 if TYPE_CHECKING:
     from sftimeline.adapters.store import RecordStore
     from sftimeline.records import Record
 
-T = TypeVar("T")
 R = TypeVar("R")
-
-#: the job of a worker process (set once, when the process starts)
-_job: Callable[[Any], Any] | None = None
-
-
-def default_workers() -> int:
-    """The number of cores this process may run on (the ``--workers`` default)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
-def _start(job: Callable[[Any], Any]) -> None:
-    global _job
-    _job = job
-
-
-def _run(task: Any) -> Any:
-    assert _job is not None, "worker started without a job"
-    return _job(task)
-
-
-def ordered_map(job: Callable[[T], R], tasks: Iterable[T], workers: int) -> Iterator[R]:
-    """``job(task)`` for every task, in task order, on ``workers`` processes.
-
-    ``workers`` ≤ 1 runs every task here, in this process, with no pool at all. An
-    exception raised by a task is raised here, in order, and the pool is stopped.
-    """
-    methods = multiprocessing.get_all_start_methods()
-    if workers <= 1 or "fork" not in methods:
-        try:
-            yield from map(job, tasks)
-        finally:
-            close = getattr(job, "close", None)
-            if callable(close):
-                close()
-        return
-    ctx = multiprocessing.get_context("fork")
-    pending: deque[AsyncResult[R]] = deque()
-    with ctx.Pool(workers, initializer=_start, initargs=(job,)) as pool:
-        for task in tasks:
-            pending.append(pool.apply_async(_run, (task,)))
-            if len(pending) >= 2 * workers:
-                yield pending.popleft().get()
-        while pending:
-            yield pending.popleft().get()
-
-
-def chunks(items: list[T], size: int) -> list[list[T]]:
-    """``items`` cut into consecutive lists of at most ``size``."""
-    return [items[i : i + size] for i in range(0, len(items), size)]
-
 
 #: families per task: big enough that reading is a few large scans, small enough that
 #: two workers share a small county evenly
@@ -98,17 +30,18 @@ class FamilyJob(Generic[R]):
     """Decide each family of a chunk of ``(code, id)`` with ``decide(code, records)``.
 
     ``store`` is used as it is when the job runs in the calling process; in a worker
-    the job opens its own store on ``url`` (with the key from the environment, as
-    the calling process did).
+    the job opens its own store on ``url`` with the same ``key``.
     """
 
     def __init__(
         self,
         url: str,
+        key: str,
         decide: Callable[[str, list[Record]], R],
         store: RecordStore | None = None,
     ) -> None:
         self.url = url
+        self.key = key
         self.decide = decide
         self._store = store
         self._opened: RecordStore | None = None
@@ -119,7 +52,7 @@ class FamilyJob(Generic[R]):
             if self._opened is None:
                 from sftimeline.adapters.store import RecordStore
 
-                self._opened = RecordStore.open(self.url)
+                self._opened = RecordStore.open(self.url, key=self.key, create=False)
             store = self._opened
         return [self.decide(code, recs) for code, recs in store.iter_family_records(chunk)]
 
@@ -140,6 +73,7 @@ def map_families(
     n = default_workers() if workers is None else workers
     index = store.family_index()
     # in this process the open store serves; workers open their own
-    job = FamilyJob(store.url, decide, store if n <= 1 else None)
+    key = store.cipher_env.get("CIPHER_KEY", "")
+    job = FamilyJob(store.url, key, decide, store if n <= 1 else None)
     for results in ordered_map(job, chunks(index, FAMILIES_PER_TASK), n):
         yield from results

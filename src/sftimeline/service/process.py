@@ -75,17 +75,25 @@ class ProcessService(DecisionsService):
         frameworks: Iterable[str] = (),
         on: date | str | None = None,
         all_families: bool = False,
+        *,
+        workers: int | None = None,
     ) -> ProcessRun:
         """Catch the process up from its tracked position (every family whose records
         changed), under ``frameworks`` or those enabled; ``all_families`` re-evaluates
-        every family once (after the on-date or a framework changed)."""
+        every family once (after the on-date or a framework changed). ``workers``
+        processes evaluate (default: every core); on PostgreSQL several runs, on one
+        machine or many, share the families (docs/deployment.md)."""
         from sftimeline.adapters.outcomes import PolicyProcess
+        from sftimeline.pool import default_workers
 
         store = self.record_store()
         day = parse_date(on, "on") if on is not None else None
+        n = default_workers() if workers is None else workers
         with (
             translated(),
-            PolicyProcess.from_settings(store, frameworks=list(frameworks), on=day) as proc,
+            PolicyProcess.from_settings(
+                store, frameworks=list(frameworks), on=day, workers=n
+            ) as proc,
         ):
             if not proc.frameworks:
                 raise UsageProblem(
