@@ -474,7 +474,9 @@ def test_concurrent_runs_record_each_outcome_once(store_url: str, clean_url: str
 
         with PolicyProcess(store, [FW], after_family=interleave, **kw) as p:
             p.run()
-            assert fired and comparable(p) == expected
+            # each outcome once (on PostgreSQL the two share a queue, so the families'
+            # events interleave in another order)
+            assert fired and sorted(comparable(p)) == sorted(expected)
         other.close()
 
 

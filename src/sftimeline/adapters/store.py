@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -27,6 +27,7 @@ from eventsourcing.persistence import (
     IntegrityError,
     JSONTranscoder,
     PersistenceError,
+    StoredEvent,
     Transcoding,
 )
 
@@ -42,6 +43,8 @@ from sftimeline.records import DATE_FIELDS, Record, RecordModel, record_from_mod
 
 DEFAULT_DB = "./sftimeline.sqlite"
 PAGE = 5000
+#: families whose keys an importing store keeps (≈ 100 records, ≈ 20 KB each)
+CACHED_FAMILIES = 2000
 
 
 class StoreError(Exception):
@@ -253,8 +256,9 @@ class RecordStore:
         self.url = url
         #: the library's cipher settings every application on this store needs (or {})
         self.cipher_env: dict[str, str] = cipher or {}
-        #: aggregates touched in this run (a cache: one read per family per run)
-        self._cache: dict[UUID, Family] = {}
+        #: aggregates touched in this run, the most recently used (a cache: one read per
+        #: family while it is imported, bounded so that memory is flat in file size)
+        self._cache: OrderedDict[UUID, Family] = OrderedDict()
 
     @property
     def encrypted(self) -> bool:
@@ -356,31 +360,51 @@ class RecordStore:
     # -- writing ----------------------------------------------------------
 
     def _family(self, code: str) -> Family:
+        """The family's aggregate for de-duplication (kept light: keys and version)."""
         fid = Family.create_id(code)
         fam = self._cache.get(fid)
         if fam is None:
             try:
                 fam = cast(Family, self.app.repository.get(fid))
+                fam.stored = []  # only keys and the version are needed to import
             except AggregateNotFoundError:
                 fam = Family(code)
             self._cache[fid] = fam
+        else:
+            self._cache.move_to_end(fid)
         return fam
 
     def save_records(
         self, models: Iterable[RecordModel | Record], imported_at: datetime, *, retries: int = 5
     ) -> BatchOutcome:
-        """Store a batch in one transaction; on a concurrent writer reload and retry."""
+        """Store a batch in one transaction; on a concurrent writer reload and retry.
+
+        Each family decides each record's outcome (:meth:`Family.admit`); the stored
+        events are written in one insert (:mod:`sftimeline.adapters.bulkwrite`).
+        """
+        from sftimeline.adapters.bulkwrite import record_event
+
         items = list(models)
+        mapper = self.app.mapper
         for attempt in range(retries + 1):
             outcome = BatchOutcome()
-            touched: dict[UUID, Family] = {}
+            touched: set[UUID] = set()
+            events: list[StoredEvent] = []
             for item in items:
                 fam = self._family(item.family)
-                outcome.outcomes.append(fam.record(item, imported_at=imported_at))
-                touched[fam.id] = fam
+                result, fields = fam.admit(item, imported_at=imported_at)
+                outcome.outcomes.append(result)
+                if fields is None:
+                    continue
+                events.extend(mapper.to_stored_event(e) for e in fam.collect_events())
+                events.append(record_event(mapper, fam, fields))
+                fam.note_stored(fields)
+                touched.add(fam.id)
             try:
-                if touched:
-                    self.app.save(*touched.values())
+                if events:
+                    self.app.recorder.insert_events(events)
+                while len(self._cache) > CACHED_FAMILIES:  # memory flat in the file's size
+                    self._cache.popitem(last=False)  # the least recently imported
                 return outcome
             except IntegrityError:
                 for fid in touched:

@@ -21,8 +21,9 @@ the same loop, and no worker is special:
    already committed, the family's re-evaluation finds nothing new and records nothing
    (the process records only changes against the ``FamilyOutcomes`` state), so no
    outcome event is lost or duplicated.
-4. A worker stops when there is nothing to dispatch and the queue is empty (rows still
-   held by another live worker are waited for, so a dying worker's share is taken over).
+4. A worker stops when there is nothing to dispatch and the queue is empty. Rows another
+   worker holds are waited for (up to :data:`PATIENCE` seconds without progress), so a
+   dying worker's share is taken over; rows left after that wait for the next run.
 
 The read models are projected under an advisory lock of their own, one worker at a time.
 """
@@ -52,6 +53,13 @@ BATCH = 50
 RECORDS_PER_FAMILY = 100
 #: seconds between looks at a queue whose rows other workers hold
 POLL = 0.2
+#: seconds a worker waits, without any progress, for rows other workers hold before it
+#: leaves them (to those workers, or to the next run)
+PATIENCE = 60.0
+
+#: families claimed by this process right now (a nested run in the same process must
+#: not wait for its own caller's claim)
+_held: set[UUID] = set()
 
 
 def is_shared(url: str) -> bool:
@@ -154,21 +162,30 @@ class SharedWork:
                 conn.rollback()
                 return 0
             fids = [UUID(str(r[0])) for r in rows]
-            if self.after_claim is not None:
-                self.after_claim(fids)
-            if not self.proc._process(fids, None, summary):
-                conn.rollback()  # another writer recorded first: evaluate them again
-                return 0
-            conn.execute(
-                text(f"DELETE FROM {WORK_TABLE} WHERE family_id = :f AND seq = :s"),
-                [{"f": r[0], "s": r[1]} for r in rows],
-            )
-            conn.commit()
+            _held.update(fids)
+            try:
+                if self.after_claim is not None:
+                    self.after_claim(fids)
+                if not self.proc._process(fids, None, summary):
+                    conn.rollback()  # another writer recorded first: evaluate them again
+                    return 0
+                conn.execute(
+                    text(f"DELETE FROM {WORK_TABLE} WHERE family_id = :f AND seq = :s"),
+                    [{"f": r[0], "s": r[1]} for r in rows],
+                )
+                conn.commit()
+            finally:
+                _held.difference_update(fids)
             return len(rows)
 
     def queued(self) -> int:
+        """Families queued, not counting those this process itself holds."""
         with self.engine.connect() as conn:
-            return int(conn.execute(text(f"SELECT count(*) FROM {WORK_TABLE}")).scalar() or 0)
+            count = conn.execute(
+                text(f"SELECT count(*) FROM {WORK_TABLE} WHERE NOT (family_id = ANY(:held))"),
+                {"held": list(_held)},
+            ).scalar()
+            return int(count or 0)
 
     # -- the loop -------------------------------------------------------------------
 
@@ -180,18 +197,21 @@ class SharedWork:
         if all_families:
             head = proc.head()
             self.enqueue([Family.create_id(c) for c in proc.store.families()], head)
+        progress = time.monotonic()
         while True:
             moved = self.dispatch()
             if moved:
                 summary.notifications += moved
             done = self.claim_and_process(summary)
-            if done:
+            if done or moved:
+                progress = time.monotonic()
                 continue
-            if moved is None or moved:
-                continue  # someone else is dispatching, or we just did: look again
-            if self.queued() == 0:
+            if moved is None:  # another worker is dispatching: look again
+                time.sleep(POLL)
+            elif self.queued() == 0 or time.monotonic() - progress > PATIENCE:
                 break
-            time.sleep(POLL)  # rows held by other workers: wait, they may die
+            else:
+                time.sleep(POLL)  # rows held by other workers: wait, they may die
         summary.position = proc.position()
         summary.projected = self.project()
         return summary

@@ -373,6 +373,17 @@ class Family(Aggregate):
         A validated model needs ``imported_at`` when it has no ``recorded_at``
         (docs/records.md: absent means "the moment of import").
         """
+        outcome, fields = self.admit(item, imported_at=imported_at)
+        if fields is not None:
+            self.trigger_event(EVENT_CLASSES[fields["record_type"]], **fields)
+        return outcome
+
+    def admit(
+        self, item: RecordModel | Record, *, imported_at: datetime | None = None
+    ) -> tuple[RecordOutcome, dict[str, Any] | None]:
+        """What becomes of one record offered, changing nothing: the outcome and, when
+        it is to be stored, the fields of its event (for :meth:`record`, or for the
+        store's bulk writer, which then calls :meth:`note_stored`)."""
         if isinstance(item, RecordModel):
             if item.recorded_at is None and imported_at is None:
                 raise ValueError("imported_at is required for a record without recorded_at")
@@ -389,25 +400,31 @@ class Family(Aggregate):
             try:
                 self.check_key_new(key, rec.fingerprint)
             except DuplicateRecord as exc:
-                return RecordOutcome(Outcome.DUPLICATE, key, exc)
+                return RecordOutcome(Outcome.DUPLICATE, key, exc), None
             except ConflictingRecord as exc:
-                return RecordOutcome(Outcome.CONFLICT, key, exc)
+                return RecordOutcome(Outcome.CONFLICT, key, exc), None
         data = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in rec.data.items()}
-        self.trigger_event(
-            EVENT_CLASSES[rec.type],
-            record_type=rec.type,
-            occurred_on=rec.occurred_on,
-            recorded_at=rec.recorded_at,
-            recorded_at_supplied=rec.recorded_at_supplied,
-            source=rec.source,
-            source_id=rec.source_id,
-            person=rec.person,
-            data=data,
-            key=key,
-            fingerprint=rec.fingerprint,
-            recorded_at_basis=rec.recorded_at_basis,
-        )
-        return RecordOutcome(Outcome.STORED, key)
+        fields = {
+            "record_type": rec.type,
+            "occurred_on": rec.occurred_on,
+            "recorded_at": rec.recorded_at,
+            "recorded_at_supplied": rec.recorded_at_supplied,
+            "source": rec.source,
+            "source_id": rec.source_id,
+            "person": rec.person,
+            "data": data,
+            "key": key,
+            "fingerprint": rec.fingerprint,
+            "recorded_at_basis": rec.recorded_at_basis,
+        }
+        return RecordOutcome(Outcome.STORED, key), fields
+
+    def note_stored(self, fields: dict[str, Any]) -> None:
+        """Account for a record event the store wrote without an event object: its key
+        is taken and the aggregate's version moves on (what ``RecordAdded.apply`` does,
+        minus keeping the event: an importing store needs only keys and versions)."""
+        self.fingerprints[fields["key"]] = fields["fingerprint"]
+        self.version = self.version + 1
 
 
 #: record type → its event class

@@ -1,0 +1,78 @@
+"""Writing a batch of records as stored events without an event object per record.
+
+The library turns every new record into a domain event object (``trigger_event``),
+applies it, then transcodes its ``__dict__`` through the JSON transcoder's object hooks
+— about a third of an import's time once validation is done. The store writes the
+same stored events directly: the Family aggregate still decides each record's outcome
+(:meth:`Family.admit`, de-duplication by source id, conflicts, knowledge time), and this
+module serialises the event's fields in the transcoder's own format (dates and
+date-times as ``{"_type_": "date_iso" | "datetime_iso", "_data_": ISO}``), with orjson,
+then compresses and encrypts with the application's own compressor and cipher. So the
+library (``repository.get``, ``to_domain_event``) reads these events exactly as its own.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import date, datetime
+from typing import Any
+
+import orjson
+from eventsourcing.domain import datetime_now_with_tzinfo
+from eventsourcing.persistence import Mapper, StoredEvent
+from eventsourcing.utils import get_topic
+
+from sftimeline.aggregates.family import EVENT_CLASSES, Family
+
+_TOPICS = {t: get_topic(cls) for t, cls in EVENT_CLASSES.items()}
+#: the event fields that hold a date or a date-time (Family.RecordAdded)
+_CLOCKS = ("occurred_on", "recorded_at")
+
+
+def _transcoded(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return {"_type_": "datetime_iso", "_data_": value.isoformat()}
+    if isinstance(value, date):
+        return {"_type_": "date_iso", "_data_": value.isoformat()}
+    return value
+
+
+def _orjson_exact(value: Any) -> bool:
+    """Whether orjson writes ``value`` as the standard library would (it writes NaN and
+    infinities as null; integers beyond 64 bits it refuses)."""
+    kind = type(value)
+    if kind is float:
+        return math.isfinite(value)
+    if kind is dict:
+        return all(_orjson_exact(v) for v in value.values())
+    if kind is list:
+        return all(_orjson_exact(v) for v in value)
+    return True
+
+
+def _dumps(state: dict[str, Any]) -> bytes:
+    if _orjson_exact(state["data"]):
+        try:
+            return orjson.dumps(state)
+        except TypeError:  # an integer beyond 64 bits
+            pass
+    return json.dumps(state, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def record_event(mapper: Mapper[Any], family: Family, fields: dict[str, Any]) -> StoredEvent:
+    """The stored event of one admitted record, as the family's next version."""
+    state: dict[str, Any] = {"timestamp": _transcoded(datetime_now_with_tzinfo()), **fields}
+    for name in _CLOCKS:  # the only date-valued fields (``data`` holds ISO strings)
+        state[name] = _transcoded(state[name])
+    raw = _dumps(state)
+    if mapper.compressor:
+        raw = mapper.compressor.compress(raw)
+    if mapper.cipher:
+        raw = mapper.cipher.encrypt(raw)
+    return StoredEvent(
+        originator_id=family.id,
+        originator_version=family.version + 1,
+        topic=_TOPICS[fields["record_type"]],
+        state=raw,
+    )

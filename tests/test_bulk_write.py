@@ -1,0 +1,53 @@
+"""The store's bulk writer: the library reads its events as its own; memory stays bounded."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pytest
+
+from conftest import sample
+from sftimeline.adapters import store as store_module
+from sftimeline.adapters.store import RecordStore
+from sftimeline.records import record_from_model, validate_record
+
+NOW = datetime(2025, 1, 1, tzinfo=UTC)
+
+
+def test_values_orjson_cannot_write_exactly_round_trip(store_url: str) -> None:
+    base = record_from_model(validate_record(sample("incident_recorded")), default_recorded_at=NOW)
+    odd = {"huge": 123456789012345678901234567890, "nan": math.nan, "nested": [{"x": 2**70}]}
+    rec = replace(base, data={**base.data, **odd})
+    with RecordStore.open(store_url) as store:
+        assert store.save_records([rec], NOW).stored == 1
+    with RecordStore.open(store_url) as store:
+        [by_library] = store.family_records("F1")  # repository.get: the library's decoder
+        [(_, [scanned])] = list(store.iter_family_records())
+    for got in (by_library, scanned):
+        assert got.get("huge") == 123456789012345678901234567890
+        assert got.get("nested") == [{"x": 2**70}]
+        assert math.isnan(got.get("nan"))
+        assert got.key == rec.key and got.recorded_at == rec.recorded_at
+
+
+def test_families_evicted_from_the_cache_are_still_deduplicated(
+    store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_module, "CACHED_FAMILIES", 3)
+    rows = [sample("incident_recorded", n, family=f"F{f}") for f in range(8) for n in (1, 2)]
+    with RecordStore.open(store_url) as store:
+        for i in range(0, len(rows), 4):  # batches of two families
+            store.save_records([validate_record(r) for r in rows[i : i + 4]], NOW)
+            assert len(store._cache) <= 3
+        again = store.save_records([validate_record(r) for r in rows], NOW)
+        assert again.duplicates == len(rows)
+        changed = {**rows[0], "kind": "asb"}
+        assert store.save_records([validate_record(changed)], NOW).conflicts == 1
+        more = store.save_records(
+            [validate_record(sample("incident_recorded", 3, family="F0"))], NOW
+        )
+        assert more.stored == 1
+    with RecordStore.open(store_url) as store:
+        assert [len(r) for _, r in store.iter_family_records()] == [3] + [2] * 7
