@@ -38,7 +38,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -184,22 +184,52 @@ class Row:
         if self.workers2 is not None:
             same = "identical" if self.identical else "**output differs**"
             w2 = f"{self.workers2:.1f} s = **{self.workers2 / self.evaluate:.2f}**×, {same}"
-        return [
+        cells = [
             self.store,
             f"{self.families:,}",
             f"{self.records:,}",
-            f"{self.import_rate:,.0f}/s = **{self.import_rate / self.insert_rate:.2f}**×"
-            f" (raw {self.insert_rate:,.0f}/s; CPU {self.import_cpu:.2f}×)",
-            f"{self.evaluate:.1f} s = **{self.evaluate / self.raw_read:.2f}**×"
-            f" (raw {self.raw_read:.1f} s; CPU {self.evaluate_cpu:.2f}×)",
-            w2,
-            f"{self.import_mb:.0f} / {self.evaluate_mb:.0f} MB"
-            f" (raw {self.floor_mb:.0f}: **{self.import_mb / self.floor_mb:.1f}**×)",
-            f"{self.late_ms:.0f} ms = **{self.late_ms / self.late_floor_ms:.1f}**×"
-            f" (raw {self.late_floor_ms:.0f} ms)",
-            f"{self.catch_up:.1f} s = **{self.catch_up / self.raw_read:.2f}**×"
-            f" (CPU {self.catch_up_cpu:.2f}×)",
+            _cell(
+                self.import_rate,
+                lambda: (
+                    f"{self.import_rate:,.0f}/s = **{self.import_rate / self.insert_rate:.2f}**×"
+                    f" (raw {self.insert_rate:,.0f}/s; CPU {self.import_cpu:.2f}×)"
+                ),
+            ),
+            _cell(
+                self.evaluate,
+                lambda: (
+                    f"{self.evaluate:.1f} s = **{self.evaluate / self.raw_read:.2f}**×"
+                    f" (raw {self.raw_read:.1f} s; CPU {self.evaluate_cpu:.2f}×)"
+                ),
+            ),
+            w2 if self.evaluate else "not measured",
+            _cell(
+                self.import_mb,
+                lambda: (
+                    f"{self.import_mb:.0f} / {self.evaluate_mb:.0f} MB"
+                    f" (raw {self.floor_mb:.0f}: **{self.import_mb / self.floor_mb:.1f}**×)"
+                ),
+            ),
+            _cell(
+                self.late_ms,
+                lambda: (
+                    f"{self.late_ms:.0f} ms = **{self.late_ms / self.late_floor_ms:.1f}**×"
+                    f" (raw {self.late_floor_ms:.0f} ms)"
+                ),
+            ),
+            _cell(
+                self.catch_up,
+                lambda: (
+                    f"{self.catch_up:.1f} s = **{self.catch_up / self.raw_read:.2f}**×"
+                    f" (CPU {self.catch_up_cpu:.2f}×)"
+                ),
+            ),
         ]
+        return cells
+
+
+def _cell(value: float, text: Callable[[], str]) -> str:
+    return text() if value else "not measured"
 
 
 HEADER = [
@@ -219,10 +249,10 @@ def supports_workers(cmd: str) -> bool:
     return "--workers" in run([cmd, "evaluate", "--help"]).stdout
 
 
-def measure(store: str, url: str, county: Path, families: int, work: Path) -> Row:
+def measure(row: Row, url: str, county: Path, work: Path) -> Row:
     """Every figure of one row, on a fresh store at ``url``."""
     cmd = sftimeline()
-    row = Row(store, families)
+    store, families = row.store, row.families
     say = lambda msg: print(f"  [{store} {families}] {msg}", file=sys.stderr, flush=True)  # noqa: E731
 
     f = floor("insert", url, str(county))
@@ -271,6 +301,16 @@ def measure(store: str, url: str, county: Path, families: int, work: Path) -> Ro
     row.late_floor_ms = statistics.median(floors) * 1000
     say(f"late record {row.late_ms:.0f} ms (raw {row.late_floor_ms:.0f} ms)")
     return row
+
+
+def attempt(row: Row, url: str, county: Path, work: Path) -> Row:
+    """:func:`measure`, keeping what was measured when a step fails (a shared database
+    server may refuse connections): the failure is printed, the cell says so."""
+    try:
+        return measure(row, url, county, work)
+    except SystemExit as exc:
+        print(f"  [{row.store} {row.families}] stopped: {exc}", file=sys.stderr, flush=True)
+        return row
 
 
 def start_up(work: Path) -> list[str]:
@@ -325,11 +365,11 @@ def main(argv: Sequence[str] | None = None) -> None:
                 db = work_dir / f"county-{n}.sqlite"
                 for p in work_dir.glob(f"county-{n}.sqlite*"):
                     p.unlink()
-                rows.append(measure("SQLite", str(db), county, n, work_dir))
+                rows.append(attempt(Row("SQLite", n), str(db), county, work_dir))
             if not args.no_pg:
                 with pg_url() as url:
                     if url is not None:
-                        rows.append(measure("PostgreSQL", url, county, n, work_dir))
+                        rows.append(attempt(Row("PostgreSQL", n), url, county, work_dir))
         print()
         print("\n".join(table(rows)))
         load = os.getloadavg()
