@@ -11,6 +11,8 @@ tracking, in one transaction, as before — so exactly-once recording is unchang
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -24,6 +26,19 @@ if TYPE_CHECKING:
 
 #: families per task (a claim or window holds a few dozen; a re-evaluation many)
 FAMILIES_PER_TASK = 10
+
+
+def small_pools() -> None:
+    """In a worker process, make the library's PostgreSQL pools one connection each.
+
+    The library opens ``POSTGRES_POOL_SIZE`` (default 5) connections per application
+    eagerly; a worker reads one chunk at a time, so one connection per application is
+    enough, and N workers would otherwise hold 10 × N connections. Does nothing in the
+    calling process, nor where the council has set the sizes itself.
+    """
+    if multiprocessing.parent_process() is not None:
+        os.environ.setdefault("POSTGRES_POOL_SIZE", "1")
+        os.environ.setdefault("POSTGRES_MAX_OVERFLOW", "1")
 
 
 class DecideJob:
@@ -42,6 +57,7 @@ class DecideJob:
             from sftimeline.adapters.outcomes import PolicyProcess
             from sftimeline.adapters.store import RecordStore
 
+            small_pools()
             store = RecordStore.open(self.url, key=self.key, create=False)
             self._proc = PolicyProcess(store, self.frameworks, on=self.on)
         return self._proc

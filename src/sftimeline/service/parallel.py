@@ -50,8 +50,10 @@ class FamilyJob(Generic[R]):
         store = self._store
         if store is None:
             if self._opened is None:
+                from sftimeline.adapters.decide import small_pools
                 from sftimeline.adapters.store import RecordStore
 
+                small_pools()
                 self._opened = RecordStore.open(self.url, key=self.key, create=False)
             store = self._opened
         return [self.decide(code, recs) for code, recs in store.iter_family_records(chunk)]
