@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import PG_DSN, PG_URL, pg_problem
-from sftimeline.adapters.ddl import schema_problem
+from sftimeline.adapters.locks import schema_problem
 from sftimeline.adapters.store import InvalidStoreURL, RecordStore
 from sftimeline.cli import main
 

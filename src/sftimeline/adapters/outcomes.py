@@ -46,8 +46,8 @@ from eventsourcing.persistence import (
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteProcessRecorder
 from sqlalchemy.engine import Engine
 
-from sftimeline.adapters.ddl import postgres_ddl_lock
 from sftimeline.adapters.decide import decided
+from sftimeline.adapters.locks import create_once
 from sftimeline.adapters.sql import engine_for_url, get_setting, set_setting
 from sftimeline.adapters.store import (
     DateAsISO,
@@ -96,8 +96,8 @@ class FamilyOutcomesApp(Application[UUID]):
     name = "FamilyOutcomes"
 
     def construct_recorder(self) -> ProcessRecorder:
-        with postgres_ddl_lock(self.env.get):  # tables created once, whoever opens first
-            return self.factory.process_recorder()
+        # tables created once, whoever opens first
+        return create_once(self.env.get, self.factory.process_recorder)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

@@ -15,7 +15,7 @@ from sqlalchemy import Column, MetaData, String, Table, Text, create_engine, sel
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from sftimeline.adapters.ddl import create_all
+from sftimeline.adapters.locks import create_all
 from sftimeline.adapters.store import env_for_url
 
 metadata = MetaData()

@@ -31,7 +31,7 @@ from eventsourcing.persistence import (
     Transcoding,
 )
 
-from sftimeline.adapters.ddl import postgres_ddl_lock, schema_problem
+from sftimeline.adapters.locks import create_once, schema_problem
 from sftimeline.aggregates.family import (
     RECORD_TOPICS,
     REGISTERED_TOPIC,
@@ -96,8 +96,8 @@ class FamilyRecords(Application[UUID]):
     name = "FamilyRecords"
 
     def construct_recorder(self) -> ApplicationRecorder:
-        with postgres_ddl_lock(self.env.get):  # tables created once, whoever opens first
-            return super().construct_recorder()
+        # tables created once, whoever opens first
+        return create_once(self.env.get, super().construct_recorder)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

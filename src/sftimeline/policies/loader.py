@@ -148,6 +148,9 @@ def load_framework_text(
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         raise FrameworkError([f"not valid YAML: {exc}"], source, [line]) from None
+    except (ValueError, RecursionError, OverflowError) as exc:
+        # PyYAML's own limits: an integer of more than 4,300 digits, nesting too deep
+        raise FrameworkError([f"not a usable YAML document: {exc}"], source) from None
     if not isinstance(raw, dict):
         raise FrameworkError(["the file must be a mapping"], source)
     try:

@@ -39,7 +39,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, Engine
 
-from sftimeline.adapters.ddl import create_all
+from sftimeline.adapters.locks import create_all, lock_projection
 from sftimeline.aggregates.outcomes import (
     CLAIM_KINDS,
     CRITERION_REGRESSED,
@@ -105,7 +105,7 @@ tracking_table = Table(
 
 
 def create_tables(engine: Engine) -> None:
-    """Create the read models' tables once (adapters/ddl.py: never racing a twin)."""
+    """Create the read models' tables once (adapters/locks.py: never racing a twin)."""
     create_all(engine, metadata)
 
 
@@ -251,8 +251,14 @@ def _apply_failure(conn: Connection, fam: str, payload: dict[str, Any]) -> None:
 def apply_page(
     engine: Engine, events: Sequence[tuple[int, str, dict[str, Any]]], last_id: int
 ) -> None:
-    """Apply (notification id, kind, payload) events and move the position, atomically."""
+    """Apply (notification id, kind, payload) events and move the position, atomically.
+
+    Two process runs may project the same page at once: the page is applied under a
+    write lock taken before the position is read (adapters/locks.py), so the second
+    finds the position moved and applies nothing.
+    """
     with engine.begin() as conn:
+        lock_projection(conn, tracking_table.name)
         start = position(conn)
         for nid, kind, payload in events:
             if nid > start:
