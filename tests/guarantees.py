@@ -22,7 +22,7 @@ import uuid
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -113,18 +113,8 @@ class Tally:
     notes: list[str] = field(default_factory=list)
 
     def add(self, other: Tally) -> None:
-        for name in (
-            "kill_points",
-            "killed_midway",
-            "concurrent_runs",
-            "records",
-            "outcome_events",
-            "tracebacks",
-            "lost",
-            "duplicated",
-        ):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.notes += other.notes
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
 
 def finish(proc: subprocess.Popen[str], tally: Tally, timeout: float = 300) -> int:

@@ -165,3 +165,28 @@ def test_a_new_sqlite_store_is_readable_by_its_owner_only(sqlite_url: str) -> No
     with RecordStore.open(sqlite_url):
         pass
     assert stat.S_IMODE(os.stat(sqlite_url).st_mode) == 0o600
+
+
+def test_rejects_files_and_audit_packs_are_readable_by_their_owner_only(
+    tmp_path: Path,
+) -> None:
+    from click.testing import CliRunner
+
+    from sftimeline.cli import main
+    from sftimeline.service.results import AuditPack
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"type": "nope"}\n', encoding="utf-8")
+    rejects = tmp_path / "rejects.jsonl"
+    rejects.write_text("old\n", encoding="utf-8")
+    os.chmod(rejects, 0o644)  # an existing file is made private before it is written
+    res = CliRunner().invoke(
+        main,
+        ["--db", str(tmp_path / "s.sqlite"), "import", "--rejects", str(rejects), str(bad)],
+    )
+    assert res.exit_code == 1, res.output
+    assert stat.S_IMODE(os.stat(rejects).st_mode) == 0o600
+    assert "nope" in rejects.read_text(encoding="utf-8")
+    pack = tmp_path / "pack.html"
+    AuditPack(decision=None, html="<html></html>").save(str(pack))  # type: ignore[arg-type]
+    assert stat.S_IMODE(os.stat(pack).st_mode) == 0o600

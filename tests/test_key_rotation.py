@@ -129,3 +129,25 @@ def test_cli_key_generate_and_rotate(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert res.exit_code == 4 and "wrong key" in res.output  # a store problem
     monkeypatch.setenv(KEY_ENV, new_file.read_text().strip())
     assert r.invoke(main, ["--db", db, "families"]).exit_code == 0
+
+
+def test_cli_resumes_an_interrupted_rotation(
+    sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sftimeline.cli import main
+
+    old, new = generate_key(), generate_key()
+    before = county(sqlite_url, old, 3)
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLER, sqlite_url, old, new, "10"], capture_output=True, timeout=120
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()
+    new_file = tmp_path / "new.key"
+    new_file.write_text(new + "\n", encoding="ascii")
+    monkeypatch.setenv(KEY_ENV, old)
+    r = CliRunner()
+    res = r.invoke(main, ["--db", sqlite_url, "families"])
+    assert res.exit_code == 4 and "rotation of this store was interrupted" in res.output
+    res = r.invoke(main, ["--db", sqlite_url, "key", "rotate", "--new-key-file", str(new_file)])
+    assert res.exit_code == 0 and "an interrupted rotation was resumed" in res.output, res.output
+    assert contents(sqlite_url, new)[0] == before

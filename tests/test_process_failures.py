@@ -241,3 +241,21 @@ def test_cli_process_run_with_a_hostile_claim_exits_cleanly(tmp_path: Path) -> N
     res = r.invoke(main, ["--db", db, "process", "run", "--on", "2024-12-15"])
     assert res.exit_code == 0, res.output
     assert res.exception is None or isinstance(res.exception, SystemExit)
+
+
+def test_process_show_and_status_list_failures_and_say_the_store_is_in_clear(
+    sqlite_url: str,
+) -> None:
+    bad = as_record(nominated("OK", "N9"), family="A\x00B")
+    with RecordStore.open(sqlite_url) as store:
+        store.save_records([bad, as_record(nominated("OK", "N1"))], IMPORTED)
+        run(store).close()
+    r = CliRunner()
+    show = r.invoke(main, ["--db", sqlite_url, "process", "show"])
+    assert show.exit_code == 0, show.output
+    assert "encryption: none: this store was created without a key" in show.output
+    assert "failures:   1" in show.output
+    assert "A\\x00B (*): the family code contains NUL" in show.output
+    status = r.invoke(main, ["--db", sqlite_url, "status"])
+    assert "evaluation failed: the family code contains NUL" in status.output
+    assert "its records are in clear" in status.output  # the note (stderr)

@@ -44,6 +44,10 @@ class KeyProblem(StoreError):
     """A key is missing, malformed, or does not open this store."""
 
 
+class RotationInterrupted(KeyProblem):
+    """A key rotation of this store was interrupted: only ``key rotate`` may open it."""
+
+
 def generate_key() -> str:
     """A new random AES-256 key, base64 (what ``SFTIMELINE_KEY`` holds)."""
     return AESCipher.create_key(KEY_BYTES)
@@ -158,7 +162,7 @@ def check_key(state: CipherState, key: str | None) -> None:
     """Raise :class:`KeyProblem` unless ``key`` opens a store in ``state``."""
     supply = f"supply it with {KEY_ENV} or {KEY_FILE_ENV}"
     if state.rotating_to is not None:
-        raise KeyProblem(
+        raise RotationInterrupted(
             "a key rotation of this store was interrupted: run `sftimeline key rotate "
             "--new-key-file FILE` again, with the old key supplied and the same new key file"
         )

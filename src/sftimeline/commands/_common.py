@@ -230,3 +230,24 @@ def echo_json(value: Any) -> None:
 
 def write(text: str) -> None:
     sys.stdout.write(text)
+
+
+class PrivateFile(click.File):
+    """``click.File("w")`` whose new file is readable by its owner only (rejects hold
+    records' data); ``-`` is standard output."""
+
+    def __init__(self) -> None:
+        super().__init__("w")
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if value == "-" or not isinstance(value, str):
+            return super().convert(value, param, ctx)
+        from sftimeline.service import open_private
+
+        try:
+            fh = open_private(value)
+        except OSError as exc:
+            self.fail(f"cannot write {value!r}: {exc.strerror}", param, ctx)
+        if ctx is not None:
+            ctx.call_on_close(fh.close)
+        return fh

@@ -135,6 +135,18 @@ def show(ctx: click.Context, fmt: str) -> None:
         f"position:   {state.position} of {state.head}"
         + ("" if not state.behind else " (behind: run `process run`)")
     )
+    click.echo(
+        "encryption: "
+        + (
+            "records and outcome events encrypted (AES-GCM, the council's key)"
+            if state.encrypted
+            else "none: this store was created without a key, its records are stored in clear"
+        )
+    )
+    click.echo(f"failures:   {len(state.failures) or 'none'}")
+    for f in state.failures:
+        what = f"claim {f['claim']}" if f["claim"] else f["framework"]
+        click.echo(f"  {f['family']} ({what}): {f['reason'] or 'see its outcome events'}")
 
 
 @command("status")
@@ -183,6 +195,7 @@ def status(
             regressed_since=regressed_since,
         )
         note_if_behind(store)
+        in_clear = not store.encrypted()
     if fmt == "json":
         echo_json([r.to_dict() for r in rows])
         return
@@ -204,7 +217,11 @@ def status(
         )
         if r.entry_not_shown:
             click.echo(f"    entry not shown: {', '.join(r.entry_not_shown)}")
+        if r.status == "evaluation_failed":
+            click.echo(f"    evaluation failed: {r.reason}")
     click.echo(f"\n{len(rows)} row(s)")
+    if in_clear:
+        click.echo("note: this store was created without a key: its records are in clear", err=True)
 
 
 COMMANDS = [process, status]

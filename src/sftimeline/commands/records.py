@@ -11,6 +11,7 @@ import click
 
 from sftimeline.commands._common import (
     KNOWN_AT,
+    PrivateFile,
     command,
     date_option,
     echo_catch_up,
@@ -33,7 +34,7 @@ def _count_lines(path: str) -> int:
 @click.option(
     "--rejects",
     "rejects",
-    type=click.File("w"),
+    type=PrivateFile(),
     default=None,
     help="Write rejected lines here (JSON Lines with the error).",
 )

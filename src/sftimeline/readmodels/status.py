@@ -190,23 +190,48 @@ def apply(conn: Connection, kind: str, payload: dict[str, Any]) -> None:
         now = payload.get("now") or {}
         claim_key = shown(payload["claim"], 300)
         _set_unshown(conn, fam, payload["framework"], claim_key, now.get("entry_not_shown") or [])
-        _upsert(
+        _upsert_claim(
             conn,
-            claims_table,
-            {"family": fam, "claim": claim_key},
-            {
-                "framework": payload["framework"],
-                "claim_date": _d(payload["claim_date"]),
-                "claimed_at": payload["claimed_at"],
-                "criteria": json.dumps(payload.get("criteria") or []),
-                "state": payload["state"],
-                "status_at_submission": at_sub.get("status"),
-                "status_now": now.get("status"),
-                "caused_by": json.dumps([_cause(c) for c in payload.get("caused_by") or []]),
-                "last_event": kind,
-                "known_at": payload["basis"]["known_at"],
-            },
+            fam,
+            payload,
+            kind,
+            state=payload["state"],
+            then=at_sub.get("status"),
+            now=now.get("status"),
+            caused_by=payload.get("caused_by") or [],
         )
+
+
+def _upsert_claim(
+    conn: Connection,
+    fam: str,
+    payload: dict[str, Any],
+    kind: str,
+    *,
+    state: str,
+    then: str | None = None,
+    now: str | None = None,
+    caused_by: Sequence[dict[str, Any]] = (),
+) -> None:
+    """The claims register's row for the claim of ``payload`` (a claim event's, or an
+    evaluation failure's)."""
+    _upsert(
+        conn,
+        claims_table,
+        {"family": fam, "claim": shown(payload["claim"], 300)},
+        {
+            "framework": payload["framework"],
+            "claim_date": _d(payload["claim_date"]),
+            "claimed_at": payload["claimed_at"],
+            "criteria": json.dumps(payload.get("criteria") or []),
+            "state": state,
+            "status_at_submission": then,
+            "status_now": now,
+            "caused_by": json.dumps([_cause(c) for c in caused_by]),
+            "last_event": kind,
+            "known_at": payload["basis"]["known_at"],
+        },
+    )
 
 
 def _apply_failure(conn: Connection, fam: str, payload: dict[str, Any]) -> None:
@@ -214,23 +239,7 @@ def _apply_failure(conn: Connection, fam: str, payload: dict[str, Any]) -> None:
     is evaluated again): status ``evaluation_failed``, the reason, and no dates."""
     b = payload["basis"]
     if payload.get("claim"):
-        _upsert(
-            conn,
-            claims_table,
-            {"family": fam, "claim": shown(payload["claim"], 300)},
-            {
-                "framework": payload["framework"],
-                "claim_date": _d(payload["claim_date"]),
-                "claimed_at": payload["claimed_at"],
-                "criteria": json.dumps(payload.get("criteria") or []),
-                "state": EVALUATION_FAILED,
-                "status_at_submission": None,
-                "status_now": None,
-                "caused_by": "[]",
-                "last_event": EVALUATION_FAILED,
-                "known_at": b["known_at"],
-            },
-        )
+        _upsert_claim(conn, fam, payload, EVALUATION_FAILED, state=EVALUATION_FAILED)
         return
     _upsert(
         conn,

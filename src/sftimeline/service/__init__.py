@@ -25,7 +25,7 @@ from sftimeline.service.errors import (
     StoreProblem,
     UsageProblem,
 )
-from sftimeline.service.keys import generate_key, write_new_key
+from sftimeline.service.keys import generate_key, open_private, write_new_key
 from sftimeline.service.records import generate_county
 from sftimeline.service.store import Store, open_store
 
@@ -44,6 +44,7 @@ __all__ = [
     "frameworks",
     "generate_county",
     "generate_key",
+    "open_private",
     "open_store",
     "packaged_ids",
     "write_new_key",

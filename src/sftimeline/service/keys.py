@@ -8,10 +8,10 @@ these are the front doors' way to it. The key that opens a store comes from
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from sftimeline.service.base import StoreBase, translated
-from sftimeline.service.errors import InvalidInput, NotFound
+from sftimeline.service.errors import InvalidInput, NotFound, StoreProblem
 
 if TYPE_CHECKING:
     from sftimeline.adapters.rekey import Rotation
@@ -35,6 +35,13 @@ def write_new_key(path: str) -> None:
         fh.write(generate_key() + "\n")
 
 
+def open_private(path: str) -> TextIO:
+    """A new file (rejects, an audit pack) for writing, readable by its owner only."""
+    from sftimeline.adapters.files import open_private as private
+
+    return private(path)
+
+
 class KeysService(StoreBase):
     """Checks of the whole store, and re-encryption under a new key."""
 
@@ -51,10 +58,14 @@ class KeysService(StoreBase):
         """Re-encrypt every record and outcome event under the key in ``new_key_file``
         (the current key from the environment; none: the store becomes encrypted).
         Resumable: run it again after an interruption."""
-        from sftimeline.adapters.cipher import key_from_env, read_key_file
+        from sftimeline.adapters.cipher import RotationInterrupted, key_from_env, read_key_file
         from sftimeline.adapters.rekey import rotate_key
 
-        self.record_store()  # a store that does not exist is not created here
+        try:
+            self.record_store()  # a store that does not exist is not created here
+        except StoreProblem as exc:
+            if not isinstance(exc.__cause__ or exc.__context__, RotationInterrupted):
+                raise  # (an interrupted rotation is what this method resumes)
         self.close()  # the rotation works on the database directly
         if not os.path.isfile(new_key_file):
             raise NotFound(f"cannot read {new_key_file}: no such file")

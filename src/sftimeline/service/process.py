@@ -127,6 +127,7 @@ class ProcessService(DecisionsService):
             configured_on,
             outcomes_env,
         )
+        from sftimeline.readmodels.status import query_failures
 
         fws = self.enabled_frameworks()
         store = self.record_store()
@@ -138,7 +139,12 @@ class ProcessService(DecisionsService):
             finally:
                 app.close()
             head = store.app.recorder.max_notification_id() or 0
-        return ProcessState(fws, on, pos, head)
+            failures = query_failures(self.engine())
+        return ProcessState(fws, on, pos, head, store.encrypted, failures)
+
+    def encrypted(self) -> bool:
+        """Whether the store was created with a key (its events are encrypted)."""
+        return self.record_store().encrypted
 
     # -- read models ----------------------------------------------------------------
 

@@ -212,8 +212,10 @@ class AuditPack:
         return timeline_figure(self.input) if self.input is not None else ""
 
     def save(self, path: str) -> None:
-        """Write the page (UTF-8)."""
-        with open(path, "w", encoding="utf-8") as fh:
+        """Write the page (UTF-8), readable by its owner only (adapters/files.py)."""
+        from sftimeline.adapters.files import open_private
+
+        with open_private(path) as fh:
             fh.write(self.html)
 
     def to_dict(self) -> dict[str, Any]:
@@ -240,6 +242,10 @@ class ProcessState:
     on: date | None
     position: int
     head: int
+    #: the store was created with a key (records and outcome events encrypted)
+    encrypted: bool = False
+    #: families (per framework) and claims whose last evaluation failed, with why
+    failures: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def behind(self) -> int:
@@ -251,6 +257,8 @@ class ProcessState:
             "on": _iso(self.on),
             "position": self.position,
             "head": self.head,
+            "encrypted": self.encrypted,
+            "failures": self.failures,
         }
 
 
