@@ -190,3 +190,15 @@ def test_rejects_files_and_audit_packs_are_readable_by_their_owner_only(
     pack = tmp_path / "pack.html"
     AuditPack(decision=None, html="<html></html>").save(str(pack))  # type: ignore[arg-type]
     assert stat.S_IMODE(os.stat(pack).st_mode) == 0o600
+
+
+def test_a_store_created_empty_without_a_key_is_encrypted_by_its_first_keyed_writer(
+    sqlite_url: str,
+) -> None:
+    RecordStore.open(sqlite_url, key="").close()  # e.g. `process enable` before any import
+    key = generate_key()
+    with RecordStore.open(sqlite_url, key=key) as store:
+        assert store.encrypted
+        fill(store, 1)
+    with pytest.raises(KeyProblem, match="no key was supplied"):
+        RecordStore.open(sqlite_url, key="")

@@ -216,3 +216,12 @@ def test_cli_exit_codes(county: tuple[str, str], monkeypatch: pytest.MonkeyPatch
 def test_cli_on_a_missing_store_path(tmp_path: Path) -> None:
     res = CliRunner().invoke(main, ["--db", str(tmp_path / "nope" / "x.sqlite"), "verify"])
     assert res.exit_code == 3 and "no store at" in res.output  # not found
+
+
+@pytest.mark.postgres
+def test_an_intact_postgres_store_passes_every_check(pg_url: str) -> None:
+    key = generate_key()
+    build(pg_url, key, families=3)
+    result = check(pg_url, key)
+    assert result.ok, result.lines()
+    assert result.checked["read models"] > 0 and result.checked["process"] > 0

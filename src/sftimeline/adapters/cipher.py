@@ -154,6 +154,11 @@ def settle(engine: Engine, key: str | None, has_events: bool, *, create: bool) -
             return state  # a reader never decides for a store it did not create
         insert_setting_once(engine, SETTING, state.to_json())
         state = read_state(engine) or state
+    elif key and create and not state.encrypted and not has_events:
+        # created empty without a key (`process enable` first, say): nothing is stored
+        # in clear yet, so the first writer with a key makes it an encrypted store
+        state = CipherState(True, key_check(key))
+        write_state(engine, state)
     check_key(state, key)
     return state
 
