@@ -317,3 +317,22 @@ records:
         convert(tmp_path, mapping, "Family,UPN,End,Possible,Attended\nF1,U1,2024-03-28,10,12\n")
     )
     assert "attended_sessions" in message and ":2:" in message
+
+
+def test_infinite_or_not_a_number_amounts_reject_the_row_naming_the_value(tmp_path: Path) -> None:
+    """'INF' and 'NaN' parse as Decimals; they are no amount of money (was an OverflowError)."""
+    mapping = (
+        HEAD
+        + """
+records:
+  - type: debt_recorded
+    occurred_on: {column: End, as: date, formats: iso}
+    debt: d1
+    kind: rent_arrears
+    balance: {column: Arrears, as: pence}
+"""
+    )
+    rows = convert(tmp_path, mapping, "Family,End,Arrears\nF1,2024-03-28,INF\nF1,2024-03-28,NaN\n")
+    problems = rejections(rows)
+    assert len(problems) == 2
+    assert all("is not an amount of money" in str(p) for p in problems)

@@ -1,6 +1,6 @@
 """The policy process: follows the families' notification log and records outcome events.
 
-Wiring (eventsourcing 9.5, see shared/notes/eventsourcing-9.5.md):
+Wiring (eventsourcing 9.5: process recorders, tracking records, notification logs):
 
 - ``FamilyOutcomesApp`` is an eventsourcing ``Application`` whose recorder is a *process
   recorder*: the outcome events of a batch and the tracking record (the position in the

@@ -14,6 +14,7 @@ naming the column otherwise.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -139,12 +140,15 @@ def whole_number(value: object) -> int:
 
 
 def number_of(value: object) -> float | int:
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if isinstance(value, int) and not isinstance(value, bool):
         return value
     try:
-        return float(text_of(value).replace(",", ""))
+        number = value if isinstance(value, float) else float(text_of(value).replace(",", ""))
     except ValueError:
         raise ValueError(f"{text_of(value)!r} is not a number") from None
+    if not math.isfinite(number):
+        raise ValueError(f"{text_of(value)!r} is not a finite number")
+    return number
 
 
 def pence(value: object) -> int:
@@ -156,6 +160,8 @@ def pence(value: object) -> int:
         amount = Decimal(text) * 100
     except InvalidOperation:
         raise ValueError(f"{text_of(value)!r} is not an amount of money") from None
+    if not amount.is_finite():
+        raise ValueError(f"{text_of(value)!r} is not an amount of money")
     if amount != amount.to_integral_value():
         raise ValueError(f"{text_of(value)!r} has a fraction of a penny")
     return int(amount)
