@@ -8,8 +8,6 @@ so the service is imported inside :func:`store_session`, when a command runs.
 from __future__ import annotations
 
 import itertools
-import json
-import sys
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -222,14 +220,6 @@ def started(items: Iterator[T]) -> Iterator[T]:
     except StopIteration:
         return iter(())
     return itertools.chain([first], items)
-
-
-def echo_json(value: Any) -> None:
-    click.echo(json.dumps(value, indent=2, ensure_ascii=False))
-
-
-def write(text: str) -> None:
-    sys.stdout.write(text)
 
 
 class PrivateFile(click.File):

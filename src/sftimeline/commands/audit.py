@@ -171,8 +171,8 @@ def diff_text(diff: KnownAtDiff) -> str:
     "--html",
     "html_path",
     required=True,
-    type=click.Path(dir_okay=False, writable=True),
-    help="The HTML file to write.",
+    type=click.Path(dir_okay=False, writable=True, allow_dash=True),
+    help="The HTML file to write (`-`: standard output).",
 )
 @click.option(
     "--late-after",
@@ -200,6 +200,9 @@ def report(
         pack = store.audit_pack(
             family, on, fw_id, known_at, late_after=late_after, framework_file=fw_file
         )
+    if html_path == "-":
+        click.echo(pack.html, nl=False)
+        return
     try:
         pack.save(html_path)
     except OSError as exc:

@@ -11,18 +11,22 @@ claim at risk, the late record or retraction that put it at risk.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import click
 
 from sftimeline.commands._common import (
     date_option,
     echo_catch_up,
-    echo_json,
     group,
     note_if_behind,
     store_options,
     store_session,
 )
+from sftimeline.commands._output import format_option, listing
+
+if TYPE_CHECKING:
+    from sftimeline.service.results import Claim
 
 
 @group("claims", invoke_without_command=True)
@@ -34,41 +38,70 @@ from sftimeline.commands._common import (
     help="Only claims resting on an entry condition the records do not show (AMB-A07).",
 )
 @click.option("--framework", "framework", default=None, help="Only claims under this framework.")
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
+@click.option("--family", "family", default=None, help="Only this family's claims.")
+@format_option()
 @store_options
 @click.pass_context
 def claims(
-    ctx: click.Context, at_risk: bool, entry_not_shown: bool, framework: str | None, fmt: str
+    ctx: click.Context,
+    at_risk: bool,
+    entry_not_shown: bool,
+    framework: str | None,
+    family: str | None,
+    fmt: str,
 ) -> None:
-    """List every submitted claim with its state now (the claims register)."""
+    """List every submitted claim with its state now (the claims register).
+
+    A claim under a framework the policy process does not follow is listed as not
+    assessed, with the command that has it assessed.
+    """
     if ctx.invoked_subcommand is not None:
         return
     with store_session(ctx) as store:
-        rows = store.claims(at_risk=at_risk, framework=framework, entry_not_shown=entry_not_shown)
-        note_if_behind(store)
-    if fmt == "json":
-        echo_json([r.to_dict() for r in rows])
-        return
-    click.echo(
-        f"{'family':<12} {'claim date':<11} {'framework':<16} {'state':<15} "
-        f"{'then':<18} {'now':<18} claim"
-    )
-    for r in rows:
-        click.echo(
-            f"{r.family:<12} {r.claim_date.isoformat():<11} {r.framework:<16} {r.state:<15} "
-            f"{r.status_at_submission or '-':<18} {r.status_now or '-':<18} {r.claim}"
+        rows = store.claims(
+            at_risk=at_risk, framework=framework, family=family, entry_not_shown=entry_not_shown
         )
-        if r.entry_not_shown:
-            click.echo(f"    entry not shown: {', '.join(r.entry_not_shown)}")
-        if r.state == "at_risk":
-            for c in r.caused_by:
-                click.echo(
-                    f"    at risk by {c['type']} {c['key']} (dated {c['occurred_on']}, "
-                    f"recorded {c['recorded_at']})"
-                )
-    click.echo(f"\n{len(rows)} claim(s)")
+        note_if_behind(store)
+    listing(
+        fmt,
+        [r.to_dict() for r in rows],
+        CLAIM_COLUMNS,
+        (
+            (
+                r.family,
+                r.claim_date,
+                r.framework,
+                r.state,
+                r.status_at_submission,
+                r.status_now,
+                r.claim,
+                "; ".join(
+                    [
+                        *([r.note] if r.note else []),
+                        *(
+                            ["entry not shown: " + ", ".join(r.entry_not_shown)]
+                            * bool(r.entry_not_shown)
+                        ),
+                    ]
+                ),
+            )
+            for r in rows
+        ),
+    )
+    if fmt == "table":
+        click.echo(f"\n{len(rows)} claim(s)")
+
+
+def _why(claim: Claim) -> str:
+    """The register's last column: what put a claim at risk, why it is not assessed, and
+    the criteria whose entry the records do not show."""
+    parts = [claim.note] if claim.note else []
+    if claim.entry_not_shown:
+        parts.append("entry not shown: " + ", ".join(claim.entry_not_shown))
+    return "; ".join(parts)
+
+
+CLAIM_COLUMNS = ["family", "claim date", "framework", "state", "then", "now", "claim", "why"]
 
 
 @claims.command("submit")

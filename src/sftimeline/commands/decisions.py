@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import TYPE_CHECKING, TypeVar
@@ -23,6 +23,7 @@ from sftimeline.commands._common import (
     store_options,
     store_session,
 )
+from sftimeline.commands._output import format_option, table, write_csv, write_jsonl
 
 if TYPE_CHECKING:
     from sftimeline.policies.evaluator import Decision
@@ -37,13 +38,20 @@ T = TypeVar("T")
 @FRAMEWORK_FILE
 @click.option("--family", "family", default=None, help="One family only.")
 @click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "jsonl", "csv"]),
-    default="table",
-    show_default=True,
+    "--all",
+    "all_families",
+    is_flag=True,
+    help="Also list the families with no need identified under the framework, with why.",
 )
 @WORKERS
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    metavar="STATUS",
+    help="Only families with this status (repeatable): eligible, pending, not_eligible, ...",
+)
+@format_option()
 @store_options
 @click.pass_context
 def evaluate(
@@ -53,11 +61,18 @@ def evaluate(
     framework: str,
     framework_file: str | None,
     family: str | None,
+    all_families: bool,
+    statuses: tuple[str, ...],
     fmt: str,
     workers: int | None,
 ) -> None:
-    """Decide every family (or one) on D as known at T."""
+    """Decide every family (or one) on D as known at T.
+
+    Lists the families with a need identified under the framework; --all adds the others
+    with the reason (a family named with --family is always shown).
+    """
     fw_id, fw_file = framework_choice(framework, framework_file)
+    hidden: Counter[str] = Counter()
     with store_session(ctx) as store:
         stream = started(
             store.iter_evaluate(
@@ -66,9 +81,29 @@ def evaluate(
         )
         if family is None and sys.stderr.isatty():
             stream = _with_progress(stream)
+        if not (all_families or family):
+            stream = _with_needs(stream, hidden)
+        if statuses:
+            stream = (d for d in stream if d.status in statuses)
         # A generator end to end: each family is read, decided and written before the
-        # next, so a county streams out without its decisions held in memory.
+        # next (tables aside), so a county streams out without its decisions in memory.
         write_decisions(stream, fmt)
+    if hidden["count"]:
+        n = hidden["count"]
+        click.echo(
+            f"note: {n} famil{'y' if n == 1 else 'ies'} with no need identified under "
+            f"{fw_file or fw_id} not listed; --all lists them",
+            err=True,
+        )
+
+
+def _with_needs(decisions: Iterator[Decision], hidden: Counter[str]) -> Iterator[Decision]:
+    """The decisions with a need identified; the others counted in ``hidden``."""
+    for d in decisions:
+        if d.criteria:
+            yield d
+        else:
+            hidden["count"] += 1
 
 
 def _with_progress(items: Iterator[T], every: int = 250) -> Iterator[T]:
@@ -101,6 +136,7 @@ CSV_HEADER = [
 
 
 def write_decisions(decisions: Iterable[Decision], fmt: str) -> None:
+    """JSON and JSON Lines stream; CSV has a row per criterion; the table is aligned."""
     out = sys.stdout
     if fmt == "json":
         out.write("[")
@@ -108,47 +144,51 @@ def write_decisions(decisions: Iterable[Decision], fmt: str) -> None:
             out.write(("," if i else "") + "\n" + json.dumps(d.to_dict(), ensure_ascii=False))
         out.write("\n]\n")
     elif fmt == "jsonl":
-        for d in decisions:
-            out.write(json.dumps(d.to_dict(), ensure_ascii=False) + "\n")
+        write_jsonl(d.to_dict() for d in decisions)
     elif fmt == "csv":
-        w = csv.writer(out)
-        w.writerow(CSV_HEADER)
-        for d in decisions:
-            row = d.to_dict()
-            head = [
-                row["family"],
-                row["framework"],
-                row["on"],
-                row["known_at"],
-                row["status"],
-                row["eligible_from"] or "",
-            ]
-            if not row["criteria"]:
-                w.writerow([*head, "", "", "", "", row.get("eligible_from_reason") or ""])
-            for c in row["criteria"]:
-                w.writerow(
-                    [
-                        *head,
-                        c["criterion"],
-                        c["person"] or "",
-                        c["status"],
-                        c["expected_on"] or "",
-                        c["explanation"],
-                    ]
-                )
+        write_csv(CSV_HEADER, (row for d in decisions for row in _csv_rows(d)))
     else:
-        counts: dict[str, int] = {}
-        out.write(f"{'family':<16} {'status':<18} {'eligible_from':<13} criteria\n")
-        for d in decisions:
-            counts[d.status] = counts.get(d.status, 0) + 1
-            crit = ", ".join(
-                f"{c.criterion.split(':', 1)[1]}"
-                f"{'/' + c.person if c.person else ''}={c.result.status.value}"
-                for c in d.criteria
-            )
-            ef = d.eligible_from.isoformat() if d.eligible_from else "-"
-            out.write(f"{d.family:<16} {d.status:<18} {ef:<13} {crit}\n")
-        out.write("\n" + "  ".join(f"{k}: {v}" for k, v in sorted(counts.items())) + "\n")
+        counts: Counter[str] = Counter()
+
+        def rows() -> Iterator[tuple[object, ...]]:
+            for d in decisions:
+                counts[d.status] += 1
+                yield d.family, d.status, d.eligible_from, _criteria_cell(d)
+
+        table(["family", "status", "eligible_from", "criteria"], rows())
+        click.echo("\n" + "  ".join(f"{k}: {v}" for k, v in sorted(counts.items())))
+
+
+def _criteria_cell(d: Decision) -> str:
+    if not d.criteria:
+        return d.eligible_from_reason or ""
+    return ", ".join(
+        f"{c.criterion.split(':', 1)[1]}{'/' + c.person if c.person else ''}={c.result.status}"
+        for c in d.criteria
+    )
+
+
+def _csv_rows(d: Decision) -> Iterator[list[object]]:
+    row = d.to_dict()
+    head = [
+        row["family"],
+        row["framework"],
+        row["on"],
+        row["known_at"],
+        row["status"],
+        row["eligible_from"] or "",
+    ]
+    if not row["criteria"]:
+        yield [*head, "", "", "", "", row.get("eligible_from_reason") or ""]
+    for c in row["criteria"]:
+        yield [
+            *head,
+            c["criterion"],
+            c["person"] or "",
+            c["status"],
+            c["expected_on"] or "",
+            c["explanation"],
+        ]
 
 
 @command("explain")

@@ -22,12 +22,12 @@ from sftimeline.commands._common import (
     WORKERS,
     command,
     date_option,
-    echo_json,
     group,
     started,
     store_options,
     store_session,
 )
+from sftimeline.commands._output import format_option, listing, write_json
 from sftimeline.service.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -70,18 +70,18 @@ def frameworks() -> None:
 
 
 @frameworks.command("list")
-def list_command() -> None:
+@format_option(["table", "json", "csv"])
+def list_command(fmt: str) -> None:
     """Every packaged framework with its criteria counts (computed / evidence / mixed)."""
     from sftimeline.service import frameworks as all_frameworks
 
-    click.echo(
-        f"{'id':<22} {'criteria':>8} {'DATA':>5} {'EVID':>5} {'MIXED':>6} {'params':>6}  title"
+    found = all_frameworks()
+    listing(
+        fmt,
+        [f.to_dict() for f in found],
+        ["id", "criteria", "DATA", "EVID", "MIXED", "params", "title"],
+        ((f.id, f.criteria, f.data, f.evidence, f.mixed, f.parameters, f.title) for f in found),
     )
-    for s in all_frameworks():
-        click.echo(
-            f"{s.id:<22} {s.criteria:>8} {s.data:>5} {s.evidence:>5} {s.mixed:>6} "
-            f"{s.parameters:>6}  {s.title}"
-        )
 
 
 @frameworks.command("show")
@@ -97,7 +97,7 @@ def show(framework: str, as_yaml: bool, fmt: str) -> None:
         return
     fw = _load(framework)
     if fmt == "json":
-        echo_json(framework_definition(fw))
+        write_json(framework_definition(fw))
         return
     _show_text(fw)
 

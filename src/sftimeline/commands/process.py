@@ -8,7 +8,6 @@ the process up; ``import`` runs it too when at least one framework is enabled.
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 import click
@@ -17,12 +16,12 @@ from sftimeline.commands._common import (
     WORKERS,
     command,
     date_option,
-    echo_json,
     group,
     note_if_behind,
     store_options,
     store_session,
 )
+from sftimeline.commands._output import format_option, listing, write_json
 
 
 @group("process")
@@ -121,7 +120,7 @@ def show(ctx: click.Context, fmt: str) -> None:
     with store_session(ctx) as store:
         state = store.process_show()
     if fmt == "json":
-        echo_json(state.to_dict())
+        write_json(state.to_dict())
         return
     click.echo(
         "frameworks: "
@@ -168,12 +167,13 @@ def show(ctx: click.Context, fmt: str) -> None:
     help="Families with a regression learnt on or after this date.",
 )
 @click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "jsonl"]),
-    default="table",
-    show_default=True,
+    "--status",
+    "statuses",
+    multiple=True,
+    metavar="STATUS",
+    help="Only rows with this status (repeatable): eligible, pending, not_eligible, ...",
 )
+@format_option()
 @store_options
 @click.pass_context
 def status(
@@ -183,6 +183,7 @@ def status(
     eligible_by: date | None,
     pending: bool,
     regressed_since: date | None,
+    statuses: tuple[str, ...],
     fmt: str,
 ) -> None:
     """Families' status from the status table (kept by the process; no re-evaluation)."""
@@ -196,32 +197,44 @@ def status(
         )
         note_if_behind(store)
         in_clear = not store.encrypted()
-    if fmt == "json":
-        echo_json([r.to_dict() for r in rows])
-        return
-    if fmt == "jsonl":
-        for r in rows:
-            click.echo(json.dumps(r.to_dict(), ensure_ascii=False))
-        return
-    click.echo(
-        f"{'family':<16} {'framework':<20} {'status':<18} {'eligible_from':<13} "
-        f"{'pending_to':<11} {'regressed':<11} on"
+    if statuses:
+        rows = [r for r in rows if r.status in statuses]
+    listing(
+        fmt,
+        [r.to_dict() for r in rows],
+        STATUS_COLUMNS,
+        (
+            (
+                r.family,
+                r.framework,
+                r.status,
+                r.eligible_from,
+                r.earliest_pending,
+                r.last_regression,
+                r.on_date,
+                ", ".join(r.entry_not_shown),
+                r.reason if r.status == "evaluation_failed" else "",
+            )
+            for r in rows
+        ),
     )
-    for r in rows:
-        click.echo(
-            f"{r.family:<16} {r.framework:<20} {r.status:<18} "
-            f"{r.eligible_from.isoformat() if r.eligible_from else '-':<13} "
-            f"{r.earliest_pending.isoformat() if r.earliest_pending else '-':<11} "
-            f"{r.last_regression.isoformat() if r.last_regression else '-':<11} "
-            f"{r.on_date.isoformat()}"
-        )
-        if r.entry_not_shown:
-            click.echo(f"    entry not shown: {', '.join(r.entry_not_shown)}")
-        if r.status == "evaluation_failed":
-            click.echo(f"    evaluation failed: {r.reason}")
-    click.echo(f"\n{len(rows)} row(s)")
+    if fmt == "table":
+        click.echo(f"\n{len(rows)} row(s)")
     if in_clear:
         click.echo("note: this store was created without a key: its records are in clear", err=True)
+
+
+STATUS_COLUMNS = [
+    "family",
+    "framework",
+    "status",
+    "eligible_from",
+    "pending_to",
+    "regressed",
+    "on",
+    "entry not shown",
+    "evaluation failed",
+]
 
 
 COMMANDS = [process, status]

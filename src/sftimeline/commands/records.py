@@ -15,9 +15,16 @@ from sftimeline.commands._common import (
     command,
     date_option,
     echo_catch_up,
-    echo_json,
     store_options,
     store_session,
+)
+from sftimeline.commands._output import (
+    format_option,
+    listing,
+    safe,
+    table,
+    write_csv,
+    write_json,
 )
 
 
@@ -150,23 +157,28 @@ def _readable(path: str) -> bool:
 
 
 @command("families")
+@click.option(
+    "--match", "match", default=None, metavar="PATTERN", help="Only codes matching, e.g. 'FAM-00*'."
+)
+@format_option()
 @store_options
 @click.pass_context
-def families(ctx: click.Context) -> None:
-    """List the families in the store (council family codes)."""
+def families(ctx: click.Context, match: str | None, fmt: str) -> None:
+    """List the families in the store (council family codes), one per line."""
     with store_session(ctx) as store:
-        codes = store.families()
-    for code in codes:
-        click.echo(code)
+        codes = store.families(match)
+    if fmt == "table":  # a one-column list: no header, one code a line, made safe
+        for code in codes:
+            click.echo(safe(code))
+        return
+    listing(fmt, [{"family": c} for c in codes], ["family"], ([c] for c in codes))
 
 
 @command("timeline")
 @click.argument("family")
 @click.option("--on", "on", required=True, callback=date_option, help="Valid date D.")
 @KNOWN_AT
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
+@format_option(["table", "json", "csv"])
 @store_options
 @click.pass_context
 def timeline(ctx: click.Context, family: str, on: date, known_at: datetime, fmt: str) -> None:
@@ -175,20 +187,31 @@ def timeline(ctx: click.Context, family: str, on: date, known_at: datetime, fmt:
         view = store.timeline(family, on, known_at)
     data = view.to_dict()
     if fmt == "json":
-        echo_json(data)
+        write_json(data)
         return
-    rows = data["records"]
-    click.echo(f"family {family} as of {on} known at {known_at.isoformat()}: {len(rows)} records")
-    for row in rows:
-        fields = " ".join(f"{k}={json.dumps(v)}" for k, v in row["fields"].items())
-        click.echo(
-            f"{row['occurred_on']}  {row['recorded_at'][:19]}  {row['type']:<26} "
-            f"{row['person'] or '-':<6} {row['key']}  {fields}"
+    rows = [
+        (
+            r["occurred_on"],
+            r["recorded_at"][:19],
+            r["type"],
+            r["person"],
+            r["key"],
+            " ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in r["fields"].items()),
         )
+        for r in data["records"]
+    ]
+    columns = ["occurred_on", "recorded_at", "type", "person", "key", "fields"]
+    if fmt == "csv":
+        write_csv(columns, rows)
+        return
+    click.echo(
+        f"family {safe(family)} as of {on} known at {known_at.isoformat()}: {len(rows)} records"
+    )
+    table(columns, rows)
     if data["retractions"]:
         click.echo("retractions applied:")
         for x in data["retractions"]:
-            click.echo(f"  {x['target']} retracted by {x['by']} ({x['reason']})")
+            click.echo(f"  {safe(x['target'])} retracted by {safe(x['by'])} ({safe(x['reason'])})")
 
 
 @command("generate")

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import click
 
-from sftimeline.commands._common import command, echo_json, store_options, store_session
+from sftimeline.commands._common import command, store_options, store_session
+from sftimeline.commands._output import write_json
 
 
 @command("verify")
@@ -28,7 +29,7 @@ def verify(ctx: click.Context, full: bool, fmt: str) -> None:
     with store_session(ctx) as store:
         result = store.verify(full=full)
     if fmt == "json":
-        echo_json(
+        write_json(
             {
                 "ok": result.ok,
                 "families": result.families,

@@ -16,10 +16,54 @@ from sftimeline.service.base import load_framework, translated
 from sftimeline.service.decisions import DecisionsService
 from sftimeline.service.errors import NotFound, ServiceError, UsageProblem
 from sftimeline.service.inputs import parse_date
-from sftimeline.service.results import CatchUp, EnabledFramework, ProcessRun, ProcessState
+from sftimeline.service.results import (
+    CatchUp,
+    Claim,
+    EnabledFramework,
+    ProcessRun,
+    ProcessState,
+)
 
 if TYPE_CHECKING:
     from sftimeline.readmodels.status import ClaimRow, StatusRow
+
+NOT_ASSESSED = "not_assessed"
+
+
+def _not_assessed(framework: str, enabled: set[str]) -> str:
+    if framework not in enabled:
+        return f"not assessed: run `sftimeline process enable {framework}`"
+    return "not assessed yet: run `sftimeline process run`"
+
+
+def _claim(r: ClaimRow, enabled: set[str]) -> Claim:
+    """A row of the claims table as the register shows it."""
+    note = None
+    state = r.state
+    then, now = r.status_at_submission, r.status_now
+    if r.framework not in enabled:
+        state, then, now, note = NOT_ASSESSED, None, None, _not_assessed(r.framework, enabled)
+    elif r.state == "at_risk" and r.caused_by:
+        note = "at risk by " + "; ".join(
+            f"{c['type']} {c['key']} (dated {c['occurred_on']}, recorded {c['recorded_at']})"
+            for c in r.caused_by
+        )
+    return Claim(
+        r.family,
+        r.claim,
+        r.framework,
+        r.claim_date,
+        r.claimed_at,
+        r.criteria,
+        state,
+        then,
+        now,
+        r.caused_by,
+        r.last_event,
+        r.known_at,
+        note,
+        tuple(r.entry_not_shown),
+    )
 
 
 class ProcessService(DecisionsService):
@@ -181,18 +225,68 @@ class ProcessService(DecisionsService):
             )
 
     def claims(
-        self, at_risk: bool = False, framework: str | None = None, entry_not_shown: bool = False
-    ) -> list[ClaimRow]:
+        self,
+        at_risk: bool = False,
+        framework: str | None = None,
+        family: str | None = None,
+        entry_not_shown: bool = False,
+    ) -> list[Claim]:
         """The claims register: every submitted claim with its state now (``sound``,
         ``at_risk`` with what put it at risk, ``unsupported``, ``withdrawn``,
-        ``not_assessable``); ``entry_not_shown`` keeps those resting on an entry condition
-        the records do not show (AMB-A07)."""
+        ``not_assessable``), by family, claim date and claim; ``entry_not_shown`` keeps those
+        resting on an entry condition the records do not show (AMB-A07).
+
+        A claim under a framework the process does not follow (not enabled) is listed as
+        ``not_assessed`` with the command that has it assessed; so is a claim the process
+        has not read yet (it is behind, or no framework is enabled).
+        """
         from sftimeline.readmodels.status import query_claims
 
         engine = self.engine()
+        enabled = {f.id for f in self.enabled_frameworks()}
         with translated():
-            return list(
-                query_claims(
+            rows = [
+                _claim(r, enabled)
+                for r in query_claims(
                     engine, framework=framework, at_risk=at_risk, entry_not_shown=entry_not_shown
                 )
-            )
+                if family is None or r.family == family
+            ]
+        if not (at_risk or entry_not_shown) and (not enabled or self.pending_events()):
+            listed = {(c.family, c.claim) for c in rows}
+            rows += [
+                c
+                for c in self._unread_claims(enabled, family)
+                if (c.family, c.claim) not in listed
+                and (framework is None or c.framework == framework)
+            ]
+            rows.sort(key=lambda c: (c.family, c.claim_date, c.claim))
+        return rows
+
+    def _unread_claims(self, enabled: set[str], family: str | None) -> list[Claim]:
+        """Claims in the records that the claims table does not hold (a scan of the
+        records: only when the process is behind or follows no framework)."""
+        from sftimeline.policies.process import claims_of
+
+        out = []
+        for code, recs in self.iter_families(family):
+            for r in claims_of(recs):
+                fw = str(r.get("framework"))
+                out.append(
+                    Claim(
+                        code,
+                        r.key,
+                        fw,
+                        r.occurred_on,
+                        r.recorded_at.isoformat(),
+                        list(r.get("criteria") or []),
+                        NOT_ASSESSED,
+                        None,
+                        None,
+                        [],
+                        None,
+                        None,
+                        _not_assessed(fw, enabled),
+                    )
+                )
+        return out

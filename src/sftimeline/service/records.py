@@ -19,11 +19,15 @@ R = TypeVar("R")
 class RecordsService(StoreBase):
     """Reading records back."""
 
-    def families(self) -> list[str]:
-        """Every family code with records, sorted."""
+    def families(self, match: str | None = None) -> list[str]:
+        """Every family code with records, sorted; ``match`` keeps those matching a
+        shell-style pattern (``FAM-00*``, ``*-0[1-3]``; case-sensitive)."""
+        from fnmatch import fnmatchcase
+
         store = self.record_store()
         with translated():
-            return store.families()
+            codes = store.families()
+        return [c for c in codes if match is None or fnmatchcase(c, match)]
 
     def records(self, family: str) -> list[Record]:
         """One family's stored records, every one ever imported (store order)."""

@@ -332,3 +332,43 @@ class FrameworkCheck:
             "identical_to_packaged": self.identical_to_packaged,
             "changed": [{"name": n, "packaged": a, "file": b} for n, a, b in self.changed],
         }
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A claim in the register: its state now, and ``note`` saying why when it matters —
+    what put it at risk, or that it is not assessed and how to have it assessed."""
+
+    family: str
+    claim: str
+    framework: str
+    claim_date: date
+    claimed_at: str
+    criteria: list[str]
+    state: str
+    status_at_submission: str | None
+    status_now: str | None
+    caused_by: list[dict[str, Any]]
+    last_event: str | None
+    known_at: str | None
+    note: str | None = None
+    #: criteria whose entry condition the records do not show (AMB-A07)
+    entry_not_shown: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "family": self.family,
+            "claim": self.claim,
+            "framework": self.framework,
+            "claim_date": self.claim_date.isoformat(),
+            "claimed_at": self.claimed_at,
+            "criteria": self.criteria,
+            "state": self.state,
+            "status_at_submission": self.status_at_submission,
+            "status_now": self.status_now,
+            "caused_by": self.caused_by,
+            "last_event": self.last_event,
+            "known_at": self.known_at,
+            "entry_not_shown": list(self.entry_not_shown),
+            "note": self.note,
+        }

@@ -196,7 +196,6 @@ class WritesService(ProcessService):
             "type": "claim_submitted",
             "family": family,
             "occurred_on": day.isoformat(),
-            "recorded_at": now.isoformat(),
             "source": "sftimeline-claims",
             "source_id": source_id or f"claim:{framework}:{day.isoformat()}",
             "framework": framework,
@@ -206,7 +205,12 @@ class WritesService(ProcessService):
         self.records(family)  # an unknown family is refused, not created
         store = self.record_store()
         with translated():
-            summary = import_files(store, ["-"], stdin=io.StringIO(json.dumps(line) + "\n"))
+            # recorded_at is the import's moment, not a supplied field: an identical
+            # re-submission is then a duplicate (the fingerprint leaves it out), not a
+            # conflict, and changes nothing
+            summary = import_files(
+                store, ["-"], stdin=io.StringIO(json.dumps(line) + "\n"), imported_at=now
+            )
         for r in summary.rejected:
             raise InvalidInput(f"claim rejected: {r.message}")
         for c in summary.conflicts:

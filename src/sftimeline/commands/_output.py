@@ -1,0 +1,119 @@
+"""How the command modules write results: aligned tables, JSON, JSON Lines, CSV.
+
+Text that comes from the data (family codes, reasons, record fields) is shown in tables
+with its control characters neutralised: an ANSI escape sequence, a carriage return or a
+right-to-left override inside a record can neither recolour the terminal, move the cursor
+nor reorder what an analyst reads; each is shown as a visible escape (``\\x1b``,
+``\\u202e``). JSON escapes control characters itself; CSV carries the data as it is, for
+programs. Not a command module; light at import (``rich`` loads when a table is drawn).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
+
+import click
+
+#: C0 and C1 controls (ESC, CR, BEL, …), DEL, the bidirectional marks, embeddings,
+#: overrides and isolates, and the Unicode line and paragraph separators.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: The --format choices of a listing command (``jsonl`` where it streams).
+LISTING = ["table", "json", "jsonl", "csv"]
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def safe(value: object) -> str:
+    """``value`` as text a terminal shows as it is: controls become visible escapes."""
+    text = "-" if value is None or value == "" else str(value)
+    return _UNSAFE.sub(_escape, text)
+
+
+def format_option(choices: Sequence[str] = LISTING, default: str = "table") -> Callable[[F], F]:
+    """The ``--format`` option of a command."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default=default,
+        show_default=True,
+        help="Output format.",
+    )
+
+
+def table(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+    """An aligned table on standard output, whatever the width.
+
+    On a terminal long cells fold within their column; elsewhere (a pipe, a file) the
+    table takes its natural width, so each row stays on one line for grep and friends.
+    """
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    t = Table(
+        box=box.SIMPLE_HEAD,
+        safe_box=True,
+        show_edge=False,
+        pad_edge=False,
+        header_style="bold",
+        highlight=False,
+    )
+    for c in columns:
+        t.add_column(c, overflow="fold")
+    for row in rows:
+        t.add_row(*(Text(safe(v)) for v in row))
+    console = Console(file=sys.stdout, highlight=False)
+    if not console.is_terminal:
+        width = Console(width=1 << 20).measure(t).maximum
+        console = Console(file=sys.stdout, highlight=False, width=max(width, 20))
+    with console.capture() as captured:
+        console.print(t)
+    for line in captured.get().splitlines():
+        click.echo(line.rstrip())
+
+
+def write_json(value: Any) -> None:
+    click.echo(json.dumps(value, indent=2, ensure_ascii=False))
+
+
+def write_jsonl(values: Iterable[Any]) -> None:
+    for v in values:
+        click.echo(json.dumps(v, ensure_ascii=False))
+
+
+def write_csv(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+    w = csv.writer(sys.stdout)
+    w.writerow(columns)
+    for row in rows:
+        w.writerow(["" if v is None else v for v in row])
+
+
+def listing(
+    fmt: str,
+    dicts: Sequence[dict[str, Any]],
+    columns: Sequence[str],
+    rows: Iterable[Sequence[object]],
+) -> None:
+    """Write a list in ``fmt``: JSON/JSON Lines from ``dicts`` (the service's
+    ``to_dict()``s), a table or CSV from ``columns`` and ``rows``."""
+    if fmt == "json":
+        write_json(list(dicts))
+    elif fmt == "jsonl":
+        write_jsonl(dicts)
+    elif fmt == "csv":
+        write_csv(columns, rows)
+    else:
+        table(columns, rows)
