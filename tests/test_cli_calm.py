@@ -186,3 +186,68 @@ def test_one_exit_code_per_kind_of_error(county: str, tmp_path: Path) -> None:
     assert cli(county, "explain", "NOPE", "--on", "2024-10-01").exit_code == 3  # not found
     assert cli(str(tmp_path / "none.sqlite"), "families").exit_code == 3  # no store
     assert cli("postgresql://postgres@127.0.0.1:1/x", "families").exit_code == 4  # store
+
+
+def test_explain_shows_the_readings_after_the_decision_and_labels_alternatives(
+    county: str,
+) -> None:
+    out = cli(county, "explain", "FAM-0003", "--on", "2024-10-01").stdout
+    readings = out.index("readings used:")
+    assert out.index("ELIGIBLE") < out.index("national-2022:1.3 for P2") < readings
+    assert "min_headlines = 3 (AMB-K01" in out[readings:]
+    assert "any of these 3 (one is enough):" in out and "alternative 2:" in out
+
+
+def test_explain_as_json_and_csv(county: str) -> None:
+    data = json.loads(cli(county, "explain", "FAM-0003", "--on", "2024-10-01",
+                          "--format", "json").stdout)  # fmt: skip
+    assert data["family"] == "FAM-0003" and data["status"] == "eligible"
+    assert {r["name"] for r in data["readings"]} >= {"min_headlines"}
+    assert "lcs:NEED-0003-2" in {r["key"] for r in data["records_used"]}
+    out = cli(county, "explain", "FAM-0003", "--on", "2024-10-01", "--format", "csv").stdout
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert {r["criterion"] for r in rows} == {c["criterion"] for c in data["criteria"]}
+
+
+def test_replay_as_csv(county: str) -> None:
+    out = cli(county, "replay", "FAM-0003", "--to", "2024-10-01", "--format", "csv").stdout
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows[0]["on"] == "2023-09-14" and rows[-1]["status"] == "eligible"
+
+
+def test_status_learned_since_lists_what_a_backfill_changed(county: str, tmp_path: Path) -> None:
+    """Records recorded after T change decisions whatever their own dates: a backfill of
+    an old evidence record moves FAM-0004's 7.3 to met, and nothing else moved."""
+    cli(county, "process", "enable", "national-2022")
+    cli(county, "process", "on", "2024-10-01")
+    out = cli(county, "status", "--learned-since", "2025-01-01", "--format", "json").stdout
+    assert json.loads(out) == []
+    backfill = row("FAM-0002", 1, "evidence_recorded", criterion="national-2022:5.1",
+                   evidence="practitioner_assessment", outcome_achieved=True,
+                   occurred_on="2024-06-01", recorded_at="2025-06-01T09:00:00+00:00")  # fmt: skip
+    cli(county, "import", "--no-process", write(tmp_path / "backfill.jsonl", [backfill]))
+    out = cli(county, "status", "--learned-since", "2025-01-01", "--format", "json").stdout
+    (change,) = json.loads(out)
+    assert change["family"] == "FAM-0002" and change["learnt"] == ["t:FAM-0002-1"]
+    assert any("5.1" in c for c in change["changes"])
+    table = cli(county, "status", "--learned-since", "2025-06-01T09:00:00+00:00").stdout
+    assert "0 decision(s) changed" in table  # the record is not after that instant
+
+
+def test_explain_text_neutralises_control_characters(sqlite_url: str, tmp_path: Path) -> None:
+    rows = [
+        row("F9", 1, "family_nominated", framework="national-2022"),
+        row("F9", 2, "need_identified", criterion="national-2022:5.1"),
+        row(
+            "F9",
+            3,
+            "evidence_recorded",
+            criterion="national-2022:5.1",
+            evidence="practitioner_assessment",
+            outcome_achieved=True,
+            note="ok\x1b[2J\u202egone",
+        ),
+    ]
+    cli(sqlite_url, "import", write(tmp_path / "f9.jsonl", rows))
+    out = cli(sqlite_url, "explain", "F9", "--on", "2024-10-01").stdout
+    assert "\x1b" not in out and "\u202e" not in out and "ok\\x1b[2J\\u202egone" in out

@@ -40,6 +40,12 @@ def safe(value: object) -> str:
     return _UNSAFE.sub(_escape, text)
 
 
+def safe_text(text: str) -> str:
+    """Multi-line text (an explanation, a replay) with the data's controls neutralised;
+    its own line breaks are kept."""
+    return "\n".join(safe(line) if line else "" for line in text.split("\n"))
+
+
 def format_option(choices: Sequence[str] = LISTING, default: str = "table") -> Callable[[F], F]:
     """The ``--format`` option of a command."""
     return click.option(

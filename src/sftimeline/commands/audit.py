@@ -23,6 +23,7 @@ from sftimeline.commands._common import (
     store_options,
     store_session,
 )
+from sftimeline.commands._output import format_option, safe_text, write_csv
 
 if TYPE_CHECKING:
     from sftimeline.policies.loader import Framework
@@ -42,9 +43,7 @@ if TYPE_CHECKING:
 )
 @FRAMEWORK
 @FRAMEWORK_FILE
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@format_option(["text", "table", "json", "csv"], default="text")
 @store_options
 @click.pass_context
 def replay_command(
@@ -70,9 +69,28 @@ def replay_command(
     if fmt == "json":
         sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=1) + "\n")
         return
-    sys.stdout.write(replay_text(result.framework, result.replay))
+    if fmt == "csv":
+        write_csv(
+            ["family", "on", "step", "records", "change", "status", "eligible_from"],
+            (
+                (
+                    result.replay.family,
+                    s.on,
+                    s.reason,
+                    " ".join(r.key for r in s.records),
+                    text,
+                    s.decision.status,
+                    s.decision.eligible_from,
+                )
+                for s in result.replay.steps
+                for text in ([ch.text for ch in s.changes] or ["no change"])
+            ),
+        )
+        return
+    text = replay_text(result.framework, result.replay)
     if result.diff is not None:
-        sys.stdout.write(diff_text(result.diff))
+        text += diff_text(result.diff)
+    sys.stdout.write(safe_text(text))
 
 
 _STEP_NOTE = {

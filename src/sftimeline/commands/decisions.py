@@ -23,7 +23,14 @@ from sftimeline.commands._common import (
     store_options,
     store_session,
 )
-from sftimeline.commands._output import format_option, table, write_csv, write_jsonl
+from sftimeline.commands._output import (
+    format_option,
+    safe_text,
+    table,
+    write_csv,
+    write_json,
+    write_jsonl,
+)
 
 if TYPE_CHECKING:
     from sftimeline.policies.evaluator import Decision
@@ -197,6 +204,7 @@ def _csv_rows(d: Decision) -> Iterator[list[object]]:
 @KNOWN_AT
 @FRAMEWORK
 @FRAMEWORK_FILE
+@format_option(["text", "table", "json", "csv"], default="text")
 @store_options
 @click.pass_context
 def explain(
@@ -206,12 +214,45 @@ def explain(
     known_at: datetime,
     framework: str,
     framework_file: str | None,
+    fmt: str,
 ) -> None:
-    """Explain one family's decision for a person: every need, rule, window and record."""
+    """Explain one family's decision: every need, rule, window and record, then the
+    readings (framework parameters) it was decided under. ``table`` is the text;
+    ``csv`` has a row per criterion."""
     fw_id, fw_file = framework_choice(framework, framework_file)
     with store_session(ctx) as store:
         explanation = store.explain(family, on, fw_id, known_at, framework_file=fw_file)
-    click.echo(explanation.text)
+    if fmt == "json":
+        write_json(explanation.to_dict())
+    elif fmt == "csv":
+        d = explanation.decision
+        write_csv(
+            [
+                "family",
+                "criterion",
+                "person",
+                "identified",
+                "status",
+                "met_since",
+                "expected_on",
+                "explanation",
+            ],
+            (
+                (
+                    d.family,
+                    c.criterion,
+                    c.person,
+                    c.identified,
+                    c.result.status,
+                    c.result.met_since,
+                    c.result.expected_on,
+                    c.result.explanation,
+                )
+                for c in d.criteria
+            ),
+        )
+    else:
+        click.echo(safe_text(explanation.text))
 
 
 COMMANDS = [evaluate, explain]

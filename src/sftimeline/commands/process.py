@@ -8,7 +8,8 @@ the process up; ``import`` runs it too when at least one framework is enabled.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import click
 
@@ -22,6 +23,9 @@ from sftimeline.commands._common import (
     store_session,
 )
 from sftimeline.commands._output import format_option, listing, write_json
+
+if TYPE_CHECKING:
+    from sftimeline.policies.evaluator import Decision
 
 
 @group("process")
@@ -148,6 +152,18 @@ def show(ctx: click.Context, fmt: str) -> None:
         click.echo(f"  {f['family']} ({what}): {f['reason'] or 'see its outcome events'}")
 
 
+def learned_option(_ctx: object, _param: object, value: str | None) -> datetime | None:
+    from sftimeline.service.errors import UsageProblem
+    from sftimeline.service.learned import learned_after
+
+    if value is None:
+        return None
+    try:
+        return learned_after(value)
+    except UsageProblem as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 @command("status")
 @click.option("--framework", "framework", default=None)
 @click.option("--family", "family", default=None)
@@ -167,6 +183,15 @@ def show(ctx: click.Context, fmt: str) -> None:
     help="Families with a regression learnt on or after this date.",
 )
 @click.option(
+    "--learned-since",
+    "learned_since",
+    default=None,
+    metavar="T",
+    callback=learned_option,
+    help="Instead: decisions changed by records recorded after T (a date: from its start), "
+    "whatever their dates (what a backfill changed); re-evaluates those families.",
+)
+@click.option(
     "--status",
     "statuses",
     multiple=True,
@@ -183,10 +208,14 @@ def status(
     eligible_by: date | None,
     pending: bool,
     regressed_since: date | None,
+    learned_since: datetime | None,
     statuses: tuple[str, ...],
     fmt: str,
 ) -> None:
     """Families' status from the status table (kept by the process; no re-evaluation)."""
+    if learned_since is not None:
+        _learned(ctx, learned_since, framework, family, fmt)
+        return
     with store_session(ctx) as store:
         rows = store.status(
             framework,
@@ -222,6 +251,37 @@ def status(
         click.echo(f"\n{len(rows)} row(s)")
     if in_clear:
         click.echo("note: this store was created without a key: its records are in clear", err=True)
+
+
+def _learned(
+    ctx: click.Context, since: datetime, framework: str | None, family: str | None, fmt: str
+) -> None:
+    """``status --learned-since``: each changed decision, before and after."""
+    with store_session(ctx) as store:
+        changes = store.learned_since(since, [framework] if framework else (), family=family)
+    listing(
+        fmt,
+        [c.to_dict() for c in changes],
+        ["family", "framework", "on", "before", "after", "learnt", "what changed"],
+        (
+            (
+                c.family,
+                c.framework,
+                c.on,
+                _state(c.before),
+                _state(c.after),
+                f"{len(c.learnt)} record(s)",
+                "; ".join(c.changes),
+            )
+            for c in changes
+        ),
+    )
+    if fmt == "table":
+        click.echo(f"\n{len(changes)} decision(s) changed by records recorded after {since}")
+
+
+def _state(d: Decision) -> str:
+    return d.status + (f" from {d.eligible_from}" if d.eligible_from else "")
 
 
 STATUS_COLUMNS = [

@@ -35,7 +35,7 @@ from sftimeline.policies.context import Context
 from sftimeline.policies.leaves.incidents import baseline_records
 from sftimeline.policies.leaves.lookback import LookbackArgs
 from sftimeline.policies.primitives import PRIMITIVES, Rule
-from sftimeline.projections.results import Result, Status, all_of, any_of
+from sftimeline.projections.results import ANY_OF, Result, Status, all_of, any_of
 
 COMBINATORS = ("all", "any", "at_least", "optional", "choose", "switch", "sustained")
 
@@ -327,7 +327,7 @@ def _combine(how: Callable[..., Result], required: list[Rule], extras: list[Rule
 
     def rule(ctx: Context) -> Result:
         rs = [p(ctx) for p in required]
-        r = how(rs)
+        r = how(rs, label=ANY_OF) if how is any_of else how(rs)
         if how is any_of and r.status is not Status.NOT_MET:
             # OR: explain by the parts that decided it (the best ones)
             text = " or ".join(x.explanation for x in rs if x.status is r.status)

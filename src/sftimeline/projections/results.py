@@ -141,6 +141,10 @@ def all_of(parts: Sequence[Result], explanation: str = "", label: str = "") -> R
     )
 
 
+#: The label of an OR of alternatives (explanations say "any of these").
+ANY_OF = "any_of"
+
+
 def any_of(parts: Sequence[Result], explanation: str = "", label: str = "") -> Result:
     """OR (and AND/OR): the best status; a pending whole is expected with its first
     pending part."""

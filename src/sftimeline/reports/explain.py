@@ -11,7 +11,7 @@ from typing import Any
 
 from sftimeline.policies.evaluator import Decision
 from sftimeline.policies.loader import Framework
-from sftimeline.projections.results import Result, Status
+from sftimeline.projections.results import ANY_OF, Result, Status
 from sftimeline.records import Record
 
 
@@ -30,10 +30,6 @@ def explain_text(fw: Framework, d: Decision, records: dict[str, Record]) -> str:
         w(f"DISCRETIONARY OVERRIDE of the family's claim: {_override_line(d.override)}\n")
     for flag in d.flags:
         w(f"Flagged for review: {flag}\n")
-    w(f"Framework definition fingerprint {d.fingerprint[:16]}; readings used:\n")
-    for name, value in fw.parameters.items():
-        p = fw.model.parameters[name]
-        w(f"  {name} = {value} ({p.amb}: {p.doc})\n")
     w("\nFamily-level rules:\n")
     for rule in d.family_rules:
         w(f"  [{'ok' if rule.holds else 'FAILS'}] {rule.explanation}\n")
@@ -86,6 +82,12 @@ def explain_text(fw: Framework, d: Decision, records: dict[str, Record]) -> str:
                     f"    {rec.occurred_on.isoformat()} {rec.type} {rec.person or ''} {extra} "
                     f"[{key}]{note}\n"
                 )
+    # The readings come after the decision they shaped: what was decided first, then the
+    # framework's fingerprint and every reading (AMB parameter) it was decided under.
+    w(f"\nFramework definition fingerprint {d.fingerprint[:16]}; readings used:\n")
+    for name, value in fw.parameters.items():
+        p = fw.model.parameters[name]
+        w(f"  {name} = {value} ({p.amb}: {p.doc})\n")
     return buf.getvalue()
 
 
@@ -111,6 +113,13 @@ def _explain_result(w: Any, r: Result, depth: int) -> None:
     while len(r.parts) == 1 and _same_line(r, r.parts[0]):
         r = r.parts[0]
     pad = "  " * depth
+    if r.label == ANY_OF and len(r.parts) > 1:
+        # alternatives: one is enough, so the reader must not take them as all required
+        w(f"{pad}- {r.status.value}: any of these {len(r.parts)} (one is enough):\n")
+        for i, p in enumerate(r.parts, 1):
+            w(f"{pad}  alternative {i}:\n")
+            _explain_result(w, p, depth + 2)
+        return
     if r.explanation:
         w(f"{pad}- {r.status.value}: {r.explanation}\n")
     for win in r.windows:

@@ -2,7 +2,8 @@
 
 Its methods are grouped by job in the service modules it combines — records out
 (:mod:`.records`), decisions (:mod:`.decisions`), the policy process and its read models
-(:mod:`.process`), records in (:mod:`.writes`), integrity and keys (:mod:`.keys`) — and
+(:mod:`.process`), what a backfill changed (:mod:`.learned`), records in (:mod:`.writes`),
+integrity and keys (:mod:`.keys`) — and
 the frameworks
 (:mod:`.catalogue`), which need no store.
 """
@@ -14,13 +15,14 @@ from typing import TYPE_CHECKING, Any
 from sftimeline.service import catalogue
 from sftimeline.service.inputs import resolve_url
 from sftimeline.service.keys import KeysService
+from sftimeline.service.learned import LearnedService
 from sftimeline.service.writes import WritesService
 
 if TYPE_CHECKING:
     from sftimeline.service.results import FrameworkCheck, FrameworkSummary
 
 
-class Store(WritesService, KeysService):
+class Store(WritesService, LearnedService, KeysService):
     """A council's store: its records, the decisions they support, the process's outcomes.
 
     Open one with :func:`open_store`; use it as a context manager (or call
