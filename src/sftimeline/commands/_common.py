@@ -11,7 +11,7 @@ import itertools
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -157,22 +157,28 @@ def echo_catch_up(catch_up: CatchUp | None) -> None:
 # -- option values ------------------------------------------------------------------
 
 
-def date_option(_ctx: Any, _param: Any, value: str | None) -> date | None:
-    """An ISO date option (None when not given)."""
-    if value is None:
-        return None
-    try:
-        return parse_date(value)
-    except UsageProblem as exc:
-        raise click.BadParameter(str(exc)) from None
+def option_value(parse: Callable[[str], T]) -> Callable[[Any, Any, str | None], T | None]:
+    """A click callback parsing an option's value with a service parser; its message
+    becomes click's "Invalid value for '--OPTION': …", naming the option."""
+
+    def callback(_ctx: Any, _param: Any, value: str | None) -> T | None:
+        if value is None:
+            return None
+        try:
+            return parse(value)
+        except UsageProblem as exc:
+            raise click.BadParameter(str(exc)) from None
+
+    return callback
 
 
-def known_at_option(_ctx: Any, _param: Any, value: str | None) -> datetime:
+#: An ISO date option (None when not given).
+date_option = option_value(parse_date)
+
+
+def known_at_option(ctx: Any, param: Any, value: str | None) -> datetime:
     """A knowledge-time option: now by default; a date means the end of that day."""
-    try:
-        return parse_known_at(value)
-    except UsageProblem as exc:
-        raise click.BadParameter(str(exc)) from None
+    return option_value(parse_known_at)(ctx, param, value or "now") or parse_known_at(None)
 
 
 KNOWN_AT = click.option(

@@ -19,10 +19,12 @@ from sftimeline.commands._common import (
     date_option,
     group,
     note_if_behind,
+    option_value,
     store_options,
     store_session,
 )
 from sftimeline.commands._output import format_option, listing, write_json
+from sftimeline.service.learned import learned_after
 
 if TYPE_CHECKING:
     from sftimeline.policies.evaluator import Decision
@@ -152,18 +154,6 @@ def show(ctx: click.Context, fmt: str) -> None:
         click.echo(f"  {f['family']} ({what}): {f['reason'] or 'see its outcome events'}")
 
 
-def learned_option(_ctx: object, _param: object, value: str | None) -> datetime | None:
-    from sftimeline.service.errors import UsageProblem
-    from sftimeline.service.learned import learned_after
-
-    if value is None:
-        return None
-    try:
-        return learned_after(value)
-    except UsageProblem as exc:
-        raise click.BadParameter(str(exc)) from None
-
-
 @command("status")
 @click.option("--framework", "framework", default=None)
 @click.option("--family", "family", default=None)
@@ -187,7 +177,7 @@ def learned_option(_ctx: object, _param: object, value: str | None) -> datetime 
     "learned_since",
     default=None,
     metavar="T",
-    callback=learned_option,
+    callback=option_value(learned_after),
     help="Instead: decisions changed by records recorded after T (a date: from its start), "
     "whatever their dates (what a backfill changed); re-evaluates those families.",
 )

@@ -9,7 +9,7 @@ as they are; the classes here wrap what the CLI used to assemble itself.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -356,19 +356,7 @@ class Claim:
     entry_not_shown: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "family": self.family,
-            "claim": self.claim,
-            "framework": self.framework,
-            "claim_date": self.claim_date.isoformat(),
-            "claimed_at": self.claimed_at,
-            "criteria": self.criteria,
-            "state": self.state,
-            "status_at_submission": self.status_at_submission,
-            "status_now": self.status_now,
-            "caused_by": self.caused_by,
-            "last_event": self.last_event,
-            "known_at": self.known_at,
-            "entry_not_shown": list(self.entry_not_shown),
-            "note": self.note,
-        }
+        out = asdict(self)
+        out["claim_date"] = self.claim_date.isoformat()
+        out["entry_not_shown"] = list(self.entry_not_shown)
+        return out
