@@ -9,6 +9,7 @@ into the kinds of :mod:`sftimeline.service.errors`.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Self
@@ -31,25 +32,38 @@ if TYPE_CHECKING:
 @contextmanager
 def translated() -> Iterator[None]:
     """Re-raise the adapters' and loader's errors as service errors (no traceback)."""
-    from sftimeline.adapters.store import InvalidStoreURL, NoStore, StoreError, UnknownFamily
-    from sftimeline.policies.loader import FrameworkError
-
     try:
         yield
     except ServiceError:
         raise
-    except (NoStore, UnknownFamily) as exc:
-        raise NotFound(str(exc)) from None
-    except InvalidStoreURL as exc:
-        raise UsageProblem(str(exc)) from None
-    except StoreError as exc:
-        raise StoreProblem(str(exc)) from None
-    except FrameworkError as exc:
-        raise InvalidInput("\n".join(exc.located()) or str(exc)) from None
-    except Exception as exc:  # SQLAlchemy's OperationalError and kin
-        if type(exc).__module__.startswith(("sqlalchemy", "psycopg", "sqlite3")):
-            raise StoreProblem(f"store problem: {exc}") from None
-        raise
+    except Exception as exc:
+        mapped = _service_error(exc)
+        if mapped is None:
+            raise
+        raise mapped from None
+
+
+def _service_error(exc: Exception) -> ServiceError | None:
+    """The service error for an adapter's, the loader's or a driver's exception.
+
+    The classes are looked up among the modules already loaded: an exception of a module
+    nobody imported cannot occur, and importing the policy compiler just to test for its
+    error would cost every command its start-up time.
+    """
+    store = sys.modules.get("sftimeline.adapters.store")
+    compiler = sys.modules.get("sftimeline.policies.compiler")
+    if store is not None:
+        if isinstance(exc, store.NoStore | store.UnknownFamily):
+            return NotFound(str(exc))
+        if isinstance(exc, store.InvalidStoreURL):
+            return UsageProblem(str(exc))
+        if isinstance(exc, store.StoreError):
+            return StoreProblem(str(exc))
+    if compiler is not None and isinstance(exc, compiler.FrameworkError):
+        return InvalidInput("\n".join(exc.located()) or str(exc))
+    if type(exc).__module__.startswith(("sqlalchemy", "psycopg", "sqlite3")):
+        return StoreProblem(f"store problem: {exc}")  # OperationalError and kin
+    return None
 
 
 def load_framework(
