@@ -3,25 +3,21 @@
 Text that comes from the data (family codes, reasons, record fields) is shown in tables
 with its control characters neutralised: an ANSI escape sequence, a carriage return or a
 right-to-left override inside a record can neither recolour the terminal, move the cursor
-nor reorder what an analyst reads; each is shown as a visible escape (``\\x1b``,
-``\\u202e``). JSON escapes control characters itself; CSV carries the data as it is, for
-programs. Not a command module; light at import (``rich`` loads when a table is drawn).
+nor reorder what an analyst reads; each is shown as its code point (``[U+001B]``,
+``[U+202E]``), as the audit pack and the web view show it (``reports/visible.py``). JSON
+escapes control characters itself; CSV carries the data as it is, for programs. Not a
+command module; light at import (``rich`` loads when a table is drawn).
 """
 
 from __future__ import annotations
 
 import csv
 import json
-import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 import click
-
-#: C0 and C1 controls (ESC, CR, BEL, …), DEL, the bidirectional marks, embeddings,
-#: overrides and isolates, and the Unicode line and paragraph separators.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -29,15 +25,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 LISTING = ["table", "json", "jsonl", "csv"]
 
 
-def _escape(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
 def safe(value: object) -> str:
-    """``value`` as text a terminal shows as it is: controls become visible escapes."""
-    text = "-" if value is None or value == "" else str(value)
-    return _UNSAFE.sub(_escape, text)
+    """``value`` as text a terminal shows as it is: invisible characters as code points."""
+    from sftimeline.reports.visible import make_visible
+
+    return make_visible("-" if value is None or value == "" else str(value))
 
 
 def safe_text(text: str) -> str:
