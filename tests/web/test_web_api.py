@@ -33,8 +33,8 @@ def get(client: TestClient, path: str, **params: str) -> Any:
 
 
 def test_families_equal_the_cli(client: TestClient, store_url: str) -> None:
-    result = CliRunner().invoke(main, ["--db", store_url, "families"])
-    assert get(client, "/api/families") == result.stdout.splitlines()  # one code a line
+    result = CliRunner().invoke(main, ["--db", store_url, "families", "--format", "json"])
+    assert get(client, "/api/families") == json.loads(result.stdout)
 
 
 @pytest.mark.parametrize("family", [LATE, HOSTILE, "HT-0001"])

@@ -171,7 +171,7 @@ def families(ctx: click.Context, match: str | None, fmt: str) -> None:
         for code in codes:
             click.echo(safe(code))
         return
-    listing(fmt, [{"family": c} for c in codes], ["family"], ([c] for c in codes))
+    listing(fmt, codes, ["family"], ([c] for c in codes))  # JSON: the codes, as the HTTP API
 
 
 @command("timeline")
