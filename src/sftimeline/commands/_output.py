@@ -101,7 +101,7 @@ def write_csv(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
 
 def listing(
     fmt: str,
-    dicts: Sequence[dict[str, Any]],
+    dicts: Sequence[Any],
     columns: Sequence[str],
     rows: Iterable[Sequence[object]],
 ) -> None:
