@@ -232,15 +232,17 @@ def status(
                 r.last_regression,
                 r.on_date,
                 ", ".join(r.entry_not_shown),
-                r.reason if r.status == "evaluation_failed" else "",
+                f"evaluation failed: {r.reason}" if r.status == "evaluation_failed" else "",
             )
             for r in rows
         ),
     )
     if fmt == "table":
         click.echo(f"\n{len(rows)} row(s)")
-    if in_clear:
-        click.echo("note: this store was created without a key: its records are in clear", err=True)
+        if in_clear:
+            click.echo(
+                "note: this store was created without a key: its records are in clear", err=True
+            )
 
 
 def _learned(
@@ -283,7 +285,7 @@ STATUS_COLUMNS = [
     "regressed",
     "on",
     "entry not shown",
-    "evaluation failed",
+    "failure",
 ]
 
 
