@@ -131,10 +131,6 @@ def validate_row(
     return models
 
 
-#: the name the first callers (legacy/run.py) were written against
-_validate_row = validate_row
-
-
 def _row_text(row: SourceRow) -> str:
     if row.text is not None:
         return row.text

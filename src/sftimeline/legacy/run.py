@@ -19,9 +19,9 @@ from sftimeline.importer import (
     Progress,
     Rejection,
     SourceRow,
-    _validate_row,
     import_items,
     known_frameworks,
+    validate_row,
 )
 from sftimeline.legacy.model import Mapping
 from sftimeline.legacy.source import Overrides, mapped_rows
@@ -58,7 +58,7 @@ def validated(row: SourceRow, frameworks: Collection[str]) -> SourceRow:
     own check, so that ``convert`` prints exactly what an import would accept)."""
     if not row.records:
         return row
-    checked = _validate_row(row, DEFAULT_LIMITS, frameworks)
+    checked = validate_row(row, DEFAULT_LIMITS, frameworks)
     if isinstance(checked, Rejection):
         return SourceRow(row.file, row.line, rejection=checked, text=row.text)
     return row
