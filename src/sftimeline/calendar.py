@@ -1,9 +1,11 @@
-"""Calendar arithmetic: months, terms and weeks (docs/semantics.md §2–3).
+"""The school calendar and ages: terms, the term calendar, a person's age on a day
+(docs/semantics.md §3).
 
-Months are added forward with end-of-month clamping exactly as
-``pendulum.Date.add(months=n)`` does it (31 January + 1 month = 28/29 February).
-The result is cached: the engine adds the same few months to the same dates many
-thousands of times over a county, and pendulum's arithmetic is the reference.
+These are reference facts about a day — which term it falls in, which terms had ended by
+it, how old someone was on it in years — not windows over records. Window arithmetic
+(months and weeks counted forward from a record's or an anchor's date, and so an age in
+whole months) lives in :mod:`sftimeline.projections.months` and
+:mod:`sftimeline.projections.weeks`; this module imports neither, so projections can use it.
 
 Terms follow the built-in default calendar (autumn 1 September–31 December, spring
 1 January–31 March, summer 1 April–31 August) unless a council supplies its own
@@ -15,30 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from functools import lru_cache
-
-import pendulum
-
-ONE_DAY = timedelta(days=1)
-
-
-@lru_cache(maxsize=65536)
-def add_months(day: date, months: int) -> date:
-    """``day`` plus ``months`` calendar months, clamped to the end of the month.
-
-    Negative ``months`` are allowed for display only; windows are always built
-    forward from a record's date or an anchor (docs/semantics.md §2).
-    """
-    moved = pendulum.Date(day.year, day.month, day.day).add(months=months)
-    return date(moved.year, moved.month, moved.day)
-
-
-def within_months_before(event: date, on: date, months: int) -> bool:
-    """docs/semantics.md §2: ``event`` is within the ``months`` months before ``on``
-    when ``event <= on < event + months``."""
-    return event <= on < add_months(event, months)
-
 
 # ---------------------------------------------------------------------------
 # Terms
@@ -179,24 +159,3 @@ def age_on(born_on: date, day: date) -> int:
     if (day.month, day.day) < (born_on.month, born_on.day):
         years -= 1
     return years
-
-
-# ---------------------------------------------------------------------------
-# Weeks
-# ---------------------------------------------------------------------------
-
-
-def last_sunday_on_or_before(day: date) -> date:
-    """Weeks run Monday to Sunday (docs/semantics.md §2)."""
-    return day - timedelta(days=(day.weekday() + 1) % 7)
-
-
-def whole_weeks_ending(on: date, n: int) -> list[tuple[date, date]]:
-    """The ``n`` whole weeks (Monday, Sunday) ending on the last Sunday on or before
-    ``on``, oldest first."""
-    sunday = last_sunday_on_or_before(on)
-    weeks = []
-    for i in range(n - 1, -1, -1):
-        end = sunday - timedelta(weeks=i)
-        weeks.append((end - timedelta(days=6), end))
-    return weeks

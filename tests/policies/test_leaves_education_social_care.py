@@ -13,8 +13,8 @@ from leaf_helpers import run, status
 from policy_helpers import rec
 from pydantic import ValidationError
 
-from sftimeline.calendar import add_months
 from sftimeline.policies.primitives import PRIMITIVES
+from sftimeline.projections.months import add_months
 from sftimeline.records import Record
 
 N = "2023-10-02"

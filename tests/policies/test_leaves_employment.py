@@ -237,7 +237,7 @@ def test_weeks_expected_on_is_when_it_becomes_met_and_met_since_is_exact(
 def test_continuous_state_met_since_is_start_plus_months(
     start: int, after: int, months: int, gap: int
 ) -> None:
-    from sftimeline.calendar import add_months
+    from sftimeline.projections.months import add_months
 
     base = dt.date(2024, 1, 10)
     s = base + dt.timedelta(days=start)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from leaf_helpers import run, status
 from policy_helpers import rec
 
-from sftimeline.calendar import add_months
+from sftimeline.projections.months import add_months
 from sftimeline.records import Record
 
 CRIT = "hertfordshire-2018:1.6"

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sftimeline.calendar import add_months
+from sftimeline.projections.months import add_months
 from sftimeline.projections.results import Status
 from sftimeline.projections.windows import (
     count_in_window,

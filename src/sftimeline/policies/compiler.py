@@ -30,11 +30,11 @@ from typing import Any
 from pydantic import ValidationError
 
 import sftimeline.policies.leaves  # noqa: F401  (registers the topic primitives)
-from sftimeline.calendar import add_months
 from sftimeline.policies.context import Context
 from sftimeline.policies.leaves.incidents import baseline_records
 from sftimeline.policies.leaves.lookback import LookbackArgs
 from sftimeline.policies.primitives import PRIMITIVES, Rule
+from sftimeline.projections.months import add_months
 from sftimeline.projections.results import ANY_OF, Result, Status, all_of, any_of
 
 COMBINATORS = ("all", "any", "at_least", "optional", "choose", "switch", "sustained")

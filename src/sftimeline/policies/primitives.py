@@ -8,21 +8,20 @@ validated arguments into a closure ``Context -> Result``. The primitives themsel
 :mod:`sftimeline.policies.leaves`, one module per topic (evidence, incidents, windows
 anchored on a day, attendance, exclusions, states, look-backs, justice, employment, health,
 …), each registering its own with :func:`register_primitive`; importing this module imports
-them all. Window and count arithmetic (months forward from a date, weeks, terms, reductions)
-is :mod:`sftimeline.calendar` and :mod:`sftimeline.projections.windows`, docs/semantics.md §2–4.
+them all. A leaf says which records, which window and which threshold; the window and count
+arithmetic itself (months counted forward from a date, whole weeks, reductions) lives in
+:mod:`sftimeline.projections` (``months``, ``weeks``, ``windows``), docs/semantics.md §2–4,
+and the school calendar (terms, ages) in :mod:`sftimeline.calendar`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from sftimeline.calendar import (
-    within_months_before,
-)
 from sftimeline.policies.context import Context
 from sftimeline.projections.results import (
     Result,
@@ -34,7 +33,6 @@ Rule = Callable[[Context], Result]
 #: ``latest_case_closed`` = the latest closure whatever followed it (Hertfordshire 3.1, where
 #: the reopening is what the window watches for)
 Anchor = Literal["identified", "nomination", "case_closed", "latest_case_closed", "on"]
-ONE_DAY = timedelta(days=1)
 
 
 class Args(BaseModel):
@@ -55,11 +53,6 @@ def _who(ctx: Context, who: str) -> str | None:
 
 def _d(day: date | None) -> str:
     return day.isoformat() if day else "?"
-
-
-#: ``e`` is within the ``months`` months before ``on`` (``e <= on < e + months``,
-#: docs/semantics.md §2); kept under this name for the leaves that import it
-within = within_months_before
 
 
 #: name → (argument model, builder, one-line doc).

@@ -24,7 +24,8 @@ from collections.abc import Collection, Sequence
 from datetime import date
 from fractions import Fraction
 
-from sftimeline.calendar import DEFAULT_TERM_CALENDAR, Term, TermCalendar, add_months
+from sftimeline.calendar import DEFAULT_TERM_CALENDAR, Term, TermCalendar
+from sftimeline.projections.months import add_months
 from sftimeline.projections.results import Result, insufficient, met, not_met, pending
 from sftimeline.records import Record
 

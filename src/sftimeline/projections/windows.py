@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Sequence
 from datetime import date, timedelta
 
-from sftimeline.calendar import add_months
+from sftimeline.projections.months import add_months
 from sftimeline.projections.results import Result, Window, met, not_met, pending
 from sftimeline.records import Record
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 
-from sftimeline.calendar import add_months
 from sftimeline.policies.context import Context
 from sftimeline.policies.primitives import Anchor as Anchor  # re-exported for the leaves
+from sftimeline.projections.months import add_months
 from sftimeline.projections.results import Result, Window, met, pending
 from sftimeline.records import Record
 
@@ -76,11 +76,3 @@ def open_since(
 def household_members(ctx: Context, role: str | None = None) -> list[str]:
     """Members of the household on D (FL-TF-5: "family member" = a child or an adult)."""
     return ctx.members(role)
-
-
-def age_in_months(born: date, day: date) -> int:
-    """Whole months of age on ``day`` (calendar months, end-of-month clamped)."""
-    months = (day.year - born.year) * 12 + (day.month - born.month)
-    if add_months(born, months) > day:
-        months -= 1
-    return months

@@ -7,9 +7,6 @@ from typing import Literal
 
 from pydantic import Field, PositiveInt
 
-from sftimeline.calendar import (
-    add_months,
-)
 from sftimeline.policies.context import Context, select
 from sftimeline.policies.primitives import (
     Anchor,
@@ -19,6 +16,7 @@ from sftimeline.policies.primitives import (
     _who,
     register_primitive,
 )
+from sftimeline.projections.months import add_months
 from sftimeline.projections.results import (
     Result,
     Window,

@@ -10,10 +10,7 @@ from typing import Literal
 
 from pydantic import Field, PositiveInt
 
-from sftimeline.calendar import (
-    Term,
-    school_age_on_31_august_before,
-)
+from sftimeline.calendar import Term, school_age_on_31_august_before
 from sftimeline.policies.context import Context
 from sftimeline.policies.primitives import (
     Args,

@@ -14,10 +14,10 @@ from datetime import date
 
 from pydantic import Field, PositiveInt
 
-from sftimeline.calendar import add_months
 from sftimeline.policies.context import Context
 from sftimeline.policies.leaves._common import Anchor, sustain
 from sftimeline.policies.primitives import Args, Rule, register_primitive
+from sftimeline.projections.months import add_months
 from sftimeline.projections.results import Result, Window, insufficient, met, not_met, pending
 
 

@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import Field, PositiveInt, model_validator
 
-from sftimeline.calendar import Term, school_age_on_31_august_before, within_months_before
+from sftimeline.calendar import Term, school_age_on_31_august_before
 from sftimeline.policies.context import Context
 from sftimeline.policies.leaves._common import Anchor, open_since, sustain
 from sftimeline.policies.leaves.attendance import all_with_facts, attendance_over, school_children
@@ -24,6 +24,7 @@ from sftimeline.policies.leaves.exclusion_terms import (
     build_exclusions_in_terms,
 )
 from sftimeline.policies.primitives import Args, Rule, register_primitive
+from sftimeline.projections.months import within_months_before
 from sftimeline.projections.results import Result, insufficient, met, pending
 from sftimeline.records import Record
 

@@ -43,12 +43,13 @@ from typing import Literal
 
 from pydantic import Field, PositiveInt, model_validator
 
-from sftimeline.calendar import add_months, last_sunday_on_or_before, whole_weeks_ending
 from sftimeline.policies.context import Context
 from sftimeline.policies.leaves._common import Anchor
 from sftimeline.policies.leaves.employment_aet_latest import aet_on
 from sftimeline.policies.primitives import Args, Rule, register_primitive
+from sftimeline.projections.months import add_months
 from sftimeline.projections.results import Result, Window, any_of, insufficient, met, pending
+from sftimeline.projections.weeks import last_sunday_on_or_before, whole_weeks_ending
 from sftimeline.records import Record
 
 ONE_DAY = timedelta(days=1)

@@ -27,11 +27,11 @@ from typing import Literal
 
 from pydantic import Field, PositiveInt
 
-from sftimeline.calendar import add_months
 from sftimeline.policies.context import Context
 from sftimeline.policies.leaves._common import Anchor
 from sftimeline.policies.leaves.employment import OUT_OF_WORK, PersonState, StateArgs, weeks_result
 from sftimeline.policies.primitives import Args, Rule, register_primitive
+from sftimeline.projections.months import add_months
 from sftimeline.projections.results import Result, any_of, insufficient, met, pending
 from sftimeline.records import Record
 

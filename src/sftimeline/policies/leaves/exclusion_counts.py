@@ -14,9 +14,9 @@ from datetime import date
 
 from pydantic import Field, PositiveInt
 
-from sftimeline.calendar import add_months
 from sftimeline.policies.context import Context
 from sftimeline.policies.primitives import Args, Rule, register_primitive
+from sftimeline.projections.months import add_months
 from sftimeline.projections.results import Result, Window, insufficient, met, pending
 from sftimeline.projections.windows import held_since
 

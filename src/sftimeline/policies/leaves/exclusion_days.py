@@ -19,9 +19,10 @@ from datetime import date
 
 from pydantic import Field, PositiveInt, model_validator
 
-from sftimeline.calendar import Term, add_months
+from sftimeline.calendar import Term
 from sftimeline.policies.context import Context
 from sftimeline.policies.primitives import Args, Rule, register_primitive
+from sftimeline.projections.months import add_months
 from sftimeline.projections.results import Result, Window, insufficient, met, pending
 from sftimeline.records import Record
 

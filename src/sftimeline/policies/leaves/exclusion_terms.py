@@ -7,9 +7,7 @@ from typing import Literal
 
 from pydantic import Field, PositiveInt
 
-from sftimeline.calendar import (
-    Term,
-)
+from sftimeline.calendar import Term
 from sftimeline.policies.context import Context
 from sftimeline.policies.primitives import (
     Args,

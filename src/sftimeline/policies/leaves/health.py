@@ -14,11 +14,11 @@ from typing import Literal
 
 from pydantic import Field, PositiveInt
 
-from sftimeline.calendar import add_months
 from sftimeline.policies.context import Context
-from sftimeline.policies.leaves._common import Anchor, age_in_months, as_date, sustain
+from sftimeline.policies.leaves._common import Anchor, as_date, sustain
 from sftimeline.policies.leaves.attendance import all_with_facts
-from sftimeline.policies.primitives import Args, Rule, register_primitive, within
+from sftimeline.policies.primitives import Args, Rule, register_primitive
+from sftimeline.projections.months import add_months, whole_months_between, within_months_before
 from sftimeline.projections.results import Result, insufficient, met, pending
 from sftimeline.records import Record
 
@@ -124,7 +124,11 @@ def build_check_within(a: CheckWithinArgs) -> Rule:
             return _nobody(ctx, a.who, a.if_nobody)
         parts = []
         for p in people:
-            recs = [r for r in _events(ctx, p, a.kind) if within(r.occurred_on, ctx.on, a.months)]
+            recs = [
+                r
+                for r in _events(ctx, p, a.kind)
+                if within_months_before(r.occurred_on, ctx.on, a.months)
+            ]
             if recs:
                 last = recs[-1]
                 parts.append(
@@ -213,7 +217,7 @@ def build_development_review(a: DevelopmentReviewArgs) -> Rule:
             born = ctx.born_on(c)
             if born is None:
                 return insufficient(f"no date of birth for {c}")
-            if a.min_months <= age_in_months(born, ctx.on) < a.below_months:
+            if a.min_months <= whole_months_between(born, ctx.on) < a.below_months:
                 kids.append((c, born))
         if not kids:
             return insufficient(

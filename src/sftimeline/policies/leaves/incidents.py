@@ -9,9 +9,6 @@ from typing import Literal
 
 from pydantic import Field, PositiveInt
 
-from sftimeline.calendar import (
-    add_months,
-)
 from sftimeline.policies.context import Context, select
 from sftimeline.policies.primitives import (
     Anchor,
@@ -21,8 +18,8 @@ from sftimeline.policies.primitives import (
     _kinds,
     _who,
     register_primitive,
-    within,
 )
+from sftimeline.projections.months import add_months, within_months_before
 from sftimeline.projections.results import (
     Result,
     Window,
@@ -60,7 +57,9 @@ def build_no_records_for(a: NoRecordsForArgs) -> Rule:
         last = max((r.occurred_on for r in found), default=None)
         base = max(last, start) if last else start
         since = add_months(base, a.months)
-        facts = tuple(r.key for r in found if within(r.occurred_on, ctx.on, 2 * a.months))
+        facts = tuple(
+            r.key for r in found if within_months_before(r.occurred_on, ctx.on, 2 * a.months)
+        )
         window = (Window(f"no {what} for {a.months} months", base, since),)
         if since <= ctx.on:
             return met(
@@ -99,7 +98,7 @@ def baseline_records(
     return [
         r
         for r in select(ctx.timeline.of_type("incident_recorded"), kinds=kinds, person=person)
-        if within(r.occurred_on, anchor, months)
+        if within_months_before(r.occurred_on, anchor, months)
     ]
 
 
@@ -125,7 +124,7 @@ def build_reduction(a: ReductionArgs) -> Rule:
             now = sum(1 for e in later if e <= d < add_months(e, a.outcome_months))
             return reduction_ok(now, base, a.percent, a.outcome_months, a.baseline_months)
 
-        now = sum(1 for e in later if within(e, ctx.on, a.outcome_months))
+        now = sum(1 for e in later if within_months_before(e, ctx.on, a.outcome_months))
         window = (
             Window(
                 f"baseline {a.baseline_months} months",
@@ -197,7 +196,7 @@ def build_no_severe_incident(a: NoSevereArgs) -> Rule:
                 for r in select(
                     ctx.timeline.of_type("incident_recorded"), kinds=kinds, person=person
                 )
-                if within(r.occurred_on, ctx.on, a.outcome_months) and _severe(ctx, r)
+                if within_months_before(r.occurred_on, ctx.on, a.outcome_months) and _severe(ctx, r)
             ]
         if found:
             return not_met(

@@ -13,10 +13,10 @@ from typing import Literal
 
 from pydantic import Field, PositiveInt
 
-from sftimeline.calendar import add_months
 from sftimeline.policies.context import Context, select
 from sftimeline.policies.leaves._common import Anchor, as_date, open_since
-from sftimeline.policies.primitives import Args, Rule, register_primitive, within
+from sftimeline.policies.primitives import Args, Rule, register_primitive
+from sftimeline.projections.months import add_months, within_months_before
 from sftimeline.projections.results import Result, Window, insufficient, met, pending
 from sftimeline.records import IncidentKind, Record
 
@@ -78,7 +78,7 @@ def build_reduction_vs_previous(a: ReductionVsPreviousArgs) -> Rule:
         dates = [r.occurred_on for r in recs]
         m = a.months
         earliest = add_months(after, m)
-        fixed_base = sum(1 for e in dates if within(e, ctx.identified, m))
+        fixed_base = sum(1 for e in dates if within_months_before(e, ctx.identified, m))
 
         def counts(d: date) -> tuple[int, int]:
             now = sum(1 for e in dates if e <= d < add_months(e, m))
@@ -123,7 +123,7 @@ def build_reduction_vs_previous(a: ReductionVsPreviousArgs) -> Rule:
             ),
         )
         values = {"baseline": base, "outcome": now, "percent": a.percent}
-        facts = tuple(r.key for r in recs if within(r.occurred_on, ctx.on, 2 * m))
+        facts = tuple(r.key for r in recs if within_months_before(r.occurred_on, ctx.on, 2 * m))
         if ok(ctx.on):
             since = ctx.on
             for p in reversed([p for p in points if p <= ctx.on]):
@@ -168,7 +168,7 @@ def build_justice_outcome_in_lookback(a: JusticeLookbackArgs) -> Rule:
             for r in ctx.timeline.of_type("justice_outcome_recorded")
             if r.person == ctx.person and r.get("outcome") in a.outcomes
         ] + select(ctx.timeline.of_type("incident_recorded"), kinds=a.kinds, person=ctx.person)
-        found = [r for r in found if within(r.occurred_on, c, a.months)]
+        found = [r for r in found if within_months_before(r.occurred_on, c, a.months)]
         what = "/".join([*a.outcomes, *a.kinds])
         if found:
             return met(
@@ -278,7 +278,8 @@ def build_perpetrated_in_lookback(a: PerpetratedArgs) -> Rule:
             for r in select(
                 ctx.timeline.of_type("incident_recorded"), kinds=a.kinds, person=ctx.person
             )
-            if r.get("role") in a.roles and within(r.occurred_on, ctx.identified, a.months)
+            if r.get("role") in a.roles
+            and within_months_before(r.occurred_on, ctx.identified, a.months)
         ]
         what = "/".join(a.kinds)
         if found:

@@ -18,10 +18,10 @@ from datetime import timedelta
 
 from pydantic import Field, PositiveInt
 
-from sftimeline.calendar import add_months
 from sftimeline.policies.context import Context
 from sftimeline.policies.leaves._common import Anchor, as_date, open_since, sustain
 from sftimeline.policies.primitives import Args, Rule, register_primitive
+from sftimeline.projections.months import add_months
 from sftimeline.projections.results import Result, Window, insufficient, met, not_met, pending
 from sftimeline.records import Record
 

@@ -15,8 +15,8 @@ from sftimeline.policies.primitives import (
     _kinds,
     _who,
     register_primitive,
-    within,
 )
+from sftimeline.projections.months import within_months_before
 from sftimeline.projections.results import (
     Result,
     insufficient,
@@ -46,7 +46,7 @@ def build_records_in_lookback(a: LookbackArgs) -> Rule:
                 person=_who(ctx, a.who),
                 where=a.where,
             )
-            if within(r.occurred_on, c, a.months)
+            if within_months_before(r.occurred_on, c, a.months)
         ]
         what = "/".join(
             [*(_kinds(ctx, a.kinds) or a.types), *(v for vs in a.where.values() for v in vs)]

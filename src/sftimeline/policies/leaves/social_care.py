@@ -15,11 +15,11 @@ from typing import Literal
 
 from pydantic import Field, PositiveInt
 
-from sftimeline.calendar import add_months
 from sftimeline.policies.context import Context
 from sftimeline.policies.leaves._common import Anchor
 from sftimeline.policies.leaves.anchored_windows import resulted_in_support
 from sftimeline.policies.primitives import Args, Rule, register_primitive
+from sftimeline.projections.months import add_months
 from sftimeline.projections.results import Result, Window, insufficient, met, not_met, pending
 from sftimeline.records import PLAN_LEVEL_ORDER, Record
 

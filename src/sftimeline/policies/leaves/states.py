@@ -7,10 +7,7 @@ from typing import Literal
 
 from pydantic import Field, PositiveInt
 
-from sftimeline.calendar import (
-    add_months,
-    age_on,
-)
+from sftimeline.calendar import age_on
 from sftimeline.policies.context import Context
 from sftimeline.policies.leaves.attendance import all_with_facts
 from sftimeline.policies.primitives import (
@@ -19,6 +16,7 @@ from sftimeline.policies.primitives import (
     Rule,
     register_primitive,
 )
+from sftimeline.projections.months import add_months
 from sftimeline.projections.results import (
     Result,
     insufficient,

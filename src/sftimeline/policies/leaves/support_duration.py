@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from pydantic import Field, PositiveInt
 
-from sftimeline.calendar import add_months
 from sftimeline.policies.context import Context
 from sftimeline.policies.leaves._common import Anchor
 from sftimeline.policies.primitives import Args, Rule, register_primitive
+from sftimeline.projections.months import add_months
 from sftimeline.projections.results import Result, Window, met, not_met, pending
 
 
