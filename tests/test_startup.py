@@ -55,3 +55,44 @@ def test_command_modules_call_the_service_only() -> None:
                 path.name,
                 name,
             )
+
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "county.jsonl"
+
+
+def loaded_by_command(args: list[str]) -> list[str]:
+    """Modules a CLI command has loaded when it has done its work (in a fresh process)."""
+    code = (
+        "import sys; from sftimeline.cli import main\n"
+        f"try: main({args!r}, standalone_mode=False)\n"
+        "finally: print('\\n'.join(sys.modules), file=sys.stderr)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stderr.split()
+
+
+def test_store_commands_load_only_what_they_use(tmp_path: Path) -> None:
+    """Issue 14, item 1: a command's fixed overhead is its imports. Listing families
+    needs no SQLAlchemy, no record models and no Family aggregate classes (codes are
+    read from the stored states); evaluating needs no SQLAlchemy and no aggregate
+    classes; the status table needs neither the evaluator nor the policy compiler."""
+    db = str(tmp_path / "s.sqlite")
+    loaded_by_command(["--db", db, "import", str(EXAMPLE), "--no-process"])
+
+    families = loaded_by_command(["--db", db, "families"])
+    assert "sftimeline.adapters.store" in families  # the command did read the store
+    heavy = ("sqlalchemy", "pydantic", "sftimeline.records", "sftimeline.aggregates")
+    assert [m for m in families if m.startswith(heavy)] == []
+
+    evaluate = loaded_by_command(
+        ["--db", db, "evaluate", "--framework", "national-2022", "--on", "2025-06-01"]
+    )
+    assert "sftimeline.policies.evaluator" in evaluate
+    heavy = ("sqlalchemy", "sftimeline.aggregates")
+    assert [m for m in evaluate if m.startswith(heavy)] == []
+
+    status = loaded_by_command(["--db", db, "status"])
+    assert "sftimeline.readmodels.status" in status
+    heavy = ("sftimeline.policies.evaluator", "sftimeline.policies.compiler", "pydantic")
+    assert [m for m in status if m.startswith(heavy)] == []

@@ -22,14 +22,13 @@ import binascii
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from eventsourcing.cryptography import AESCipher
-from eventsourcing.utils import Environment
-from sqlalchemy.engine import Engine
-
-from sftimeline.adapters.sql import get_setting, insert_setting_once, set_setting
 from sftimeline.adapters.store import StoreError
+
+if TYPE_CHECKING:  # imported where used: opening a store in clear needs neither
+    from eventsourcing.cryptography import AESCipher
+    from sqlalchemy.engine import Engine
 
 KEY_ENV = "SFTIMELINE_KEY"
 KEY_FILE_ENV = "SFTIMELINE_KEY_FILE"
@@ -50,6 +49,8 @@ class RotationInterrupted(KeyProblem):
 
 def generate_key() -> str:
     """A new random AES-256 key, base64 (what ``SFTIMELINE_KEY`` holds)."""
+    from eventsourcing.cryptography import AESCipher
+
     return AESCipher.create_key(KEY_BYTES)
 
 
@@ -64,6 +65,8 @@ def parse_key(text: str, where: str) -> str:
             f"{where}: not a key (base64 of 16, 24 or 32 bytes; `sftimeline key generate` "
             "prints one)"
         ) from None
+    from eventsourcing.cryptography import AESCipher
+
     if len(raw) not in AESCipher.KEY_SIZES:
         raise KeyProblem(f"{where}: a key is 16, 24 or 32 bytes, this one is {len(raw)}")
     return key
@@ -98,6 +101,9 @@ def cipher_env(key: str | None) -> dict[str, str]:
 
 
 def cipher(key: str) -> AESCipher:
+    from eventsourcing.cryptography import AESCipher
+    from eventsourcing.utils import Environment
+
     return AESCipher(Environment(env={"CIPHER_KEY": key}))
 
 
@@ -131,11 +137,15 @@ class CipherState:
 
 
 def read_state(engine: Engine) -> CipherState | None:
+    from sftimeline.adapters.sql import get_setting
+
     raw = get_setting(engine, SETTING, None)
     return CipherState.from_json(raw) if raw else None
 
 
 def write_state(engine: Engine, state: CipherState) -> None:
+    from sftimeline.adapters.sql import set_setting
+
     set_setting(engine, SETTING, state.to_json())
 
 
@@ -152,6 +162,8 @@ def settle(engine: Engine, key: str | None, has_events: bool, *, create: bool) -
         state = fresh or CipherState(False)
         if not create and not has_events:
             return state  # a reader never decides for a store it did not create
+        from sftimeline.adapters.sql import insert_setting_once
+
         insert_setting_once(engine, SETTING, state.to_json())
         state = read_state(engine) or state
     elif key and create and not state.encrypted and not has_events:

@@ -23,10 +23,11 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from sqlalchemy import MetaData, text
-from sqlalchemy.engine import Connection, Engine
+if TYPE_CHECKING:  # SQLAlchemy is imported where it is used: opening an event store needs none
+    from sqlalchemy import MetaData
+    from sqlalchemy.engine import Connection, Engine
 
 T = TypeVar("T")
 
@@ -116,6 +117,8 @@ def _postgres_lock(get: Callable[[str], str | None]) -> Iterator[None]:
 def create_all(engine: Engine, metadata: MetaData) -> None:
     """``metadata.create_all``, never racing a twin: on PostgreSQL in one transaction
     that first takes the DDL lock (released at commit); on SQLite retried if lost."""
+    from sqlalchemy import text
+
     if engine.dialect.name == "sqlite":
         _retry_lost_race(lambda: metadata.create_all(engine))
         return
@@ -136,6 +139,8 @@ def lock_projection(conn: Connection, tracking_table: str) -> None:
     tracking table first, which takes the database's write lock at once (a deferred
     transaction that read first could not upgrade while another writes).
     """
+    from sqlalchemy import text
+
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PROJECTION_LOCK_KEY})
     else:

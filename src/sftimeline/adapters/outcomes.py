@@ -31,7 +31,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -59,18 +59,34 @@ from sftimeline.adapters.store import (
 )
 from sftimeline.adapters.store import _record_from_state as record_from_state
 from sftimeline.adapters.workqueue import is_shared, run_shared
-from sftimeline.aggregates.family import RECORD_TOPICS, REGISTERED_TOPIC, Family
 from sftimeline.aggregates.outcomes import OUTCOME_TOPICS, FamilyOutcomes
 from sftimeline.policies import process as pp
-from sftimeline.policies.evaluator import evaluate_family
-from sftimeline.policies.loader import (
-    Framework,
-    FrameworkError,
-    list_frameworks,
-    load_framework,
-)
 from sftimeline.readmodels import status as rm
-from sftimeline.records import Record
+
+if TYPE_CHECKING:
+    # The evaluator, the policy compiler, the record models and the Family aggregate are
+    # imported where a process evaluates: `sftimeline status` reads this module's
+    # settings and positions only, and should not pay their start-up.
+    from sftimeline.policies.evaluator import Decision
+    from sftimeline.policies.loader import Framework
+    from sftimeline.records import Record
+
+
+def load_framework(id_or_path: str) -> Framework:
+    """``policies.loader.load_framework``, imported on first use (tests spy on it here)."""
+    from sftimeline.policies.loader import load_framework as load
+
+    return load(id_or_path)
+
+
+def evaluate_family(
+    framework: Framework, family: str, records: Sequence[Record], on: date, known_at: datetime
+) -> Decision:
+    """``policies.evaluator.evaluate_family``, imported on first use (tests replace it
+    here to make one family's evaluation fail)."""
+    from sftimeline.policies.evaluator import evaluate_family as evaluate
+
+    return evaluate(framework, family, records, on, known_at)
 
 LEADER = FamilyRecords.name
 WINDOW = 2000
@@ -331,6 +347,8 @@ class PolicyProcess:
         return conflicts + 1
 
     def _reevaluate_all(self, summary: RunSummary) -> None:
+        from sftimeline.aggregates.family import Family
+
         fids = [Family.create_id(code) for code in self.store.families()]
         conflicts = 0
         i = 0
@@ -393,6 +411,8 @@ class PolicyProcess:
         The same records ``repository.get`` gives, about 3× cheaper (no aggregate
         machinery; see the store's bulk reader).
         """
+        from sftimeline.aggregates.family import RECORD_TOPICS, REGISTERED_TOPIC, Family
+
         app = self.store.app
         try:
             stored = app.recorder.select_events(fid)
@@ -443,6 +463,8 @@ class PolicyProcess:
         return self._claim_frameworks[fw_id]
 
     def _resolve_claim_framework(self, fw_id: str) -> tuple[Framework | None, str]:
+        from sftimeline.policies.loader import FrameworkError, list_frameworks
+
         if self._enabled is None:
             self._enabled = {f.id: f for f in enabled_frameworks(self.engine)}
         chosen = self._enabled.get(fw_id)

@@ -19,8 +19,6 @@ from uuid import UUID
 
 from eventsourcing.persistence import PersistenceError
 
-from sftimeline.aggregates.family import RECORD_TOPICS
-
 if TYPE_CHECKING:
     from sftimeline.adapters.store import RecordStore
     from sftimeline.records import Record
@@ -77,7 +75,7 @@ def read_families(
 
     ``codes`` names each family id (the code is the Record's ``family``).
     """
-    from sftimeline.adapters.store import StoreUnavailable, _record_from_state
+    from sftimeline.adapters.store import StoreUnavailable, _record_from_state, record_topics
 
     try:
         rows = _select(store, fids)
@@ -90,8 +88,9 @@ def read_families(
     by_hex = {f.hex: f for f in fids}
     current: list[Record] = []
     last: object = None
+    topics = record_topics()
     for row in rows:
-        if row["topic"] not in RECORD_TOPICS:
+        if row["topic"] not in topics:
             continue
         raw_id = row["originator_id"]
         if raw_id != last:

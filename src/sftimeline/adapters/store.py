@@ -10,13 +10,14 @@ URLs: a path or ``sqlite:///path`` (file created on first use), or
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import parse_qs, unquote, urlparse
 from uuid import UUID
 
@@ -27,19 +28,37 @@ from eventsourcing.persistence import (
     IntegrityError,
     JSONTranscoder,
     PersistenceError,
-    StoredEvent,
     Transcoding,
 )
 
 from sftimeline.adapters.locks import create_once, schema_problem
-from sftimeline.aggregates.family import (
-    RECORD_TOPICS,
-    REGISTERED_TOPIC,
-    Family,
-    Outcome,
-    RecordOutcome,
-)
-from sftimeline.records import DATE_FIELDS, Record, RecordModel, record_from_model
+
+if TYPE_CHECKING:
+    # Imported where used: the Family aggregate's event classes and the record models
+    # cost a reading command most of its start-up, and reading needs neither (states
+    # are folded straight into Records, family codes read from the Registered states).
+    from eventsourcing.persistence import StoredEvent
+
+    from sftimeline.adapters.cipher import CipherState
+    from sftimeline.aggregates.family import Family, Outcome, RecordOutcome
+    from sftimeline.records import Record, RecordModel
+
+#: the topic of the Family aggregate's Registered event (``Family.Registered.TOPIC``;
+#: tests/test_record_store.py pins that they agree)
+REGISTERED_TOPIC = "sftimeline:Family.Registered"
+
+
+@functools.cache
+def record_topics() -> frozenset[str]:
+    """The topics of the Family aggregate's record events (the keys of
+    ``aggregates.family.RECORD_TOPICS``, which a test pins), named as that module names
+    its event classes, without building them."""
+    from sftimeline.records import RECORD_MODELS
+
+    return frozenset(
+        "sftimeline:Family." + "".join(p.capitalize() for p in t.split("_")) for t in RECORD_MODELS
+    )
+
 
 DEFAULT_DB = "./sftimeline.sqlite"
 PAGE = 5000
@@ -179,20 +198,20 @@ class BatchOutcome:
 
     outcomes: list[RecordOutcome] = field(default_factory=list)
 
-    def count(self, outcome: Outcome) -> int:
-        return sum(1 for o in self.outcomes if o.outcome is outcome)
+    def count(self, outcome: Outcome | str) -> int:
+        return sum(1 for o in self.outcomes if o.outcome == outcome)
 
     @property
     def stored(self) -> int:
-        return self.count(Outcome.STORED)
+        return self.count("stored")
 
     @property
     def duplicates(self) -> int:
-        return self.count(Outcome.DUPLICATE)
+        return self.count("duplicate")
 
     @property
     def conflicts(self) -> int:
-        return self.count(Outcome.CONFLICT)
+        return self.count("conflict")
 
 
 #: floats from here on may be integers orjson could not hold exactly
@@ -226,6 +245,8 @@ def _loads(state: bytes) -> Any:
 
 def _record_from_state(state: bytes, family_code: str) -> Record:
     """A Record from a stored event's JSON state (the library's transcoded form)."""
+    from sftimeline.records import DATE_FIELDS, Record
+
     d = _loads(state)
     record_type = d["record_type"]
     data = d["data"]
@@ -246,6 +267,23 @@ def _record_from_state(state: bytes, family_code: str) -> Record:
         recorded_at_supplied=d["recorded_at_supplied"],
         recorded_at_basis=d.get("recorded_at_basis"),
     )
+
+
+def _plain_state(mapper: Any) -> Any:
+    """A function from a stored state to its JSON bytes (decrypted, decompressed), or
+    None when the store keeps plain JSON."""
+    cipher, compressor = mapper.cipher, mapper.compressor
+    if cipher is None and compressor is None:
+        return None
+
+    def plain(state: bytes) -> bytes:
+        if cipher is not None:
+            state = cipher.decrypt(state)
+        if compressor is not None:
+            state = compressor.decompress(state)
+        return bytes(state)
+
+    return plain
 
 
 class RecordStore:
@@ -333,7 +371,14 @@ class RecordStore:
 
     def _settle_cipher(self, key: str | None, *, create: bool) -> None:
         """Record (new store) or check (existing store) whether it is encrypted."""
-        from sftimeline.adapters.cipher import settle
+        from sftimeline.adapters.cipher import check_key, settle
+
+        recorded = self._recorded_cipher_state()
+        if recorded is not None and not (key and create and not recorded.encrypted):
+            # the common case, settled long ago: check the key against what the store
+            # records, read on the event store's own SQLite connection (no SQLAlchemy)
+            check_key(recorded, key)
+            return
         from sftimeline.adapters.sql import engine_for_url
 
         engine = engine_for_url(self.url)
@@ -346,6 +391,26 @@ class RecordStore:
             raise StoreUnavailable(f"cannot open store {self.url!r}: {exc}") from None
         finally:
             engine.dispose()
+
+    def _recorded_cipher_state(self) -> CipherState | None:
+        """The store's recorded cipher state (``adapters/cipher.py``) when it is a SQLite
+        store that has one, else None (the caller then settles it the long way, through
+        SQLAlchemy)."""
+        from sftimeline.adapters.cipher import SETTING, CipherState
+
+        datastore: Any = getattr(self.app.recorder, "datastore", None)
+        if self.app.env.get("PERSISTENCE_MODULE") != "eventsourcing.sqlite" or datastore is None:
+            return None
+        try:
+            with datastore.transaction(commit=False) as curs:
+                curs.execute("SELECT value FROM sftimeline_settings WHERE key = ?", (SETTING,))
+                row = curs.fetchone()
+        except Exception:  # no settings table yet, a locked file: the long way says why
+            return None
+        value = json.loads(row[0]) if row else None
+        if isinstance(value, dict) and "encrypted" in value:
+            return CipherState.from_json(value)
+        return None
 
     def close(self) -> None:
         self._cache.clear()
@@ -361,6 +426,8 @@ class RecordStore:
 
     def _family(self, code: str) -> Family:
         """The family's aggregate for de-duplication (kept light: keys and version)."""
+        from sftimeline.aggregates.family import Family
+
         fid = Family.create_id(code)
         fam = self._cache.get(fid)
         if fam is None:
@@ -421,6 +488,8 @@ class RecordStore:
 
     def family_records(self, family: str) -> list[Record]:
         """One family's stored records (store order)."""
+        from sftimeline.aggregates.family import Family
+
         try:
             fam = cast(Family, self.app.repository.get(Family.create_id(family)))
         except AggregateNotFoundError:
@@ -444,22 +513,22 @@ class RecordStore:
             if len(page) < PAGE:
                 return
 
+    def _registered_codes(self) -> Iterator[tuple[str, UUID]]:
+        """(family code, aggregate id) of every Registered event, read from its state
+        (no event objects: listing families then needs neither the Family aggregate's
+        classes nor the record models, most of a reading command's start-up)."""
+        plain = _plain_state(self.app.mapper)
+        for n in self._notifications((REGISTERED_TOPIC,)):
+            state = n.state if plain is None else plain(n.state)
+            yield orjson.loads(state)["family_code"], n.originator_id
+
     def families(self) -> list[str]:
         """Every family code with records, sorted."""
-        decode = self.app.mapper.to_domain_event
-        return sorted(
-            cast(Family.Registered, decode(n)).family_code
-            for n in self._notifications((REGISTERED_TOPIC,))
-        )
+        return sorted(code for code, _ in self._registered_codes())
 
     def family_index(self) -> list[tuple[str, UUID]]:
         """Every family's (code, aggregate id), sorted by code."""
-        decode = self.app.mapper.to_domain_event
-        codes = [
-            (cast(Family.Registered, decode(n)).family_code, n.originator_id)
-            for n in self._notifications((REGISTERED_TOPIC,))
-        ]
-        return sorted(codes)
+        return sorted(self._registered_codes())
 
     def iter_family_records(
         self, families: list[tuple[str, UUID]] | None = None
@@ -478,6 +547,8 @@ class RecordStore:
 
     def iter_family_records_bulk(self) -> Iterator[tuple[str, list[Record]]]:
         """Every family's records, read in bulk from the notification log (sorted by code)."""
+        from sftimeline.aggregates.family import RECORD_TOPICS, Family
+
         codes: dict[UUID, str] = {}
         grouped: dict[UUID, list[Record]] = defaultdict(list)
         mapper = self.app.mapper
@@ -507,4 +578,6 @@ class RecordStore:
 
 def record_value(model: RecordModel, imported_at: datetime) -> Record:
     """Convenience for callers that need the Record of a model without storing it."""
+    from sftimeline.records import record_from_model
+
     return record_from_model(model, default_recorded_at=model.recorded_at or imported_at)

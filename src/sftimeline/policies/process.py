@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sftimeline.aggregates.outcomes import (
     BECAME_ELIGIBLE,
@@ -38,11 +38,18 @@ from sftimeline.aggregates.outcomes import (
     EVALUATION_FAILED,
     FORECAST_MOVED,
 )
-from sftimeline.policies.evaluator import Decision, evaluate_family
-from sftimeline.policies.loader import Framework
 from sftimeline.projections.results import Status
-from sftimeline.projections.timeline import RETRACTION, retracted_keys
-from sftimeline.records import Record
+
+if TYPE_CHECKING:
+    # The evaluator (and with it the record models and the policy compiler) is imported
+    # where a claim is assessed: the read models import this module for ``shown``, and
+    # `sftimeline status` should not pay for the evaluator's start-up.
+    from sftimeline.policies.evaluator import Decision
+    from sftimeline.policies.loader import Framework
+    from sftimeline.records import Record
+
+#: the type of a retraction (``projections.timeline.RETRACTION``)
+RETRACTION = "record_retracted"
 
 #: claim states
 SOUND = "sound"
@@ -444,7 +451,7 @@ def failure_outcome(
 
 def claims_of(records: Sequence[Record]) -> list[Record]:
     """Every claim_submitted record, in timeline order (retracted ones included)."""
-    return sorted((r for r in records if r.type == "claim_submitted"), key=Record.sort_key)
+    return sorted((r for r in records if r.type == "claim_submitted"), key=lambda r: r.sort_key())
 
 
 def late_records(claim: Record, records: Sequence[Record], known_at: datetime) -> list[Record]:
@@ -471,6 +478,9 @@ def assess_claim(
     ``framework`` None: the claim's framework is neither packaged nor enabled
     (``unresolved`` says why); the claim is ``not_assessable`` with that reason.
     """
+    from sftimeline.policies.evaluator import evaluate_family
+    from sftimeline.projections.timeline import retracted_keys
+
     fw_id = claim_framework_id(claim)
     known = [r for r in records if r.recorded_at <= known_at]
     if claim.key in retracted_keys(known):
@@ -502,6 +512,8 @@ def _at_risk_causes(
     leave the claim eligible are named; if none is decisive alone (it takes two late
     records together), every candidate is named.
     """
+    from sftimeline.policies.evaluator import evaluate_family
+
     late = late_records(claim, records, known_at)
     if len(late) <= 1:
         return [_cause(r) for r in late]
