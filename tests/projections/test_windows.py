@@ -119,7 +119,7 @@ def test_count_expected_exact(ds: list[date], on: date, n: int, k: int) -> None:
 
 
 def test_reduction_anchor_baseline() -> None:
-    from sftimeline.projections.windows import reduction
+    from sftimeline.projections.reductions import reduction
 
     anchor = date(2024, 1, 31)
     base = [inc(date(2023, 9, 1), i) for i in range(4)]
@@ -140,7 +140,7 @@ def test_reduction_anchor_baseline() -> None:
 
 
 def test_reduction_zero_baseline() -> None:
-    from sftimeline.projections.windows import reduction_ok
+    from sftimeline.projections.reductions import reduction_ok
 
     assert reduction_ok(0, 0, 50) and not reduction_ok(1, 0, 50)
     assert reduction_ok(2, 3, 33) and not reduction_ok(2, 3, 34)
@@ -150,7 +150,7 @@ def test_reduction_zero_baseline() -> None:
 def oracle_reduction(
     rs: list[Record], d: date, om: int, r: int, nb: date, prev: bool, base: int
 ) -> bool:
-    from sftimeline.projections.windows import reduction_ok
+    from sftimeline.projections.reductions import reduction_ok
 
     if d < nb:
         return False
@@ -175,7 +175,7 @@ def oracle_reduction(
 def test_reduction_exact(
     ds: list[date], on: date, nb: date, om: int, pct: int, prev: bool, base: int
 ) -> None:
-    from sftimeline.projections.windows import reduction
+    from sftimeline.projections.reductions import reduction
 
     rs = [inc(d, i) for i, d in enumerate(ds)]
     kw = dict(
@@ -225,7 +225,7 @@ def test_after_anchor_exact(ds: list[date], on: date, anchor: date, n: int) -> N
 
 
 def test_baseline_band_and_measure() -> None:
-    from sftimeline.projections.windows import baseline_band, consistent_measure
+    from sftimeline.projections.reductions import baseline_band, consistent_measure
 
     rs = [inc(date(2024, 1, i + 1), i) for i in range(3)]
     assert baseline_band(rs, date(2024, 2, 1), 12, [(1, "low"), (3, "high")])[:2] == (3, "high")

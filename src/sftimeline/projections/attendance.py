@@ -28,6 +28,7 @@ from sftimeline.calendar import (
     TermCalendar,
     school_age_on_31_august_before,
 )
+from sftimeline.projections.change_points import held_since
 from sftimeline.projections.results import (
     Result,
     Window,
@@ -37,7 +38,6 @@ from sftimeline.projections.results import (
     not_met,
     pending,
 )
-from sftimeline.projections.windows import held_since
 from sftimeline.records import Record
 
 MEASURES = ("overall", "xauth_A", "xauth_B", "unauth_rate", "abs_rate")

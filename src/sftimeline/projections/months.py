@@ -23,12 +23,12 @@ windows over records; they stay in :mod:`sftimeline.calendar`.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from functools import lru_cache
 
 import pendulum
 
-ONE_DAY = timedelta(days=1)
+from sftimeline.projections.days import ONE_DAY
 
 
 @lru_cache(maxsize=65536)

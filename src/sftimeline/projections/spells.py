@@ -20,10 +20,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
+from sftimeline.projections.change_points import held_since
 from sftimeline.projections.months import add_months
 from sftimeline.projections.results import Result, Window, met, not_met, pending
 from sftimeline.projections.weeks import whole_weeks_ending
-from sftimeline.projections.windows import held_since
 from sftimeline.records import Record
 
 LEVELS = {"early_help": 1, "cin": 2, "cp": 3}

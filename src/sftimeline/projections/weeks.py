@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+#: seven days, Monday to Sunday
+ONE_WEEK = timedelta(weeks=1)
+
 
 def last_sunday_on_or_before(day: date) -> date:
     """The Sunday ending the latest whole week on or before ``day`` (``day`` itself when it
@@ -35,3 +38,8 @@ def days_of_week(monday: date) -> list[date]:
 def add_weeks(day: date, weeks: int) -> date:
     """``day`` plus ``weeks`` weeks of 7 days."""
     return day + timedelta(weeks=weeks)
+
+
+def days_in_weeks(weeks: int) -> int:
+    """The number of days in ``weeks`` weeks (7 each)."""
+    return 7 * weeks

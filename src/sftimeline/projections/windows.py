@@ -1,35 +1,47 @@
 """Window primitives over record sequences (docs/policies-dsl.md, docs/semantics.md §2).
 
-Pure functions over :class:`~sftimeline.records.Record` sequences and dates; each
-returns a :class:`~sftimeline.projections.results.Result`. Only records dated on or
-before ``on`` (the date D) are ever looked at, so a later record never changes the
-result on D.
+Pure functions over :class:`~sftimeline.records.Record` sequences and dates. Only records
+dated on or before ``on`` (the date D) are ever looked at, so a later record never changes
+the result on D. The month arithmetic is :mod:`sftimeline.projections.months`.
 
-Functions:
+Which records fall in a window (used by these primitives and by the framework leaves in
+:mod:`sftimeline.policies.leaves`, so that both read one rule):
+
+- :func:`in_months_before` — records in the N months before (and including) a day:
+  ``e <= c < e + N months``.
+- :func:`in_months_after` — records in the N months following an anchor:
+  ``c < e < c + N months``.
+- :func:`no_x_since` — "no X for N months" with a period start (semantics §2, AMB-A03): the
+  day counting starts from and the earliest day it holds, ``add_months(max(last X, start), N)``.
+
+The catalogue §8 primitives, each returning a
+:class:`~sftimeline.projections.results.Result`:
 
 - :func:`count_in_window` — P01: records of the given types/kinds in the N months
   ending on D (``e <= D < e + N months``), compared with ``at_least``/``at_most``.
 - :func:`exists_in_lookback` — P02: at least one such record in the N months
   before an anchor (identification): ``e <= c < e + N months``.
-- :func:`no_x_for_months` — P03: "no X for N months" with a period start
-  (semantics §2, AMB-A03): earliest = ``add_months(max(last X, start), N)``.
+- :func:`no_x_for_months` — P03: "no X for N months" with a period start.
 - :func:`none_before_anchor` — P04: no X in the N months prior to an anchor.
 - :func:`none_after_anchor` — P05: no X in the N months following an anchor.
-- :func:`reduction` — P09/P10: reduction against a baseline (fixed count, months
-  before an anchor, or "the previous N months"), exact rational rates (AMB-B04/B05).
-- :func:`consistent_measure` — P07: kinds measured (the need's ``measure`` or default).
-- :func:`baseline_band` — P08: baseline count and the band/route it selects.
-- :func:`reduction_ok` — the AMB-B05 integer test on its own.
-- :func:`held_since` / :func:`next_true` — exact ``met_since`` / ``expected_on`` for
-  a condition that can only change on given days.
+
+Reductions against a baseline (P07–P10) are :mod:`sftimeline.projections.reductions`;
+exact ``met_since`` / ``expected_on`` over change points are
+:mod:`sftimeline.projections.change_points`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
-from datetime import date, timedelta
+from collections.abc import Collection, Iterable, Sequence
+from datetime import date
 
-from sftimeline.projections.months import add_months
+from sftimeline.projections.days import day_after, day_before
+from sftimeline.projections.months import (
+    add_months,
+    months_back_from,
+    within_months_after,
+    within_months_before,
+)
 from sftimeline.projections.results import Result, Window, met, not_met, pending
 from sftimeline.records import Record
 
@@ -56,8 +68,29 @@ def matching(
     return out
 
 
-def _keys(rs: Sequence[Record]) -> tuple[str, ...]:
+def record_keys(rs: Iterable[Record]) -> tuple[str, ...]:
+    """The keys of ``rs``, in order: the facts a result rests on."""
     return tuple(r.key for r in rs)
+
+
+def in_months_before(records: Iterable[Record], day: date, months: int) -> list[Record]:
+    """The records in the ``months`` months before (and including) ``day``:
+    ``e <= day < add_months(e, N)`` (semantics §2), in the order given."""
+    return [r for r in records if within_months_before(r.occurred_on, day, months)]
+
+
+def in_months_after(records: Iterable[Record], anchor: date, months: int) -> list[Record]:
+    """The records in the ``months`` months following ``anchor``:
+    ``anchor < e < add_months(anchor, N)`` (semantics §2), in the order given."""
+    return [r for r in records if within_months_after(r.occurred_on, anchor, months)]
+
+
+def no_x_since(last: date | None, period_start: date, months: int) -> tuple[date, date]:
+    """ "No X for N months" (semantics §2, AMB-A03): the day the count runs from — the last
+    X or the period start, whichever is later — and the earliest day it holds,
+    ``add_months(max(last X, period_start), N)``."""
+    base = max(last, period_start) if last is not None else period_start
+    return base, add_months(base, months)
 
 
 def count_in_window(
@@ -75,20 +108,16 @@ def count_in_window(
     on ``on`` (semantics §2: ``e <= D < e + N months``). Met when the count satisfies
     ``at_least`` / ``at_most``; a too-high count is ``pending`` (expected when enough
     records age out, if that can satisfy it), a too-low count is ``not_met``."""
-    rs = [
-        r
-        for r in matching(records, on, types, kinds, persons)
-        if on < add_months(r.occurred_on, months)
-    ]
+    rs = in_months_before(matching(records, on, types, kinds, persons), on, months)
     n = len(rs)
-    start = add_months(on, -months) + timedelta(days=1)
+    start = months_back_from(on, months)
     win = (Window(f"{months} months ending {on}", start, on),)
     vals = {"count": n, "at_least": at_least, "at_most": at_most}
     ok_low = at_least is None or n >= at_least
     ok_high = at_most is None or n <= at_most
     text = f"{n} matching record(s) in the {months} months to {on.isoformat()}"
     if ok_low and ok_high:
-        return met(text + ".", since=None, windows=win, values=vals, facts=_keys(rs))
+        return met(text + ".", since=None, windows=win, values=vals, facts=record_keys(rs))
     if not ok_high and at_most is not None:
         drop = n - at_most
         ages = sorted(add_months(r.occurred_on, months) for r in rs)
@@ -99,9 +128,9 @@ def count_in_window(
                 expected_on=when,
                 windows=win,
                 values=vals,
-                facts=_keys(rs),
+                facts=record_keys(rs),
             )
-    return not_met(text + ".", windows=win, values=vals, facts=_keys(rs))
+    return not_met(text + ".", windows=win, values=vals, facts=record_keys(rs))
 
 
 def exists_in_lookback(
@@ -116,24 +145,16 @@ def exists_in_lookback(
 ) -> Result:
     """P02 (catalogue §8): at least ``at_least`` matching records in the ``months``
     months before ``anchor`` (identification): ``e <= c < e + N months`` (semantics §2)."""
-    rs = [
-        r
-        for r in matching(records, anchor, types, kinds, persons)
-        if anchor < add_months(r.occurred_on, months)
-    ]
-    win = (
-        Window(
-            f"{months} months to {anchor}", add_months(anchor, -months) + timedelta(days=1), anchor
-        ),
-    )
+    rs = in_months_before(matching(records, anchor, types, kinds, persons), anchor, months)
+    win = (Window(f"{months} months to {anchor}", months_back_from(anchor, months), anchor),)
     text = (
         f"{len(rs)} matching record(s) in the {months} months "
         f"before {anchor.isoformat()} (need {at_least})."
     )
     vals = {"count": len(rs), "at_least": at_least}
     if len(rs) >= at_least:
-        return met(text, since=anchor, windows=win, values=vals, facts=_keys(rs))
-    return not_met(text, windows=win, values=vals, facts=_keys(rs))
+        return met(text, since=anchor, windows=win, values=vals, facts=record_keys(rs))
+    return not_met(text, windows=win, values=vals, facts=record_keys(rs))
 
 
 def no_x_for_months(
@@ -151,11 +172,10 @@ def no_x_for_months(
     that date is ``met_since`` when met and ``expected_on`` when pending."""
     rs = matching(records, on, types, kinds, persons)
     last = rs[-1].occurred_on if rs else None
-    base = max(last, period_start) if last is not None else period_start
-    earliest = add_months(base, months)
+    base, earliest = no_x_since(last, period_start, months)
     win = (Window(f"{months} months from {base}", base, earliest),)
     vals = {"last": last.isoformat() if last else None, "months": months}
-    facts = _keys(rs[-1:])
+    facts = record_keys(rs[-1:])
     lastx = f"the last on {last.isoformat()}" if last else "none recorded"
     if earliest <= on:
         return met(
@@ -187,23 +207,15 @@ def none_before_anchor(
 ) -> Result:
     """P04 (catalogue §8; semantics §2): no matching record in the ``months`` months
     prior to ``anchor`` (e.g. closure): no X with ``e <= c < e + N months``."""
-    rs = [
-        r
-        for r in matching(records, anchor, types, kinds, persons)
-        if anchor < add_months(r.occurred_on, months)
-    ]
-    win = (
-        Window(
-            f"{months} months to {anchor}", add_months(anchor, -months) + timedelta(days=1), anchor
-        ),
-    )
+    rs = in_months_before(matching(records, anchor, types, kinds, persons), anchor, months)
+    win = (Window(f"{months} months to {anchor}", months_back_from(anchor, months), anchor),)
     if rs:
         return not_met(
             f"{len(rs)} matching record(s) in the {months} months before "
             f"{anchor.isoformat()}, the last on {rs[-1].occurred_on.isoformat()}.",
             windows=win,
             values={"count": len(rs)},
-            facts=_keys(rs),
+            facts=record_keys(rs),
         )
     return met(
         f"No matching record in the {months} months before {anchor.isoformat()}.",
@@ -227,19 +239,15 @@ def none_after_anchor(
     Pending until ``c + N months`` (expected then); not met once one occurred (that
     record is the fact)."""
     end = add_months(anchor, months)
-    rs = [r for r in matching(records, on, types, kinds, persons) if anchor < r.occurred_on < end]
-    win = (
-        Window(
-            f"{months} months after {anchor}", anchor + timedelta(days=1), end - timedelta(days=1)
-        ),
-    )
+    rs = in_months_after(matching(records, on, types, kinds, persons), anchor, months)
+    win = (Window(f"{months} months after {anchor}", day_after(anchor), day_before(end)),)
     if rs:
         return not_met(
             f"A matching record on {rs[0].occurred_on.isoformat()} fell within "
             f"{months} months after {anchor.isoformat()}.",
             windows=win,
             values={"count": len(rs)},
-            facts=_keys(rs[:1]),
+            facts=record_keys(rs[:1]),
         )
     if on >= end:
         return met(
@@ -256,179 +264,3 @@ def none_after_anchor(
         windows=win,
         values={"count": 0},
     )
-
-
-# ---------------------------------------------------------------------------
-# Exact met_since / expected_on over piecewise-constant conditions
-# ---------------------------------------------------------------------------
-
-
-def held_since(ok: Callable[[date], bool], on: date, points: Collection[date]) -> date:
-    """The earliest day from which ``ok`` held without a break up to ``on``, given
-    every day ``p`` on which ``ok(p)`` may differ from ``ok(p - 1)`` (``ok(on)`` true)."""
-    for p in sorted({p for p in points if p <= on}, reverse=True):
-        if not ok(p - timedelta(days=1)):
-            return p
-    return min(points, default=on)
-
-
-def next_true(ok: Callable[[date], bool], on: date, points: Collection[date]) -> date | None:
-    """The first change point after ``on`` on which ``ok`` holds, or None."""
-    for p in sorted({p for p in points if p > on}):
-        if ok(p):
-            return p
-    return None
-
-
-def reduction_ok(
-    outcome: int, baseline: int, percent: int, outcome_months: int = 1, baseline_months: int = 1
-) -> bool:
-    """AMB-B05/B04 exact test of rates per month: ``outcome×100×Bm ≤ baseline×(100−r)×Om``;
-    a zero baseline is met only by a zero outcome."""
-    if baseline == 0:
-        return outcome == 0
-    return outcome * 100 * baseline_months <= baseline * (100 - percent) * outcome_months
-
-
-def reduction(
-    records: Sequence[Record],
-    on: date,
-    *,
-    percent: int,
-    outcome_months: int,
-    anchor: date | None = None,
-    baseline_months: int | None = None,
-    baseline: int | None = None,
-    previous: bool = False,
-    not_before: date | None = None,
-    types: Collection[str] = ("incident_recorded",),
-    kinds: Collection[str] | None = None,
-    persons: Collection[str] | None = None,
-) -> Result:
-    """P09/P10 (catalogue §8; AMB-B02 (a), B04, B05): at least ``percent``% fewer
-    matching records per month in the ``outcome_months`` months ending on D than in
-    the baseline. The baseline is one of: ``baseline`` (a given count over
-    ``baseline_months``); the ``baseline_months`` months before ``anchor``
-    (``e <= c < e + Bm``, semantics §2); or with ``previous=True`` "the previous N
-    months" (``e + N <= D < e + 2N``, semantics §2). Not met before ``not_before``
-    (default ``add_months(anchor, outcome_months)``) — pending then. With a fixed
-    baseline, a failing outcome is ``pending`` with the exact date old records age
-    out; ``met_since`` is exact."""
-    past = matching(records, on, types, kinds, persons)
-    om = outcome_months
-    bm = om if previous else (baseline_months or om)
-    if not_before is None and anchor is not None:
-        not_before = add_months(anchor, om)
-    if not previous and baseline is None:
-        if anchor is None:
-            raise ValueError("reduction needs a baseline count, an anchor or previous=True")
-        base_rs = [r for r in past if r.occurred_on <= anchor < add_months(r.occurred_on, bm)]
-        baseline = len(base_rs)
-    else:
-        base_rs = []
-
-    def counts(d: date) -> tuple[int, int, list[Record], list[Record]]:
-        now_rs = [r for r in past if r.occurred_on <= d < add_months(r.occurred_on, om)]
-        if previous:
-            b_rs = [
-                r
-                for r in past
-                if add_months(r.occurred_on, om) <= d < add_months(r.occurred_on, 2 * om)
-            ]
-            return len(now_rs), len(b_rs), now_rs, b_rs
-        assert baseline is not None
-        return len(now_rs), baseline, now_rs, base_rs
-
-    def ok(d: date) -> bool:
-        if not_before is not None and d < not_before:
-            return False
-        n, b, _, _ = counts(d)
-        return reduction_ok(n, b, percent, om, bm)
-
-    points: set[date] = set()
-    for r in past:
-        points |= {r.occurred_on, add_months(r.occurred_on, om), add_months(r.occurred_on, 2 * om)}
-    if not_before is not None:
-        points.add(not_before)
-    n, b, now_rs, b_rs = counts(on)
-    win = [Window(f"outcome: {om} months to {on}", add_months(on, -om) + timedelta(days=1), on)]
-    if previous:
-        win.append(
-            Window(
-                f"previous {om} months",
-                add_months(on, -2 * om) + timedelta(days=1),
-                add_months(on, -om),
-            )
-        )
-    elif anchor is not None:
-        win.append(
-            Window(
-                f"baseline: {bm} months to {anchor}",
-                add_months(anchor, -bm) + timedelta(days=1),
-                anchor,
-            )
-        )
-    vals = {
-        "outcome": n,
-        "baseline": b,
-        "percent": percent,
-        "outcome_months": om,
-        "baseline_months": bm,
-    }
-    facts = _keys(b_rs) + _keys(now_rs)
-    text = (
-        f"{n} matching record(s) in the {om} months to {on.isoformat()} against a "
-        f"baseline of {b} in {bm} months (needs a {percent}% reduction)"
-    )
-    if ok(on):
-        since = held_since(ok, on, points)
-        return met(
-            text + f"; holds since {since.isoformat()}.",
-            since=since,
-            windows=tuple(win),
-            values=vals,
-            facts=facts,
-        )
-    when = next_true(ok, on, points)
-    if when is None:
-        return not_met(text + ".", windows=tuple(win), values=vals, facts=facts)
-    return pending(
-        text + f"; met on {when.isoformat()} if nothing else is recorded.",
-        expected_on=when,
-        windows=tuple(win),
-        values=vals,
-        facts=facts,
-    )
-
-
-def consistent_measure(need: Record | None, default: Collection[str]) -> tuple[str, ...]:
-    """P07 (catalogue §8; semantics §4): the incident kinds measured for a need — the
-    need_identified record's ``measure`` when given, else the framework default."""
-    measure = need.get("measure") if need is not None else None
-    return tuple(measure) if measure else tuple(default)
-
-
-def baseline_band(
-    records: Sequence[Record],
-    anchor: date,
-    months: int,
-    bands: Sequence[tuple[int, str]],
-    *,
-    types: Collection[str] = ("incident_recorded",),
-    kinds: Collection[str] | None = None,
-    persons: Collection[str] | None = None,
-) -> tuple[int, str | None, tuple[str, ...]]:
-    """P08 (catalogue §8): count the baseline (the ``months`` months before
-    ``anchor``, ``e <= c < e + N``) and pick the route of the highest band whose
-    minimum count it reaches; ``bands`` is ``[(min_count, route), ...]``. Returns
-    (count, route or None, record keys)."""
-    rs = [
-        r
-        for r in matching(records, anchor, types, kinds, persons)
-        if anchor < add_months(r.occurred_on, months)
-    ]
-    route = None
-    for lo, name in sorted(bands):
-        if len(rs) >= lo:
-            route = name
-    return len(rs), route, _keys(rs)

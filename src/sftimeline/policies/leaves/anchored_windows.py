@@ -24,16 +24,36 @@ from sftimeline.projections.results import (
     not_met,
     pending,
 )
+from sftimeline.projections.windows import in_months_after, in_months_before
 from sftimeline.records import IncidentKind, Record
 
 
-class NoneBeforeArgs(Args):
-    months: PositiveInt = 1
-    anchor: Anchor = "case_closed"
+class AnchoredRecordsArgs(Args):
+    """What a window anchored on a day looks at: the ``anchor`` day, and the records of
+    ``types`` (with ``kinds`` — a list, or the need's ``need_measure`` — and field values
+    ``where``) of the need's person or of the whole household (``who``)."""
+
+    anchor: Anchor = "identified"
     types: list[str] = Field(default=["incident_recorded"])
     kinds: list[IncidentKind] | Literal["need_measure"] | None = None
     who: Literal["person", "household"] = "person"
     where: dict[str, list[str]] = Field(default_factory=dict)
+
+    def records(self, ctx: Context) -> list[Record]:
+        """The records this window looks at, in timeline order (any date up to D)."""
+        return select(
+            ctx.timeline.of_type(*self.types),
+            kinds=_kinds(ctx, self.kinds),
+            person=_who(ctx, self.who),
+            where=self.where,
+        )
+
+
+class NoneBeforeArgs(AnchoredRecordsArgs):
+    """None in the ``months`` month(s) before the anchor (by default the case closure)."""
+
+    anchor: Anchor = "case_closed"
+    months: PositiveInt = 1
 
 
 def build_none_before(a: NoneBeforeArgs) -> Rule:
@@ -46,16 +66,7 @@ def build_none_before(a: NoneBeforeArgs) -> Rule:
                 f"no {a.anchor} recorded yet",
                 expected_on=None,
             )
-        found = [
-            r
-            for r in select(
-                ctx.timeline.of_type(*a.types),
-                kinds=_kinds(ctx, a.kinds),
-                person=_who(ctx, a.who),
-                where=a.where,
-            )
-            if r.occurred_on <= c < add_months(r.occurred_on, a.months)
-        ]
+        found = in_months_before(a.records(ctx), c, a.months)
         win = (Window(f"{a.months} month(s) before {a.anchor}", add_months(c, -a.months), c),)
         if found:
             return not_met(
@@ -105,10 +116,17 @@ def build_none_after(a: NoneAfterArgs) -> Rule:
         where = {"service": a.services} if a.services else {}
         found = [
             r
-            for r in select(
-                ctx.timeline.of_type(*a.types), kinds=a.kinds, person=_who(ctx, a.who), where=where
+            for r in in_months_after(
+                select(
+                    ctx.timeline.of_type(*a.types),
+                    kinds=a.kinds,
+                    person=_who(ctx, a.who),
+                    where=where,
+                ),
+                c,
+                a.months,
             )
-            if c < r.occurred_on < end and (not a.supported_only or resulted_in_support(r))
+            if not a.supported_only or resulted_in_support(r)
         ]
         win = (Window(f"{a.months} months after {a.anchor}", c, end),)
         if found:
@@ -186,12 +204,8 @@ def build_records_since(a: RecordsSinceArgs) -> Rule:
     return rule
 
 
-class NoneSinceArgs(Args):
-    anchor: Anchor = "identified"
-    types: list[str] = Field(default=["incident_recorded"])
-    kinds: list[IncidentKind] | Literal["need_measure"] | None = None
-    who: Literal["person", "household"] = "person"
-    where: dict[str, list[str]] = Field(default_factory=dict)
+class NoneSinceArgs(AnchoredRecordsArgs):
+    """None dated after the anchor (by default the identification), up to D."""
 
 
 def build_none_since(a: NoneSinceArgs) -> Rule:
@@ -200,16 +214,7 @@ def build_none_since(a: NoneSinceArgs) -> Rule:
         what = "/".join(_kinds(ctx, a.kinds) or a.types)
         if c is None:
             return pending(f"no {a.anchor} recorded yet", expected_on=None)
-        found = [
-            r
-            for r in select(
-                ctx.timeline.of_type(*a.types),
-                kinds=_kinds(ctx, a.kinds),
-                person=_who(ctx, a.who),
-                where=a.where,
-            )
-            if c < r.occurred_on
-        ]
+        found = [r for r in a.records(ctx) if c < r.occurred_on]
         win = (Window(f"since {a.anchor}", c, ctx.on),)
         if found:
             return not_met(

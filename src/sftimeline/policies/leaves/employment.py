@@ -38,7 +38,7 @@ Primitives:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, timedelta
+from datetime import date
 from typing import Literal
 
 from pydantic import Field, PositiveInt, model_validator
@@ -47,13 +47,18 @@ from sftimeline.policies.context import Context
 from sftimeline.policies.leaves._common import Anchor
 from sftimeline.policies.leaves.employment_aet_latest import aet_on
 from sftimeline.policies.primitives import Args, Rule, register_primitive
+from sftimeline.projections.days import day_after, day_before
 from sftimeline.projections.months import add_months
 from sftimeline.projections.results import Result, Window, any_of, insufficient, met, pending
-from sftimeline.projections.weeks import last_sunday_on_or_before, whole_weeks_ending
+from sftimeline.projections.weeks import (
+    ONE_WEEK,
+    add_weeks,
+    days_of_week,
+    last_sunday_on_or_before,
+    whole_weeks_ending,
+)
 from sftimeline.records import Record
 
-ONE_DAY = timedelta(days=1)
-WEEK = timedelta(days=7)
 #: out-of-work benefits, and Universal Credit with work-related conditions (TF 2020
 #: App1-P4-1; the default of every ``benefits`` condition here)
 OUT_OF_WORK = (
@@ -143,11 +148,11 @@ class PersonState:
         for s, e in self.work:
             self.points.add(s)
             if e is not None:
-                self.points.add(e + ONE_DAY)
+                self.points.add(day_after(e))
         for s, e, _ in self.bens:
             self.points.add(s)
             if e is not None:
-                self.points.add(e + ONE_DAY)
+                self.points.add(day_after(e))
         self.points.update(r.occurred_on for r in self.earnings)
         self.facts = tuple(
             r.key
@@ -180,7 +185,7 @@ class PersonState:
         return True
 
     def week(self, monday: date) -> bool:
-        return all(self.holds(monday + timedelta(days=i)) for i in range(7))
+        return all(self.holds(d) for d in days_of_week(monday))
 
 
 def describe(a: StateArgs) -> str:
@@ -221,8 +226,8 @@ def weeks_result(
     values = {"weeks": got, "k": k, "n": n}
     if ok(sunday):
         d = sunday
-        while d - WEEK >= st.lo and ok(d - WEEK):
-            d -= WEEK
+        while d - ONE_WEEK >= st.lo and ok(d - ONE_WEEK):
+            d -= ONE_WEEK
         return met(
             text + f"; holds since {d.isoformat()}",
             since=d,
@@ -231,7 +236,7 @@ def weeks_result(
             facts=st.facts,
         )
     if st.holds(st.on):
-        d = sunday + WEEK
+        d = sunday + ONE_WEEK
         for _ in range(n + 1):
             if ok(d):
                 return pending(
@@ -241,7 +246,7 @@ def weeks_result(
                     values=values,
                     facts=st.facts,
                 )
-            d += WEEK
+            d += ONE_WEEK
     return pending(text, expected_on=None, windows=win, values=values, facts=st.facts)
 
 
@@ -329,7 +334,7 @@ def build_continuous(a: ContinuousArgs) -> Rule:
     length = f"{a.months} months" if a.months else f"{a.weeks} weeks"
 
     def due(start: date) -> date:
-        return add_months(start, a.months) if a.months else start + timedelta(weeks=a.weeks or 0)
+        return add_months(start, a.months) if a.months else add_weeks(start, a.weeks or 0)
 
     def one(ctx: Context, person: str) -> Result:
         st = PersonState(ctx, person, a)
@@ -340,7 +345,7 @@ def build_continuous(a: ContinuousArgs) -> Rule:
             )
         start = st.lo
         for p in sorted((p for p in st.points if p <= ctx.on), reverse=True):
-            if not st.holds(p - ONE_DAY):
+            if not st.holds(day_before(p)):
                 start = p
                 break
         done = due(start)

@@ -22,7 +22,7 @@ AET; TF 2020 states months and ties no AET to this measure (AMB-G03).
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
 from typing import Literal
 
 from pydantic import Field, PositiveInt
@@ -31,11 +31,11 @@ from sftimeline.policies.context import Context
 from sftimeline.policies.leaves._common import Anchor
 from sftimeline.policies.leaves.employment import OUT_OF_WORK, PersonState, StateArgs, weeks_result
 from sftimeline.policies.primitives import Args, Rule, register_primitive
+from sftimeline.projections.days import day_after
 from sftimeline.projections.months import add_months
 from sftimeline.projections.results import Result, any_of, insufficient, met, pending
+from sftimeline.projections.weeks import add_weeks
 from sftimeline.records import Record
-
-ONE_DAY = timedelta(days=1)
 
 
 def spells(
@@ -165,7 +165,7 @@ def build_job_sustained_by_benefit(a: JobByBenefitArgs) -> Rule:
                     if b_end is None:
                         begin = date.max
                         break
-                    begin = max(begin, b_end + ONE_DAY)
+                    begin = max(begin, day_after(b_end))
             kind = "JSA" if jsa else "other benefit"
             label = f"{person}: job from {job.occurred_on.isoformat()} ({kind}: {span})"
             if begin not in (date.max, job.occurred_on):
@@ -180,7 +180,7 @@ def build_job_sustained_by_benefit(a: JobByBenefitArgs) -> Rule:
                 )
                 continue
             due = add_months(begin, length)
-            lasted = job_end is None or job_end + ONE_DAY >= due
+            lasted = job_end is None or day_after(job_end) >= due
             if not lasted:
                 continue  # the job ended before it had lasted the months
             if due <= ctx.on:
@@ -279,7 +279,7 @@ def build_neet_at_identification(a: NeetAtArgs) -> Rule:
         since = run[0].occurred_on
         text = f"{ctx.person} NEET since {since.isoformat()}"
         facts = tuple(r.key for r in run)
-        if a.weeks is not None and since > at - timedelta(weeks=a.weeks):
+        if a.weeks is not None and since > add_weeks(at, -a.weeks):
             # an EET status ending inside the weeks shows the opposite
             broken = len(run) < len(recs)
             return insufficient(

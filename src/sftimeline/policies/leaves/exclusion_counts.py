@@ -16,9 +16,9 @@ from pydantic import Field, PositiveInt
 
 from sftimeline.policies.context import Context
 from sftimeline.policies.primitives import Args, Rule, register_primitive
-from sftimeline.projections.months import add_months
+from sftimeline.projections.change_points import held_since, month_window_points
+from sftimeline.projections.months import add_months, within_months_before
 from sftimeline.projections.results import Result, Window, insufficient, met, pending
-from sftimeline.projections.windows import held_since
 
 
 class ExclusionCountArgs(Args):
@@ -39,9 +39,7 @@ def build_exclusions_in_months(a: ExclusionCountArgs) -> Rule:
 
         def inside(day: date) -> list[date]:
             return [
-                r.occurred_on
-                for r in recs
-                if r.occurred_on <= day < add_months(r.occurred_on, a.months)
+                r.occurred_on for r in recs if within_months_before(r.occurred_on, day, a.months)
             ]
 
         now = inside(ctx.on)
@@ -55,8 +53,7 @@ def build_exclusions_in_months(a: ExclusionCountArgs) -> Rule:
         facts = tuple(r.key for r in recs if r.occurred_on in now)
         if len(now) < a.fewer_than:
             points = {ctx.identified}
-            for r in recs:
-                points.update((r.occurred_on, add_months(r.occurred_on, a.months)))
+            points |= month_window_points((r.occurred_on for r in recs), a.months)
             since = held_since(lambda d: len(inside(d)) < a.fewer_than, ctx.on, points)
             return met(text, since=max(since, ctx.identified), windows=win, facts=facts)
         due = sorted(add_months(d, a.months) for d in now)[len(now) - a.fewer_than]

@@ -22,8 +22,10 @@ from pydantic import Field, PositiveInt, model_validator
 from sftimeline.calendar import Term
 from sftimeline.policies.context import Context
 from sftimeline.policies.primitives import Args, Rule, register_primitive
+from sftimeline.projections.change_points import month_window_points
 from sftimeline.projections.months import add_months
 from sftimeline.projections.results import Result, Window, insufficient, met, pending
+from sftimeline.projections.windows import in_months_before
 from sftimeline.records import Record
 
 
@@ -66,8 +68,7 @@ def build_exclusion_days_below(a: ExclusionDaysBelowArgs) -> Rule:
 
 def _by_months(ctx: Context, mine: list[Record], months: int, limit: float) -> Result:
     def inside(day: date) -> list[Record]:
-        # semantics §2: e is within the N months before D when e <= D < e + N months
-        return [r for r in mine if r.occurred_on <= day < add_months(r.occurred_on, months)]
+        return in_months_before(mine, day, months)
 
     rs = inside(ctx.on)
     n = _days(rs)
@@ -87,8 +88,7 @@ def _by_months(ctx: Context, mine: list[Record], months: int, limit: float) -> R
     if n < limit:
         # met since: the earliest day from which every window to D stayed below the limit
         points = {ctx.identified}
-        for r in mine:
-            points.update({r.occurred_on, add_months(r.occurred_on, months)})
+        points |= month_window_points((r.occurred_on for r in mine), months)
         since = ctx.on
         for p in sorted((p for p in points if ctx.identified <= p <= ctx.on), reverse=True):
             if _days(inside(p)) >= limit:

@@ -19,7 +19,9 @@ from sftimeline.policies.primitives import (
     _who,
     register_primitive,
 )
+from sftimeline.projections.change_points import month_window_points
 from sftimeline.projections.months import add_months, within_months_before
+from sftimeline.projections.reductions import reduction_ok
 from sftimeline.projections.results import (
     Result,
     Window,
@@ -27,7 +29,7 @@ from sftimeline.projections.results import (
     not_met,
     pending,
 )
-from sftimeline.projections.windows import reduction_ok
+from sftimeline.projections.windows import in_months_before, no_x_since
 from sftimeline.records import IncidentKind, Record
 
 
@@ -55,8 +57,7 @@ def build_no_records_for(a: NoRecordsForArgs) -> Rule:
         )
         what = "/".join(_kinds(ctx, a.kinds) or types)
         last = max((r.occurred_on for r in found), default=None)
-        base = max(last, start) if last else start
-        since = add_months(base, a.months)
+        base, since = no_x_since(last, start, a.months)
         facts = tuple(
             r.key for r in found if within_months_before(r.occurred_on, ctx.on, 2 * a.months)
         )
@@ -95,11 +96,11 @@ def baseline_records(
     ctx: Context, kinds: Sequence[str] | None, anchor: date, months: int, person: str | None
 ) -> list[Record]:
     """Records within the ``months`` months before the anchor: ``e <= c < e + months``."""
-    return [
-        r
-        for r in select(ctx.timeline.of_type("incident_recorded"), kinds=kinds, person=person)
-        if within_months_before(r.occurred_on, anchor, months)
-    ]
+    return in_months_before(
+        select(ctx.timeline.of_type("incident_recorded"), kinds=kinds, person=person),
+        anchor,
+        months,
+    )
 
 
 def build_reduction(a: ReductionArgs) -> Rule:
@@ -121,7 +122,7 @@ def build_reduction(a: ReductionArgs) -> Rule:
         def ok(d: date) -> bool:
             if d < earliest:
                 return False
-            now = sum(1 for e in later if e <= d < add_months(e, a.outcome_months))
+            now = sum(1 for e in later if within_months_before(e, d, a.outcome_months))
             return reduction_ok(now, base, a.percent, a.outcome_months, a.baseline_months)
 
         now = sum(1 for e in later if within_months_before(e, ctx.on, a.outcome_months))
@@ -142,9 +143,7 @@ def build_reduction(a: ReductionArgs) -> Rule:
             f"(needs a {a.percent}% lower monthly rate)"
         )
         facts = tuple(r.key for r in base_recs)
-        points = sorted(
-            {earliest, *(add_months(e, a.outcome_months) for e in later)} | {e for e in later}
-        )
+        points = sorted({earliest} | month_window_points(later, a.outcome_months))
         if ok(ctx.on):
             since = ctx.on
             for p in reversed([p for p in points if p <= ctx.on]):

@@ -16,7 +16,8 @@ from pydantic import Field, PositiveInt
 from sftimeline.policies.context import Context, select
 from sftimeline.policies.leaves._common import Anchor, as_date, open_since
 from sftimeline.policies.primitives import Args, Rule, register_primitive
-from sftimeline.projections.months import add_months, within_months_before
+from sftimeline.projections.change_points import month_window_points
+from sftimeline.projections.months import add_months, within_months_before, within_previous_months
 from sftimeline.projections.results import Result, Window, insufficient, met, pending
 from sftimeline.records import IncidentKind, Record
 
@@ -81,10 +82,10 @@ def build_reduction_vs_previous(a: ReductionVsPreviousArgs) -> Rule:
         fixed_base = sum(1 for e in dates if within_months_before(e, ctx.identified, m))
 
         def counts(d: date) -> tuple[int, int]:
-            now = sum(1 for e in dates if e <= d < add_months(e, m))
+            now = sum(1 for e in dates if within_months_before(e, d, m))
             if a.baseline == "before_identified":
                 return fixed_base, now
-            prev = sum(1 for e in dates if add_months(e, m) <= d < add_months(e, 2 * m))
+            prev = sum(1 for e in dates if within_previous_months(e, d, m))
             return prev, now
 
         def ok(d: date) -> bool:
@@ -93,12 +94,7 @@ def build_reduction_vs_previous(a: ReductionVsPreviousArgs) -> Rule:
             base, now = counts(d)
             return _reduced(base, now, a.percent, a.strict, a.zero_baseline)
 
-        points = sorted(
-            {earliest}
-            | set(dates)
-            | {add_months(e, m) for e in dates}
-            | {add_months(e, 2 * m) for e in dates}
-        )
+        points = sorted({earliest} | month_window_points(dates, m, spans=2))
         base, now = counts(ctx.on)
         what = "/".join(a.kinds)
         scope = str(person) if a.who == "person" else "the family"

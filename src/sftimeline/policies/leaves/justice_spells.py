@@ -14,15 +14,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from pydantic import Field, PositiveInt
 
 from sftimeline.policies.context import Context
 from sftimeline.policies.leaves._common import Anchor, as_date, open_since, sustain
 from sftimeline.policies.primitives import Args, Rule, register_primitive
-from sftimeline.projections.months import add_months
+from sftimeline.projections.days import day_after
+from sftimeline.projections.months import add_months, within_months_before
 from sftimeline.projections.results import Result, Window, insufficient, met, not_met, pending
+from sftimeline.projections.weeks import add_weeks
 from sftimeline.records import Record
 
 
@@ -69,7 +69,7 @@ def build_release_within_weeks(a: ReleaseWithinWeeksArgs) -> Rule:
         release = as_date(spell.get("expected_end"))
         if release is None:
             return insufficient(f"custody spell {spell.get('spell')}: no expected release date")
-        limit = at + timedelta(weeks=a.weeks)
+        limit = add_weeks(at, a.weeks)
         text = (
             f"custody spell {spell.get('spell')} open on {at.isoformat()}, release expected "
             f"{release.isoformat()}"
@@ -154,7 +154,7 @@ def build_spell_complied(a: SpellCompliedArgs) -> Rule:
             )
         start = spell.occurred_on
         if breaches:
-            start = max(b.occurred_on for b in breaches) + timedelta(days=1)
+            start = day_after(max(b.occurred_on for b in breaches))
         text = f"{spell.get('kind')} spell {spell.get('spell')} complied with (no breach)"
         if end is not None:
             # a spell completed without breach: compliance held to its end
@@ -196,7 +196,8 @@ def build_no_reoffence_after_release(a: NoReoffenceArgs) -> Rule:
             for r in ctx.timeline.of_type("incident_recorded")
             if r.person == ctx.person
             and r.get("kind") in a.kinds
-            and rel <= r.occurred_on < min(due, ctx.on + timedelta(days=1))
+            and r.occurred_on <= ctx.on
+            and within_months_before(rel, r.occurred_on, a.months)
         ]
         facts = (released[-1].key, *(r.key for r in offences))
         if offences:

@@ -13,7 +13,6 @@ count through the 12-week route. Only progress on or after identification counts
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Literal
 
 from pydantic import Field, PositiveInt
@@ -21,7 +20,9 @@ from pydantic import Field, PositiveInt
 from sftimeline.policies.context import Context
 from sftimeline.policies.leaves._common import Anchor, as_date
 from sftimeline.policies.primitives import Args, Rule, register_primitive
+from sftimeline.projections.days import day_after, days_inclusive
 from sftimeline.projections.results import Result, any_of, met, pending
+from sftimeline.projections.weeks import add_weeks, days_in_weeks
 from sftimeline.records import Record
 
 
@@ -55,10 +56,10 @@ def build_progress_sustained(a: ProgressArgs) -> Rule:
             if r.get("kind") not in a.kinds:
                 continue
             start = max(r.occurred_on, lo)
-            due = start + timedelta(weeks=a.weeks)
+            due = add_weeks(start, a.weeks)
             until = as_date(r.get("until"))
             name = f"{r.person}: {r.get('kind')} from {r.occurred_on.isoformat()}"
-            if until is not None and until < ctx.on and until + timedelta(days=1) < due:
+            if until is not None and until < ctx.on and day_after(until) < due:
                 continue  # ended before it had run the weeks
             if due <= ctx.on:
                 parts.append(met(f"{name}, sustained {a.weeks} weeks", since=due, facts=(r.key,)))
@@ -66,9 +67,7 @@ def build_progress_sustained(a: ProgressArgs) -> Rule:
                 parts.append(
                     pending(
                         f"{name}; {a.weeks} weeks on {due.isoformat()}",
-                        expected_on=due
-                        if until is None or until + timedelta(days=1) >= due
-                        else None,
+                        expected_on=due if until is None or day_after(until) >= due else None,
                         facts=(r.key,),
                     )
                 )
@@ -89,13 +88,13 @@ def build_progress_sustained(a: ProgressArgs) -> Rule:
                 if a.course_length == "planned":
                     if planned_end is None:
                         continue  # no planned length recorded
-                    length = planned_end - enrolled[-1].occurred_on + timedelta(days=1)
+                    length = days_inclusive(enrolled[-1].occurred_on, planned_end)
                 else:
-                    length = r.occurred_on - enrolled[-1].occurred_on + timedelta(days=1)
-                if length <= timedelta(weeks=a.course_max_weeks):
+                    length = days_inclusive(enrolled[-1].occurred_on, r.occurred_on)
+                if length <= days_in_weeks(a.course_max_weeks):
                     parts.append(
                         met(
-                            f"{r.person}: completed a course of {length.days} days on "
+                            f"{r.person}: completed a course of {length} days on "
                             f"{r.occurred_on.isoformat()}",
                             since=r.occurred_on,
                             facts=(enrolled[-1].key, r.key),
