@@ -6,6 +6,12 @@ the reason it could not (decoding, mapping), or the reason the mapping filtered 
 out. :func:`import_items` validates and stores them; :func:`import_files` is the
 JSON Lines producer (:mod:`sftimeline.jsonl`) feeding it.
 
+Validation and fingerprinting (most of an import's work) run on ``workers`` processes
+(:mod:`sftimeline.pool`) over chunks of rows, in input order; this process alone
+counts, de-duplicates and writes, row by row in input order, so the store, the summary
+and the rejects are the same bytes whatever the number of workers. A JSON Lines line
+is parsed in the worker too (:class:`Pending`); a mapped row is converted here.
+
 Rows are saved in batches, one transaction each and never splitting a row, so that
 a crash leaves whole rows stored and a re-run stores the rest (re-import is a no-op
 for records with a source_id). A bad row never stops the import: it is rejected
@@ -17,18 +23,34 @@ rejections, never all of them.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import IO, Any, TextIO
+from itertools import chain, islice
+from typing import IO, Any, Protocol, TextIO
 
 from sftimeline.adapters.store import RecordStore
 from sftimeline.aggregates.family import Outcome
 from sftimeline.import_summary import Conflict, FileCounts, ImportSummary, Rejection
 from sftimeline.limits import DEFAULT_LIMITS, InputLimits
-from sftimeline.records import FieldProblem, RecordError, RecordModel, validate_record
+from sftimeline.records import (
+    FieldProblem,
+    Record,
+    RecordError,
+    RecordModel,
+    record_from_model,
+    validate_record,
+)
 
 DEFAULT_BATCH = 500
+#: the setting that lists the enabled frameworks (adapters/outcomes.py's, which a test
+#: holds equal)
+FRAMEWORKS_SETTING = "process.frameworks"
+#: rows per task handed to a worker process
+CHUNK = 500
+#: an input of at most this many chunks is validated here, without starting processes
+#: (one late record, a claim: a pool would cost more than it saves)
+IN_PROCESS_CHUNKS = 2
 #: How often (in rows) progress is reported between batches.
 PROGRESS_EVERY = 1000
 
@@ -54,11 +76,94 @@ class SourceRow:
     rejection: Rejection | None = None
     filtered: str | None = None
     text: str | None = None
+    #: the source proved (from the line's text) that no value can break an input limit,
+    #: so validation skips the per-value walk (:func:`sftimeline.limits.line_within_limits`)
+    within_limits: bool = False
+
+
+class Pending(Protocol):
+    """A row not yet parsed (a JSON Lines line): the worker that validates it parses it."""
+
+    def row(self, limits: InputLimits) -> SourceRow: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """One row after validation, all the single writer needs: ``records`` counts the
+    records the row held (0 for a row rejected or filtered upstream), ``values`` are the
+    accepted records as the engine's values (none on a dry run)."""
+
+    file: str
+    line: int
+    records: int = 0
+    rejection: Rejection | None = None
+    filtered: str | None = None
+    accepted: int = 0
+    values: tuple[Record, ...] = ()
+
+
+class _Prepare:
+    """The workers' job: rows (or pending lines) in, :class:`Prepared` rows out."""
+
+    def __init__(
+        self, limits: InputLimits, known: frozenset[str], moment: datetime, build: bool
+    ) -> None:
+        self.limits = limits
+        self.known = known
+        self.moment = moment
+        self.build = build
+
+    def __call__(self, chunk: list[SourceRow | Pending]) -> list[Prepared]:
+        return [self.one(item) for item in chunk]
+
+    def one(self, item: SourceRow | Pending) -> Prepared:
+        row = item if isinstance(item, SourceRow) else item.row(self.limits)
+        if row.rejection is not None:
+            return Prepared(row.file, row.line, rejection=row.rejection)
+        if row.filtered is not None:
+            return Prepared(row.file, row.line, filtered=row.filtered)
+        models = validate_row(row, self.limits, self.known)
+        if isinstance(models, Rejection):
+            return Prepared(row.file, row.line, len(row.records), rejection=models)
+        values: tuple[Record, ...] = ()
+        if self.build:
+            values = tuple(
+                record_from_model(m, default_recorded_at=m.recorded_at or self.moment)
+                for m in models
+            )
+        return Prepared(row.file, row.line, len(row.records), accepted=len(models), values=values)
+
+
+def _chunks(items: Iterable[SourceRow | Pending]) -> Iterator[list[SourceRow | Pending]]:
+    it = iter(items)
+    while chunk := list(islice(it, CHUNK)):
+        yield chunk
+
+
+def _prepared(
+    items: Iterable[SourceRow | Pending], job: _Prepare, workers: int
+) -> Iterator[Prepared]:
+    """Every row prepared, in input order: on ``workers`` processes, at most ``2 ×
+    workers`` chunks in flight (memory stays flat); here, one row at a time (each row
+    counted and any rejection written before the next is read), for one worker or an
+    input of at most :data:`IN_PROCESS_CHUNKS` chunks."""
+    if workers > 1:
+        chunks = _chunks(items)
+        head = list(islice(chunks, IN_PROCESS_CHUNKS + 1))
+        if len(head) > IN_PROCESS_CHUNKS:
+            from sftimeline.pool import ordered_map
+
+            for done in ordered_map(job, chain(head, chunks), workers):
+                yield from done
+            return
+        items = chain.from_iterable(head)
+    for item in items:
+        yield job.one(item)
 
 
 def import_items(
     store: RecordStore | None,
-    rows: Iterable[SourceRow],
+    rows: Iterable[SourceRow | Pending],
     *,
     dry_run: bool = False,
     batch_size: int = DEFAULT_BATCH,
@@ -67,6 +172,7 @@ def import_items(
     progress: Progress | None = None,
     limits: InputLimits = DEFAULT_LIMITS,
     frameworks: Collection[str] | None = None,
+    workers: int = 1,
 ) -> ImportSummary:
     """Validate every row's records and store them; return the summary per file.
 
@@ -74,7 +180,8 @@ def import_items(
     ``imported_at`` is the knowledge time of records that give no ``recorded_at``
     (default: now, once per run, so a run is one moment of import). ``frameworks``
     are the ids a ``claim_submitted`` record may name (default: the packaged ones
-    and those enabled in ``store``).
+    and those enabled in ``store``). ``workers`` processes validate (the result is the
+    same whatever their number).
     """
     if batch_size < 1:
         raise ValueError("batch size must be at least 1")
@@ -83,7 +190,8 @@ def import_items(
     moment = imported_at or datetime.now(UTC)
     known = frozenset(frameworks) if frameworks is not None else known_frameworks(store)
     summary = ImportSummary(dry_run=dry_run)
-    batch: list[tuple[str, int, RecordModel]] = []
+    batch: list[tuple[str, int, Record]] = []
+    job = _Prepare(limits, known, moment, build=store is not None and not dry_run)
 
     def flush() -> None:
         if batch and store is not None and not dry_run:
@@ -92,21 +200,17 @@ def import_items(
         if progress is not None:
             progress(summary)
 
-    for n, row in enumerate(rows, 1):
+    for n, row in enumerate(_prepared(rows, job, workers), 1):
         counts = summary.counts(row.file)
         counts.rows += 1
+        counts.records += row.records
         if row.rejection is not None:
             summary.reject(row.rejection, rejects)
         elif row.filtered is not None:
             counts.filtered += 1
         else:
-            counts.records += len(row.records)
-            models = validate_row(row, limits, known)
-            if isinstance(models, Rejection):
-                summary.reject(models, rejects)
-            else:
-                counts.accepted += len(models)
-                batch.extend((row.file, row.line, m) for m in models)
+            counts.accepted += row.accepted
+            batch.extend((row.file, row.line, v) for v in row.values)
         if len(batch) >= batch_size:
             flush()
         elif progress is not None and n % PROGRESS_EVERY == 0:
@@ -124,7 +228,11 @@ def validate_row(
     models = []
     for i, raw in enumerate(row.records, 1):
         try:
-            models.append(validate_record(raw, limits=limits, frameworks=frameworks))
+            models.append(
+                validate_record(
+                    raw, limits=limits, frameworks=frameworks, within_limits=row.within_limits
+                )
+            )
         except RecordError as exc:
             where = f"record {i} of {len(row.records)}: " if len(row.records) > 1 else ""
             return Rejection(row.file, row.line, exc.fields, where + str(exc), _row_text(row))
@@ -142,7 +250,7 @@ def _row_text(row: SourceRow) -> str:
 
 def _save(
     store: RecordStore,
-    batch: list[tuple[str, int, RecordModel]],
+    batch: list[tuple[str, int, Record]],
     moment: datetime,
     summary: ImportSummary,
     rejects: IO[str] | None,
@@ -160,19 +268,23 @@ def _save(
 def known_frameworks(store: RecordStore | None) -> frozenset[str]:
     """The framework ids a claim may name: the packaged ones and those the council
     has enabled in ``store``. Reading the settings never creates them."""
-    from sftimeline.policies.loader import list_frameworks
+    from importlib import resources
 
-    ids = set(list_frameworks())
+    # the packaged ids as policies/loader.py lists them, without importing the policy
+    # compiler (a tenth of a second of every import command's start-up)
+    folder = resources.files("sftimeline.policies") / "frameworks"
+    ids = {p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml")}
     if store is not None:
         from sqlalchemy import inspect
 
-        from sftimeline.adapters.outcomes import enabled_frameworks
-        from sftimeline.adapters.sql import engine_for_url, settings_table
+        from sftimeline.adapters.sql import engine_for_url, get_setting, settings_table
 
         engine = engine_for_url(store.url)
         try:
             if inspect(engine).has_table(settings_table.name):
-                ids.update(f.id for f in enabled_frameworks(engine))
+                # adapters/outcomes.py's enabled_frameworks, read without importing the
+                # policy process (a third of a second of start-up)
+                ids.update(d["id"] for d in get_setting(engine, FRAMEWORKS_SETTING, []))
         finally:
             engine.dispose()
     return frozenset(ids)
@@ -191,6 +303,7 @@ def import_files(
     dry_run: bool = False,
     limits: InputLimits = DEFAULT_LIMITS,
     frameworks: Collection[str] | None = None,
+    workers: int = 1,
 ) -> ImportSummary:
     """Import every line of every JSON Lines file (``-`` is ``stdin``); return the summary.
 
@@ -198,11 +311,11 @@ def import_files(
     ``cp1252``/``windows-1252`` or ``auto`` (see :mod:`sftimeline.decoding`).
     Unreadable files raise ``OSError`` before anything is stored.
     """
-    from sftimeline.jsonl import jsonl_rows
+    from sftimeline.jsonl import jsonl_lines
 
     return import_items(
         store,
-        jsonl_rows(list(files), stdin=stdin, encoding=encoding, limits=limits),
+        jsonl_lines(list(files), stdin=stdin, encoding=encoding, limits=limits),
         dry_run=dry_run,
         batch_size=batch_size,
         imported_at=imported_at,
@@ -210,6 +323,7 @@ def import_files(
         progress=progress,
         limits=limits,
         frameworks=frameworks,
+        workers=workers,
     )
 
 
@@ -219,6 +333,8 @@ __all__ = [
     "FieldProblem",
     "FileCounts",
     "ImportSummary",
+    "Pending",
+    "Prepared",
     "Progress",
     "Rejection",
     "SourceRow",

@@ -5,6 +5,9 @@ line, never the batch), and each line's JSON is parsed under the input limits:
 a line too long, nested too deep, or holding a number too large is a rejection
 naming the line (and the field where it can be told), never a ``RecursionError``
 or ``ValueError`` escaping. Blank lines are skipped (interchange format).
+
+:func:`jsonl_lines` leaves the parsing to whoever validates (:class:`PendingLine`), so
+that an import's worker processes parse as well as validate.
 """
 
 from __future__ import annotations
@@ -13,12 +16,19 @@ import io
 import json
 import sys
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import IO, Any, TextIO
 
 from sftimeline.decoding import decoded_lines
 from sftimeline.import_summary import Rejection
 from sftimeline.importer import SourceRow
-from sftimeline.limits import DEFAULT_LIMITS, InputLimits, bounded_int, json_depth_problem
+from sftimeline.limits import (
+    DEFAULT_LIMITS,
+    InputLimits,
+    bounded_int,
+    json_depth_problem,
+    line_within_limits,
+)
 
 
 def jsonl_rows(
@@ -42,6 +52,70 @@ def jsonl_rows(
     return _rows(files, stdin, encoding, limits)
 
 
+def jsonl_lines(
+    files: list[str],
+    *,
+    stdin: TextIO | IO[bytes] | Iterable[str] | None = None,
+    encoding: str = "utf-8",
+    limits: InputLimits = DEFAULT_LIMITS,
+) -> Iterator[SourceRow | PendingLine]:
+    """As :func:`jsonl_rows`, but each decoded line comes unparsed (a
+    :class:`PendingLine`); a line that could not be decoded is its rejection already."""
+    from sftimeline.decoding import canonical_encoding
+
+    canonical_encoding(encoding)
+    for name in files:
+        if name != "-":
+            open(name, "rb").close()
+    return _lines(files, stdin, encoding, limits)
+
+
+def _lines(
+    files: list[str],
+    stdin: TextIO | IO[bytes] | Iterable[str] | None,
+    encoding: str,
+    limits: InputLimits,
+) -> Iterator[SourceRow | PendingLine]:
+    for name in files:
+        if name == "-":
+            yield from file_lines(name, _binary(stdin), encoding, limits)
+        else:
+            with open(name, "rb") as stream:
+                yield from file_lines(name, stream, encoding, limits)
+
+
+@dataclass(frozen=True, slots=True)
+class PendingLine:
+    """One decoded, non-blank line of a JSON Lines file, to be parsed (small to pickle)."""
+
+    file: str
+    number: int
+    text: str
+
+    def row(self, limits: InputLimits) -> SourceRow:
+        """The line parsed: its record, or the rejection naming line and field."""
+        parsed = parse_line(self.text, self.file, self.number, limits)
+        if isinstance(parsed, Rejection):
+            return SourceRow(self.file, self.number, rejection=parsed, text=self.text)
+        checked = line_within_limits(self.text, parsed, limits)
+        return SourceRow(
+            self.file, self.number, records=(parsed,), text=self.text, within_limits=checked
+        )
+
+
+def file_lines(
+    name: str, stream: IO[bytes], encoding: str = "utf-8", limits: InputLimits = DEFAULT_LIMITS
+) -> Iterator[SourceRow | PendingLine]:
+    """The lines of one binary stream, reported under ``name``, unparsed."""
+    for line in decoded_lines(stream, encoding, max_line_bytes=limits.max_line_bytes):
+        if line.text is None:
+            error = line.error or "cannot be decoded"
+            rejection = Rejection(name, line.number, ["line"], error, line.shown)
+            yield SourceRow(name, line.number, rejection=rejection, text=line.shown)
+        elif line.text.strip():
+            yield PendingLine(name, line.number, line.text)
+
+
 def _rows(
     files: list[str],
     stdin: TextIO | IO[bytes] | Iterable[str] | None,
@@ -60,19 +134,8 @@ def file_rows(
     name: str, stream: IO[bytes], encoding: str = "utf-8", limits: InputLimits = DEFAULT_LIMITS
 ) -> Iterator[SourceRow]:
     """The rows of one binary stream, reported under ``name``."""
-    for line in decoded_lines(stream, encoding, max_line_bytes=limits.max_line_bytes):
-        if line.text is None:
-            error = line.error or "cannot be decoded"
-            rejection = Rejection(name, line.number, ["line"], error, line.shown)
-            yield SourceRow(name, line.number, rejection=rejection, text=line.shown)
-            continue
-        if not line.text.strip():
-            continue
-        parsed = parse_line(line.text, name, line.number, limits)
-        if isinstance(parsed, Rejection):
-            yield SourceRow(name, line.number, rejection=parsed, text=line.text)
-        else:
-            yield SourceRow(name, line.number, records=(parsed,), text=line.text)
+    for line in file_lines(name, stream, encoding, limits):
+        yield line if isinstance(line, SourceRow) else line.row(limits)
 
 
 def parse_line(

@@ -164,6 +164,47 @@ def printable(name: str) -> str:
     return shown if len(name) <= 80 else shown[:77] + "..."
 
 
+def line_within_limits(text: str, value: Any, limits: InputLimits) -> bool:
+    """Whether :func:`value_problems` would find nothing in ``value``, the JSON object
+    parsed from ``text``, told mostly from the text (a few scans of it are several
+    times cheaper than the walk over every value, which spells out each path).
+
+    Conservative (``False`` only means "walk the values"): no string or key can be
+    longer than the line; without a ``\\u`` escape, a NUL or a surrogate in the text no
+    string holds NUL or a lone surrogate; nesting is at most the number of opening
+    brackets; the numbers are then checked directly.
+    """
+    return (
+        len(text) <= limits.max_string_chars
+        and text.count("[") + text.count("{") <= limits.max_depth
+        and "\\u" not in text
+        and _FORBIDDEN.search(text) is None
+        and _numbers_within(value, 10**limits.max_integer_digits)
+    )
+
+
+def _numbers_within(value: Any, bound: int) -> bool:
+    """Whether every number in a decoded JSON value is a finite float or an integer
+    of fewer digits than ``bound`` has (anything unexpected: no)."""
+    items = value.values() if type(value) is dict else value
+    for item in items:
+        kind = type(item)
+        if kind is str or kind is bool or item is None:
+            continue
+        if kind is int:
+            if not -bound < item < bound:
+                return False
+        elif kind is float:
+            if not math.isfinite(item):
+                return False
+        elif kind is dict or kind is list:
+            if not _numbers_within(item, bound):
+                return False
+        else:
+            return False
+    return True
+
+
 def json_depth_problem(text: str, limits: InputLimits) -> tuple[str, str] | None:
     """(field, problem) when a JSON text nests deeper than the limit, else None.
 

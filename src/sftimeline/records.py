@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Annotated, Any, ClassVar, Literal
 
+import orjson
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -1291,13 +1292,15 @@ def validate_record(
     *,
     limits: InputLimits = DEFAULT_LIMITS,
     frameworks: Collection[str] | None = None,
+    within_limits: bool = False,
 ) -> RecordModel:
     """Validate one decoded JSON object against its record type.
 
     Every value is first held to ``limits`` (string length, NUL, nesting, integer
-    size, dates); ``frameworks``, when given, are the framework ids a
-    ``claim_submitted`` record may name. Raises :class:`RecordError` naming the type
-    and the offending fields.
+    size, dates) unless ``within_limits`` says the caller has proved that none can
+    break them (a JSON Lines line, :func:`sftimeline.limits.line_within_limits`);
+    ``frameworks``, when given, are the framework ids a ``claim_submitted`` record may
+    name. Raises :class:`RecordError` naming the type and the offending fields.
     """
     if not isinstance(raw, Mapping):
         raise RecordError(None, [FieldProblem("record", "must be a JSON object")])
@@ -1309,9 +1312,10 @@ def validate_record(
         bad_type = value_problems({"type": record_type}, limits)
         shown = bad_type[0][1] if bad_type else f"unknown record type {_shown(record_type)}"
         raise RecordError(None, [FieldProblem("type", shown)])
-    problems = [FieldProblem(name, message) for name, message in value_problems(raw, limits)]
-    if problems:
-        raise RecordError(record_type, problems)
+    if not within_limits:
+        problems = [FieldProblem(n, message) for n, message in value_problems(raw, limits)]
+        if problems:
+            raise RecordError(record_type, problems)
     try:
         return model.model_validate(dict(raw), context={"limits": limits, "frameworks": frameworks})
     except ValidationError as exc:
@@ -1332,10 +1336,46 @@ def fingerprint(model: RecordModel) -> str:
     nor is one that a mapping stated as a default (AMB-L04: a later extract holding
     the same row is unchanged, and the first knowledge time stays).
     """
-    stated = {"recorded_at", "recorded_at_basis"} if model.recorded_at_basis else None
-    payload = model.model_dump(mode="json", exclude_none=True, exclude=stated)
-    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return _digest(model, model.model_dump(mode="json", exclude_none=True))
+
+
+#: what a record's fingerprint leaves out when a mapping stated its knowledge time
+_STATED = ("recorded_at", "recorded_at_basis")
+
+
+def _digest(model: RecordModel, dumped: dict[str, Any]) -> str:
+    """SHA-256 of the canonical JSON (sorted keys, no spaces, UTF-8) of ``dumped``, the
+    model's ``model_dump(mode="json", exclude_none=True)``.
+
+    orjson writes exactly the standard library's canonical bytes for strings, integers,
+    booleans and null (tests/test_import_shortcuts.py); a float (whose digits the two
+    spell differently) or an integer past 64 bits goes through ``json.dumps``, so every
+    fingerprint ever stored stays the same.
+    """
+    payload = dumped
+    if model.recorded_at_basis:
+        payload = {k: v for k, v in dumped.items() if k not in _STATED}
+    canonical = None
+    if not _has_float(payload):
+        try:
+            canonical = orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)
+        except TypeError:  # an integer beyond 64 bits
+            canonical = None
+    if canonical is None:
+        text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        canonical = text.encode("utf-8")
+    return hashlib.sha256(canonical).hexdigest()
+
+
+def _has_float(value: Any) -> bool:
+    kind = type(value)
+    if kind is float:
+        return True
+    if kind is dict:
+        return any(_has_float(v) for v in value.values())
+    if kind is list:
+        return any(_has_float(v) for v in value)
+    return False
 
 
 def source_key(source: str | None, source_id: str | None) -> str | None:
@@ -1398,6 +1438,10 @@ class Record:
         return out
 
 
+#: the fields every record has (the rest of a dump is the type's own ``data``)
+_COMMON_FIELDS = frozenset(RecordModel.model_fields)
+
+
 def record_from_model(
     model: RecordModel, *, default_recorded_at: datetime, key: str | None = None
 ) -> Record:
@@ -1406,8 +1450,9 @@ def record_from_model(
     ``default_recorded_at`` is the moment of import, used when the source gave no
     knowledge time ("absent: the moment of import").
     """
-    digest = fingerprint(model)
-    own = model.own_fields()
+    dumped = model.model_dump(mode="json", exclude_none=True)
+    digest = _digest(model, dumped)
+    own = {k: v for k, v in dumped.items() if k not in _COMMON_FIELDS}
     person = own.pop("person", None)
     for name in DATE_FIELDS.get(model.TYPE, ()):
         if name in own:

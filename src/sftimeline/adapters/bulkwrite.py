@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -26,8 +27,6 @@ from eventsourcing.utils import get_topic
 from sftimeline.aggregates.family import EVENT_CLASSES, Family
 
 _TOPICS = {t: get_topic(cls) for t, cls in EVENT_CLASSES.items()}
-#: the event fields that hold a date or a date-time (Family.RecordAdded)
-_CLOCKS = ("occurred_on", "recorded_at")
 
 
 def _transcoded(value: Any) -> Any:
@@ -38,16 +37,20 @@ def _transcoded(value: Any) -> Any:
     return value
 
 
-def _orjson_exact(value: Any) -> bool:
-    """Whether orjson writes ``value`` as the standard library would (it writes NaN and
-    infinities as null; integers beyond 64 bits it refuses)."""
-    kind = type(value)
-    if kind is float:
-        return math.isfinite(value)
-    if kind is dict:
-        return all(_orjson_exact(v) for v in value.values())
-    if kind is list:
-        return all(_orjson_exact(v) for v in value)
+def _orjson_exact(value: dict[str, Any] | list[Any]) -> bool:
+    """Whether orjson writes ``value`` (a dict or list) as the standard library would
+    (it writes NaN and infinities as null; integers beyond 64 bits it refuses, which
+    :func:`_dumps` catches). One flat loop per container: this runs on every record."""
+    items: Iterable[Any] = value.values() if isinstance(value, dict) else value
+    for item in items:
+        kind = type(item)
+        if kind is str or kind is int or kind is bool or item is None:
+            continue
+        if kind is float:
+            if not math.isfinite(item):
+                return False
+        elif (kind is dict or kind is list) and not _orjson_exact(item):
+            return False
     return True
 
 
@@ -62,9 +65,13 @@ def _dumps(state: dict[str, Any]) -> bytes:
 
 def record_event(mapper: Mapper[Any], family: Family, fields: dict[str, Any]) -> StoredEvent:
     """The stored event of one admitted record, as the family's next version."""
-    state: dict[str, Any] = {"timestamp": _transcoded(datetime_now_with_tzinfo()), **fields}
-    for name in _CLOCKS:  # the only date-valued fields (``data`` holds ISO strings)
-        state[name] = _transcoded(state[name])
+    state: dict[str, Any] = {
+        "timestamp": {"_type_": "datetime_iso", "_data_": datetime_now_with_tzinfo().isoformat()},
+        **fields,
+    }
+    # the only date-valued fields (``data`` holds ISO strings)
+    state["occurred_on"] = _transcoded(fields["occurred_on"])
+    state["recorded_at"] = _transcoded(fields["recorded_at"])
     raw = _dumps(state)
     if mapper.compressor:
         raw = mapper.compressor.compress(raw)

@@ -87,6 +87,14 @@ def _count_lines(path: str) -> int:
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="With --mapping: the files' extract date (YYYY-MM-DD).",
 )
+@click.option(
+    "--workers",
+    "workers",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Processes to validate the rows (default: every core); the result is the same.",
+)
 @store_options
 @click.pass_context
 def import_(
@@ -101,6 +109,7 @@ def import_(
     sheet: str | None,
     delimiter: str | None,
     extract_date: datetime | None,
+    workers: int | None,
 ) -> None:
     """Import interchange JSON Lines FILES (``-`` for stdin), or CSV/TSV/XLSX exports
     through a mapping (``--mapping``, docs/legacy.md).
@@ -137,6 +146,7 @@ def import_(
                 sheet=sheet,
                 delimiter=delimiter,
                 extract_date=extract_date.date() if extract_date else None,
+                workers=workers,
             )
         for line in result.summary.example_lines():
             click.echo(line, err=True)

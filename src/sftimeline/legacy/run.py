@@ -75,8 +75,10 @@ def import_mapped(
     imported_at: datetime | None = None,
     rejects: IO[str] | None = None,
     progress: Progress | None = None,
+    workers: int = 1,
 ) -> ImportSummary:
-    """Import mapped files (``store`` may be None on a dry run)."""
+    """Import mapped files (``store`` may be None on a dry run). The rows are converted
+    here; ``workers`` processes validate them (the same result whatever their number)."""
     return import_items(
         store,
         mapped_rows(mapping, files, overrides),
@@ -85,4 +87,5 @@ def import_mapped(
         imported_at=imported_at,
         rejects=rejects,
         progress=progress,
+        workers=workers,
     )

@@ -65,6 +65,7 @@ class WritesService(ProcessService):
         sheet: str | None = None,
         delimiter: str | None = None,
         extract_date: date | None = None,
+        workers: int | None = None,
     ) -> ImportResult:
         """Import interchange JSON Lines files (``"-"`` reads ``stdin``).
 
@@ -81,8 +82,13 @@ class WritesService(ProcessService):
         ``mapping`` is the path of a mapping file (docs/legacy.md): the files are then
         CSV, TSV or XLSX exports, read through it; ``encoding``, ``sheet``, ``delimiter``
         and ``extract_date`` override the mapping's own (a bad mapping raises
-        :class:`UsageProblem` naming the line of each problem).
+        :class:`UsageProblem` naming the line of each problem). ``workers`` processes
+        validate (default: every core); the store, summary and rejects are the same
+        whatever their number.
         """
+        from sftimeline.pool import default_workers
+
+        n = default_workers() if workers is None else workers
         files = list(paths)
         for f in files:
             if f != "-":
@@ -110,6 +116,7 @@ class WritesService(ProcessService):
                     imported_at=imported_at,
                     rejects=rejects,
                     progress=progress,
+                    workers=n,
                 )
             return self._after_import(summary, run_process)
         store = self._existing_store() if dry_run else self.record_store(create=True)
@@ -124,6 +131,7 @@ class WritesService(ProcessService):
                 stdin=stdin,
                 encoding=encoding or "utf-8",
                 dry_run=dry_run,
+                workers=n,
             )
         return self._after_import(summary, run_process)
 

@@ -1,0 +1,119 @@
+"""``import --workers N``: the store, the summary and the rejects are the same whatever N.
+
+Rows are cut into tiny chunks here (``CHUNK``) so that even the small example files go
+through the worker processes; a forked worker sees the patched module globals.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import sample
+from sftimeline import importer
+from sftimeline.adapters.store import RecordStore
+from sftimeline.service import open_store
+
+NOW = datetime(2025, 1, 1, tzinfo=UTC)
+LEGACY = Path(__file__).resolve().parent.parent / "examples" / "legacy"
+
+
+@pytest.fixture(autouse=True)
+def tiny_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(importer, "CHUNK", 2)
+    monkeypatch.setattr(importer, "IN_PROCESS_CHUNKS", 1)
+
+
+def _stored(db: str) -> list[dict[str, Any]]:
+    with RecordStore.open(db, create=False) as store:
+        return [
+            {**r.to_interchange(), "key": r.key, "fingerprint": r.fingerprint}
+            for _, recs in store.iter_family_records()
+            for r in recs
+        ]
+
+
+def _mixed_file(path: Path) -> str:
+    """Good lines, every kind of bad line, a duplicate and a conflict, in one file."""
+    good = [json.dumps(sample("case_closed", n)) for n in range(1, 8)]
+    conflicting = json.dumps({**sample("case_closed", 2), "occurred_on": "2024-04-30"})
+    lines = [
+        good[0],
+        "{not json",
+        good[1],
+        json.dumps({**sample("case_closed", 9), "type": "alien_landed"}),
+        "",
+        good[0],  # a duplicate: the same record again
+        json.dumps({**sample("term_attendance_posted", 9), "possible_sessions": "many"}),
+        conflicting,
+        json.dumps({**sample("case_closed", 10), "note": "x" * 20_000}),
+        *good[2:],
+        json.dumps({**sample("case_closed", 11), "source_id": None}),
+        json.dumps({**sample("case_closed", 11), "source_id": None}),  # no id: stored twice
+    ]
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    data = data.replace(b"{not json", b"{\xff not json")  # an undecodable byte too
+    path.write_bytes(data)
+    return str(path)
+
+
+def _run_jsonl(tmp_path: Path, workers: int, source: str) -> tuple[dict[str, Any], str, list[Any]]:
+    db = str(tmp_path / f"w{workers}.sqlite")
+    rejects = io.StringIO()
+    with RecordStore.open(db) as store:
+        summary = importer.import_files(
+            store, [source], imported_at=NOW, rejects=rejects, batch_size=3, workers=workers
+        )
+    return summary.to_dict(), rejects.getvalue(), _stored(db)
+
+
+def test_jsonl_import_is_the_same_on_one_worker_and_on_two(tmp_path: Path) -> None:
+    source = _mixed_file(tmp_path / "mixed.jsonl")
+    one = _run_jsonl(tmp_path, 1, source)
+    two = _run_jsonl(tmp_path, 2, source)
+    assert one == two
+    summary, rejects, stored = one
+    totals = summary["totals"]
+    assert (totals["rejected"], totals["unchanged"], totals["conflicting"]) == (4, 1, 1)
+    assert [json.loads(r)["line"] for r in rejects.splitlines()] == [
+        2,
+        4,
+        7,
+        9,
+        8,
+    ]  # a conflict when its batch is saved
+    assert len(stored) == 9
+
+
+@pytest.mark.parametrize(
+    ("mapping", "files"),
+    [
+        ("police-street.yaml", ["police-street.csv", "police-street.csv"]),
+        ("school-attendance.yaml", ["school-census.xlsx"]),
+    ],
+)
+def test_mapped_import_is_the_same_on_one_worker_and_on_two(
+    tmp_path: Path, mapping: str, files: list[str]
+) -> None:
+    results = []
+    for workers in (1, 2):
+        db = str(tmp_path / f"w{workers}.sqlite")
+        rejects = io.StringIO()
+        with open_store(db) as store:
+            result = store.import_files(
+                [str(LEGACY / f) for f in files],
+                mapping=str(LEGACY / mapping),
+                imported_at=NOW,
+                rejects=rejects,
+                run_process=False,
+                batch_size=3,
+                workers=workers,
+            )
+        results.append((result.summary.to_dict(), rejects.getvalue(), _stored(db)))
+    assert results[0] == results[1]
+    assert results[0][2]  # something was stored
