@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from conftest import sample
 from sftimeline.adapters import scan
@@ -69,3 +70,59 @@ def test_the_readers_topic_names_are_the_aggregates() -> None:
     assert store.record_topics() == set(family.RECORD_TOPICS)
     assert store.REGISTERED_TOPIC == family.Family.Registered.TOPIC
     assert process.RETRACTION == timeline.RETRACTION
+
+
+def test_the_process_reads_ahead_exactly_what_it_reads_family_by_family(
+    store_url: str,
+) -> None:
+    """The policy process reads the families it is about to decide in one scan; what it
+    folds equals its per-family read, and a family with a damaged event is left to the
+    per-family read, which names the damaged event."""
+    from sftimeline.adapters.outcomes import PolicyProcess
+    from sftimeline.aggregates.family import Family
+    from sftimeline.policies.loader import load_framework
+
+    with RecordStore.open(store_url) as store:
+        _county(store, 5)
+    with (
+        RecordStore.open(store_url) as store,
+        PolicyProcess(store, [load_framework("national-2022")]) as proc,
+    ):
+        fids = [Family.create_id(f"F{f:03d}") for f in range(5)]
+        fids.append(Family.create_id("NOBODY"))
+        ahead = proc._read_chunk(fids)
+        assert ahead == {fid: proc._family(fid) for fid in fids}
+        assert ahead[fids[-1]] is None
+        assert ahead[fids[0]] is not None and len(ahead[fids[0]].records) == 9
+
+        if store_url.startswith("postgresql"):
+            return
+        recorder: Any = store.app.recorder
+        with recorder.datastore.transaction(commit=True) as curs:
+            curs.execute(
+                f"UPDATE {recorder.events_table_name} SET state = ? "
+                "WHERE originator_id = ? AND originator_version = 3",
+                (b"{not json", fids[1].hex),
+            )
+        ahead = proc._read_chunk(fids)
+        assert fids[1] not in ahead and fids[2] in ahead
+        proc.read_ahead(fids)
+        damaged = proc._stored_family(fids[1])
+        assert damaged is not None and damaged.problem is not None
+        assert damaged.problem.startswith("stored event version 3 cannot be read")
+
+
+def test_integers_beyond_64_bits_in_a_stored_state_decode_exactly() -> None:
+    """orjson reads an integer outside [-2**63, 2**64) as a float; the decoder must give
+    the exact integer (the standard library's reading) whatever the number's size, and
+    digits inside strings change nothing."""
+    from sftimeline.adapters.store import _loads
+
+    for value in (2**64, -(2**63) - 1, 10**30, 2**64 - 1, -(2**63), 12, 1.5):
+        state = (
+            b'{"data": {"amount": %s, "note": "1234567890123456789012"}, "x": [%s]}'
+            % (str(value).encode(), str(value).encode())
+        )
+        d = _loads(state)
+        assert d["data"]["amount"] == value and type(d["data"]["amount"]) is type(value)
+        assert d["data"]["note"] == "1234567890123456789012"

@@ -65,10 +65,14 @@ class DecideJob:
     def __call__(self, fids: list[UUID]) -> list[tuple[str, FamilyOutcomes]]:
         proc = self._process()
         out = []
-        for fid in fids:
-            decided = proc._decide(fid, self.on, self.known_at)
-            if decided is not None:
-                out.append(decided)
+        proc.read_ahead(fids)  # the chunk's families in one scan
+        try:
+            for fid in fids:
+                decided = proc._decide(fid, self.on, self.known_at)
+                if decided is not None:
+                    out.append(decided)
+        finally:
+            proc.read_ahead(())
         return out
 
     def close(self) -> None:

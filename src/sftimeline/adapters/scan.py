@@ -104,6 +104,57 @@ def read_families(
     return out
 
 
+def read_rows(store: RecordStore, fids: Sequence[UUID]) -> dict[UUID, list[tuple[int, str, bytes]]]:
+    """Each family's stored events as (version, topic, state as stored), in version
+    order, in one scan (families with no events are absent); :func:`state_reader` gives
+    the function that makes a state plain JSON. Raises what the driver raises."""
+    rows = _select(store, fids)
+    by_hex = {f.hex: f for f in fids}
+    out: dict[UUID, list[tuple[int, str, bytes]]] = {}
+    current: list[tuple[int, str, bytes]] = []
+    last: object = None
+    for row in rows:
+        raw_id = row["originator_id"]
+        if raw_id != last:
+            last = raw_id
+            fid = raw_id if isinstance(raw_id, UUID) else by_hex[raw_id]
+            current = out.setdefault(fid, [])
+        state = bytes(row["state"])
+        current.append((row["originator_version"], row["topic"], state))
+    return out
+
+
+#: a function from a stored state to its plain JSON bytes, or None: stored plain
+state_reader = _plain
+
+
+def notified_families(store: RecordStore, after: int, limit: int) -> tuple[list[UUID], int, int]:
+    """The families of the ``limit`` notifications after position ``after``, in first
+    notified order, with the last notification's id and the number read.
+
+    SQLite: one query of ids only (the library's ``select_notifications`` returns every
+    event's state and builds a ``UUID`` per row, most of a catch-up's reading); other
+    stores: the library's call.
+    """
+    recorder: Any = store.app.recorder
+    datastore = recorder.datastore
+    if hasattr(datastore, "schema"):  # PostgreSQL
+        page = recorder.select_notifications(after, limit, inclusive_of_start=False)
+        seen: dict[UUID, None] = {}
+        for n in page:
+            seen.setdefault(UUID(str(n.originator_id)), None)
+        return list(seen), (page[-1].id if page else after), len(page)
+    sql = (
+        f"SELECT rowid, originator_id FROM {recorder.events_table_name}"
+        " WHERE rowid > ? ORDER BY rowid LIMIT ?"
+    )
+    with datastore.transaction(commit=False) as curs:
+        curs.execute(sql, (after, limit))
+        rows = curs.fetchall()
+    hexes: dict[str, None] = dict.fromkeys(row[1] for row in rows)
+    return [UUID(h) for h in hexes], (rows[-1][0] if rows else after), len(rows)
+
+
 def iter_families(
     store: RecordStore, families: Sequence[tuple[str, UUID]], chunk: int = CHUNK
 ) -> Iterator[tuple[str, list[Record]]]:
