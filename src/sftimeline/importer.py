@@ -22,12 +22,13 @@ rejections, never all of them.
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import chain, islice
-from typing import IO, Any, Protocol, TextIO
+from typing import IO, Any, NamedTuple, Protocol, TextIO
 
 from sftimeline.adapters.store import RecordStore
 from sftimeline.aggregates.family import Outcome
@@ -87,11 +88,11 @@ class Pending(Protocol):
     def row(self, limits: InputLimits) -> SourceRow: ...
 
 
-@dataclass(frozen=True, slots=True)
-class Prepared:
+class Prepared(NamedTuple):
     """One row after validation, all the single writer needs: ``records`` counts the
     records the row held (0 for a row rejected or filtered upstream), ``values`` are the
-    accepted records as the engine's values (none on a dry run)."""
+    accepted records as the engine's values (none on a dry run). A named tuple: it
+    crosses from a worker for every row, and a tuple unpickles fastest."""
 
     file: str
     line: int
@@ -187,6 +188,10 @@ def import_items(
         raise ValueError("batch size must be at least 1")
     if store is None and not dry_run:
         raise ValueError("a store is needed unless this is a dry run")
+    # Everything loaded so far (models, schemas, the library) lives as long as the
+    # process: frozen, the collector stops re-scanning it every time the rows' objects
+    # trigger a collection (about a quarter of an import's CPU otherwise)
+    gc.freeze()
     moment = imported_at or datetime.now(UTC)
     known = frozenset(frameworks) if frameworks is not None else known_frameworks(store)
     summary = ImportSummary(dry_run=dry_run)
