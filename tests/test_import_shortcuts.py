@@ -81,7 +81,7 @@ def test_a_float_fingerprints_as_the_standard_library_writes_it() -> None:
     raw = sample("earnings_reported")
     model = validate_record(raw)
     payload = {**model.model_dump(mode="json", exclude_none=True), "x": 1e16}
-    from sftimeline.records import _digest
+    from sftimeline.records.value import _digest
 
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     assert _digest(model, payload) == hashlib.sha256(canonical.encode("utf-8")).hexdigest()

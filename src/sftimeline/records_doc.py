@@ -51,7 +51,7 @@ def schema_json() -> str:
 _INTRO = """\
 # Records: the interchange format
 
-<!-- Generated from src/sftimeline/records.py by `python -m sftimeline.records_doc
+<!-- Generated from src/sftimeline/records/ by `python -m sftimeline.records_doc
 docs/records.md`; do not edit by hand (a test fails when this file is out of date). -->
 
 Records come in as JSON Lines: one JSON object per line, one record per object. Lines
@@ -197,7 +197,7 @@ def field_notes(cls: type) -> dict[str, str]:
     """The ``#:`` comment above each field of ``cls`` (and its bases), as markdown."""
     notes: dict[str, str] = {}
     for klass in reversed(cls.__mro__):
-        if klass.__module__ not in ("sftimeline.records", "sftimeline.limits"):
+        if not klass.__module__.startswith(("sftimeline.records", "sftimeline.limits")):
             continue
         source = _class_sources(klass.__module__).get(klass.__name__, "")
         for match in _NOTE.finditer(source):

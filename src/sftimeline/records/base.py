@@ -1,0 +1,82 @@
+"""The fields every record has (:class:`RecordModel`) and the rules across them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+from typing import Any, ClassVar
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    model_validator,
+)
+
+from sftimeline.records.codes import (
+    KnowledgeBasis,
+)
+from sftimeline.records.fields import (
+    IsoDate,
+    KnowledgeTime,
+    RuleError,
+    Text,
+)
+
+
+class RecordModel(BaseModel):
+    """Fields every record has."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+    TYPE: ClassVar[str] = ""
+    #: Whether the type requires ``person``. Types that take an optional person
+    #: redeclare the field.
+    PERSON_REQUIRED: ClassVar[bool] = True
+
+    #: one of the record types
+    type: str
+    #: the family's id in the council's systems
+    family: Text
+    #: the day the fact happened in the world (valid time)
+    occurred_on: IsoDate
+    #: when the fact became known to the council (knowledge time); absent: the moment
+    #: of import. Never earlier than the start of the ``occurred_on`` day.
+    recorded_at: KnowledgeTime | None = None
+    #: the system the record came from (``police``, ``school-census``, ``mosaic`` ...)
+    source: Text | None = None
+    #: the record's id in that system. ``source`` + ``source_id`` identify a record:
+    #: importing it again changes nothing; the same key with other content is a
+    #: conflict, reported, and the stored record stays.
+    source_id: Text | None = None
+    #: set when ``recorded_at`` is a mapping's stated default, not the source's own
+    #: value (a legacy import, docs/legacy.md): which default it was
+    recorded_at_basis: KnowledgeBasis | None = None
+
+    @model_validator(mode="after")
+    def _basis_matches_recorded_at(self) -> RecordModel:
+        if self.recorded_at_basis == "import_moment" and self.recorded_at is not None:
+            raise ValueError("recorded_at_basis import_moment: recorded_at must be absent")
+        if self.recorded_at_basis in ("extract_date", "mapping_constant") and (
+            self.recorded_at is None
+        ):
+            raise ValueError(f"recorded_at_basis {self.recorded_at_basis}: recorded_at is required")
+        return self
+
+    @model_validator(mode="after")
+    def _known_no_earlier_than_it_happened(self) -> RecordModel:
+        if self.recorded_at is not None:
+            start_of_day = datetime.combine(self.occurred_on, time(0), tzinfo=UTC)
+            if self.recorded_at < start_of_day:
+                raise RuleError(
+                    f"recorded_at ({self.recorded_at.isoformat()}) is earlier than the start "
+                    f"of the occurred_on day ({self.occurred_on.isoformat()}): nobody knows "
+                    "a fact before it happens",
+                    "recorded_at",
+                    "occurred_on",
+                )
+        return self
+
+    def own_fields(self) -> dict[str, Any]:
+        """The type's own fields, as JSON values, only those that were given or required."""
+        common = set(RecordModel.model_fields)
+        data = self.model_dump(mode="json", exclude=common, exclude_none=True)
+        return data

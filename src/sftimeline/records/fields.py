@@ -1,0 +1,221 @@
+"""The value types of record fields: dates, knowledge times, text, codes and the lists
+of allowed values, each with its own check and its words in docs/records.md."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, time
+from typing import Annotated, Any
+
+from pydantic import (
+    BeforeValidator,
+    Field,
+    StrictInt,
+    ValidationInfo,
+    WithJsonSchema,
+)
+
+from sftimeline.limits import DEFAULT_LIMITS, InputLimits
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _limits(info: ValidationInfo | None) -> InputLimits:
+    """The limits of this validation (``context={"limits": ...}``), else the defaults."""
+    context = info.context if info is not None else None
+    if isinstance(context, Mapping):
+        limits = context.get("limits")
+        if isinstance(limits, InputLimits):
+            return limits
+    return DEFAULT_LIMITS
+
+
+def _in_range(day: date, limits: InputLimits) -> None:
+    if not limits.earliest <= day <= limits.latest:
+        raise ValueError(
+            f"{day.isoformat()} is outside the accepted range "
+            f"{limits.earliest.isoformat()} to {limits.latest.isoformat()}"
+        )
+
+
+def _parse_iso_date(value: Any, info: ValidationInfo | None) -> Any:
+    """Accept only ``YYYY-MM-DD`` strings (or dates) within the date limits."""
+    if isinstance(value, datetime):
+        raise ValueError("must be a date (YYYY-MM-DD), not a date-time")
+    if isinstance(value, date):
+        day = value
+    elif not isinstance(value, str) or not _ISO_DATE.match(value):
+        raise ValueError("must be an ISO date, YYYY-MM-DD")
+    else:
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a calendar date") from None
+    _in_range(day, _limits(info))
+    return day
+
+
+def _parse_knowledge_time(value: Any, info: ValidationInfo | None) -> Any:
+    """A date-time with an offset, or a date meaning the start of that day in UTC.
+
+    A date-time without an offset is refused: knowledge time decides what an auditor
+    sees, and guessing a time zone would move records across a cut-off silently.
+    The UTC date must lie within the date limits (which also keeps the conversion
+    to UTC clear of the calendar's ends).
+    """
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, date):
+        return datetime.combine(_parse_iso_date(value, info), time(0), tzinfo=UTC)
+    elif isinstance(value, str):
+        if _ISO_DATE.match(value):
+            return datetime.combine(_parse_iso_date(value, info), time(0), tzinfo=UTC)
+        try:
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError(
+                "must be an ISO date-time with offset (2024-04-02T09:30:00+00:00) or a date"
+            ) from None
+    else:
+        raise ValueError("must be an ISO date-time with offset or a date")
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        raise ValueError("needs a UTC offset, e.g. 2024-04-02T09:30:00+00:00")
+    _in_range(parsed.date(), _limits(info))
+    try:
+        utc = parsed.astimezone(UTC)
+    except OverflowError:  # only reachable with limits that reach the year 1 or 9999
+        raise ValueError(f"{value} cannot be expressed in UTC") from None
+    _in_range(utc.date(), _limits(info))
+    return utc
+
+
+def _non_blank(value: Any) -> Any:
+    if isinstance(value, str):
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return value
+    raise ValueError("must be a string")
+
+
+IsoDate = Annotated[
+    date,
+    BeforeValidator(_parse_iso_date),
+    WithJsonSchema({"type": "string", "format": "date", "description": "a date, YYYY-MM-DD"}),
+]
+
+
+KnowledgeTime = Annotated[
+    datetime,
+    BeforeValidator(_parse_knowledge_time),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "format": "date-time"},
+                {"type": "string", "format": "date"},
+            ],
+            "description": "an ISO date-time with a UTC offset, or a date (the start of "
+            "that day, UTC)",
+        }
+    ),
+]
+
+
+Text = Annotated[
+    str,
+    BeforeValidator(_non_blank),
+    WithJsonSchema({"type": "string", "pattern": "\\S", "description": "text, not blank"}),
+]
+
+
+NonNegativeInt = Annotated[StrictInt, Field(ge=0)]
+
+
+_TERM = re.compile(r"^(\d{4})-(autumn|spring|summer)$")
+
+
+def _parse_term(value: Any) -> Any:
+    if not isinstance(value, str) or not _TERM.match(value):
+        raise ValueError("must be a term id such as 2023-autumn, 2024-spring or 2024-summer")
+    return value
+
+
+TermId = Annotated[
+    str,
+    BeforeValidator(_parse_term),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": _TERM.pattern,
+            "description": "a term id: 2023-autumn, 2024-spring, 2024-summer",
+        }
+    ),
+]
+
+
+class RuleError(ValueError):
+    """A rule across fields is broken; names the fields it is reported under, first
+    the one most likely wrong (so a bad ``occurred_on`` is never blamed on
+    ``recorded_at`` alone)."""
+
+    def __init__(self, message: str, field: str, *related: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.related = related
+
+
+#: A framework id: lower-case letters, digits and single hyphens or underscores.
+#: Never a path: data must not name files on the server (issue 12).
+_FRAMEWORK_ID = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+
+
+MAX_FRAMEWORK_ID = 64
+
+
+def _parse_framework_id(value: Any) -> Any:
+    if (
+        not isinstance(value, str)
+        or len(value) > MAX_FRAMEWORK_ID
+        or not _FRAMEWORK_ID.match(value)
+    ):
+        raise ValueError(
+            "must be a framework id such as national-2022 (lower-case letters, digits and "
+            f"hyphens, at most {MAX_FRAMEWORK_ID} characters), never a path"
+        )
+    return value
+
+
+FrameworkId = Annotated[
+    str,
+    BeforeValidator(_parse_framework_id),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": _FRAMEWORK_ID.pattern,
+            "maxLength": MAX_FRAMEWORK_ID,
+            "description": "a framework id such as national-2022",
+        }
+    ),
+]
+
+
+_CRITERION = re.compile(r"^[a-z0-9-]+:[A-Za-z0-9.\-]+$")
+
+
+def _parse_criterion(value: Any) -> Any:
+    if not isinstance(value, str) or not _CRITERION.match(value):
+        raise ValueError("must be '<framework>:<code>', e.g. national-2022:7.1")
+    return value
+
+
+CriterionRef = Annotated[
+    str,
+    BeforeValidator(_parse_criterion),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": _CRITERION.pattern,
+            "description": "a criterion, <framework>:<code>, e.g. national-2022:7.1",
+        }
+    ),
+]

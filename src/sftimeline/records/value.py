@@ -1,0 +1,186 @@
+"""The engine's own value of a validated record (:class:`Record`) and its fingerprint."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import orjson
+
+from sftimeline.records.base import RecordModel
+from sftimeline.records.codes import (
+    KNOWLEDGE_BASIS_TEXT,
+)
+from sftimeline.records.validation import DATE_FIELDS
+
+
+def fingerprint(model: RecordModel) -> str:
+    """A digest of the record exactly as supplied (fields given, normalised values).
+
+    Two imports of one source record have the same fingerprint; a changed value
+    changes it. A ``recorded_at`` that was not supplied is not part of it, so a
+    record without one can be re-imported without being reported as a conflict;
+    nor is one that a mapping stated as a default (AMB-L04: a later extract holding
+    the same row is unchanged, and the first knowledge time stays).
+    """
+    return _digest(model, model.model_dump(mode="json", exclude_none=True))
+
+
+#: what a record's fingerprint leaves out when a mapping stated its knowledge time
+_STATED = ("recorded_at", "recorded_at_basis")
+
+
+def _digest(model: RecordModel, dumped: dict[str, Any]) -> str:
+    """SHA-256 of the canonical JSON (sorted keys, no spaces, UTF-8) of ``dumped``, the
+    model's ``model_dump(mode="json", exclude_none=True)``.
+
+    orjson writes exactly the standard library's canonical bytes for strings, integers,
+    booleans and null (tests/test_import_shortcuts.py); a float (whose digits the two
+    spell differently) or an integer past 64 bits goes through ``json.dumps``, so every
+    fingerprint ever stored stays the same.
+    """
+    payload = dumped
+    if model.recorded_at_basis:
+        payload = {k: v for k, v in dumped.items() if k not in _STATED}
+    canonical = None
+    if not _has_float(payload):
+        try:
+            canonical = orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)
+        except TypeError:  # an integer beyond 64 bits
+            canonical = None
+    if canonical is None:
+        text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        canonical = text.encode("utf-8")
+    return hashlib.sha256(canonical).hexdigest()
+
+
+def _has_float(value: Any) -> bool:
+    kind = type(value)
+    if kind is float:
+        return True
+    if kind is dict:
+        return any(_has_float(v) for v in value.values())
+    if kind is list:
+        return any(_has_float(v) for v in value)
+    return False
+
+
+def source_key(source: str | None, source_id: str | None) -> str | None:
+    """The identity of a record in its source system, or None when it has no id."""
+    if source_id is None:
+        return None
+    return f"{source or ''}:{source_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """A stored record as the projections and policies see it.
+
+    ``key`` identifies the record in decisions and explanations ("facts"): its
+    ``source:source_id`` when it has one, otherwise ``#`` and its fingerprint's start.
+    ``recorded_at`` is the knowledge time (from the source, or the moment of import).
+    """
+
+    key: str
+    type: str
+    family: str
+    occurred_on: date
+    recorded_at: datetime
+    source: str | None = None
+    source_id: str | None = None
+    person: str | None = None
+    data: Mapping[str, Any] = field(default_factory=dict)
+    fingerprint: str = ""
+    recorded_at_supplied: bool = True
+    #: which mapping default gave ``recorded_at`` (None: the source's own, or import)
+    recorded_at_basis: str | None = None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its fields, rebuilt by one call: ``import --workers`` sends every
+        record back from a worker, and a frozen dataclass's default pickling restores it
+        field by field in Python, several times slower."""
+        return (
+            Record,
+            (
+                self.key,
+                self.type,
+                self.family,
+                self.occurred_on,
+                self.recorded_at,
+                self.source,
+                self.source_id,
+                self.person,
+                self.data,
+                self.fingerprint,
+                self.recorded_at_supplied,
+                self.recorded_at_basis,
+            ),
+        )
+
+    @property
+    def knowledge_note(self) -> str:
+        """Said beside the record wherever it is shown: "" when the source gave the time."""
+        return KNOWLEDGE_BASIS_TEXT.get(self.recorded_at_basis or "", "")
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.data.get(name, default)
+
+    def sort_key(self) -> tuple[date, datetime, str, str]:
+        """Deterministic order: valid date, knowledge time, type, key."""
+        return (self.occurred_on, self.recorded_at, self.type, self.key)
+
+    def to_interchange(self) -> dict[str, Any]:
+        """The record back in the interchange format (with its knowledge time)."""
+        out: dict[str, Any] = {"type": self.type, "family": self.family}
+        if self.person is not None:
+            out["person"] = self.person
+        out["occurred_on"] = self.occurred_on.isoformat()
+        out["recorded_at"] = self.recorded_at.isoformat()
+        if self.recorded_at_basis is not None:
+            out["recorded_at_basis"] = self.recorded_at_basis
+        if self.source is not None:
+            out["source"] = self.source
+        if self.source_id is not None:
+            out["source_id"] = self.source_id
+        for name, value in self.data.items():
+            out[name] = value.isoformat() if isinstance(value, date) else value
+        return out
+
+
+#: the fields every record has (the rest of a dump is the type's own ``data``)
+_COMMON_FIELDS = frozenset(RecordModel.model_fields)
+
+
+def record_from_model(
+    model: RecordModel, *, default_recorded_at: datetime, key: str | None = None
+) -> Record:
+    """Turn a validated record into the engine's value.
+
+    ``default_recorded_at`` is the moment of import, used when the source gave no
+    knowledge time ("absent: the moment of import").
+    """
+    dumped = model.model_dump(mode="json", exclude_none=True)
+    digest = _digest(model, dumped)
+    own = {k: v for k, v in dumped.items() if k not in _COMMON_FIELDS}
+    person = own.pop("person", None)
+    for name in DATE_FIELDS.get(model.TYPE, ()):
+        if name in own:
+            own[name] = date.fromisoformat(own[name])
+    return Record(
+        key=key or source_key(model.source, model.source_id) or f"#{digest[:16]}",
+        type=model.TYPE,
+        family=model.family,
+        occurred_on=model.occurred_on,
+        recorded_at=model.recorded_at or default_recorded_at,
+        source=model.source,
+        source_id=model.source_id,
+        person=person,
+        data=own,
+        fingerprint=digest,
+        recorded_at_supplied=model.recorded_at is not None,
+        recorded_at_basis=model.recorded_at_basis,
+    )
