@@ -1,43 +1,91 @@
 """Fixtures of the web tests: a store loaded with the examples, the app on it, a live
-server on a loopback port, and Debian's headless Chromium driven through chromedriver."""
+server on a loopback port, and Debian's headless Chromium driven through chromedriver.
+
+The HTTP-level tests (``client``, ``store_url``, ``writer``) run twice: on a SQLite file and
+on PostgreSQL (127.0.0.1:5432, a fresh schema per test module, or per test for a store
+that is written to), skipped with the reason where no server is reachable. The browser
+tests run on the SQLite store only: they test the pages a browser draws, which the HTTP
+tests have shown are the same on both stores.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from conftest import PG_DSN, PG_URL, pg_problem
 from sftimeline.web import Settings, create_app
 from sftimeline.web.server import serving
 
 from .web_store import ROOT, TOKEN, build
 
+STORES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@contextmanager
+def built_pg_store() -> Iterator[str]:
+    """The example store (web_store.py) in a fresh PostgreSQL schema, dropped after;
+    skips the test where no server is reachable."""
+    problem = pg_problem()
+    if problem:
+        pytest.skip(problem)
+    import psycopg
+
+    schema = f"web_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_DSN, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    try:
+        url = f"{PG_URL}?schema={schema}"
+        build(url).close()
+        yield url
+    finally:
+        with psycopg.connect(PG_DSN, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
 
 @pytest.fixture(scope="session")
-def store_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+def county_sqlite(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The example store in a SQLite file, built once per test process."""
     path = tmp_path_factory.mktemp("web") / "county.sqlite"
     build(str(path)).close()
     return str(path)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module", params=STORES)
+def store_url(request: pytest.FixtureRequest, county_sqlite: str) -> Iterator[str]:
+    """The example store: the SQLite file, or the same records in PostgreSQL."""
+    if request.param == "sqlite":
+        yield county_sqlite
+        return
+    with built_pg_store() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
 def client(store_url: str) -> Iterator[TestClient]:
     """Read-only app (no token), errors answered as a client sees them."""
     with TestClient(create_app(Settings(store_url)), raise_server_exceptions=False) as c:
         yield c
 
 
-@pytest.fixture()
-def fresh_url(tmp_path: Path) -> str:
-    """A store of its own for a test that writes."""
-    path = tmp_path / "county.sqlite"
-    build(str(path)).close()
-    return str(path)
+@pytest.fixture(params=STORES)
+def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A store of its own for a test that writes (SQLite, or a PostgreSQL schema)."""
+    if request.param == "sqlite":
+        path = tmp_path / "county.sqlite"
+        build(str(path)).close()
+        yield str(path)
+        return
+    with built_pg_store() as url:
+        yield url
 
 
 @pytest.fixture()
@@ -58,8 +106,8 @@ SCREENSHOTS = Path(os.environ.get("SFTIMELINE_SCREENSHOTS", ROOT / "out" / "scre
 
 
 @pytest.fixture(scope="session")
-def live_url(store_url: str) -> Iterator[str]:
-    with serving(create_app(Settings(store_url))) as url:
+def live_url(county_sqlite: str) -> Iterator[str]:
+    with serving(create_app(Settings(county_sqlite))) as url:
         yield url
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -158,3 +159,23 @@ def test_the_audit_pack_shows_invisible_characters_instead_of_obeying_them() -> 
 def test_the_audit_pack_download_carries_no_raw_override(client: TestClient) -> None:
     pack = client.get(f"/families/{quote(HOSTILE, safe='')}/audit-pack", params={"on": ON}).text
     assert "\u202e" not in pack and "[U+202E]1000-MAF" in pack
+
+
+def test_a_family_page_evaluates_the_family_once(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The decision the page shows and the picture it draws (the audit pack's) come from
+    one evaluation: evaluating a large family is the page's whole cost."""
+    from sftimeline.policies import evaluator
+
+    calls: list[str] = []
+    real = evaluator.evaluate_family
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args[1])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(evaluator, "evaluate_family", counting)
+    page = client.get(f"/families/{LATE}", params={"on": ON, "framework": "national-2022"})
+    assert page.status_code == 200 and "<svg id='timeline'" in page.text
+    assert calls == [LATE]

@@ -211,6 +211,13 @@ class AuditPack:
 
         return timeline_figure(self.input) if self.input is not None else ""
 
+    def explanation(self, framework: Framework) -> Explanation:
+        """The pack's decision explained, as :meth:`Store.explain` would give it for the
+        same question, without evaluating the family again (``framework`` is the one the
+        pack was built with; a pack without its input explains no record)."""
+        records = {r.key: r for r in self.input.records} if self.input is not None else {}
+        return Explanation(framework, self.decision, records)
+
     def save(self, path: str) -> None:
         """Write the page (UTF-8), readable by its owner only (adapters/files.py)."""
         from sftimeline.adapters.files import open_private

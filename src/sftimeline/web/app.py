@@ -64,7 +64,36 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(pages.router)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(HeadAsGet)
     return app
+
+
+class HeadAsGet:
+    """``HEAD`` on any ``GET`` URL (every page, export, the JSON API, the docs) answers as
+    ``GET`` would, headers only. FastAPI's routes accept only the methods they are
+    declared with, so without this a link checker or a proxy's health check asking
+    ``HEAD /`` got 405; declaring ``HEAD`` on each route would also list it in the OpenAPI
+    document as a second operation. A URL that takes no ``GET`` (``POST /api/records``)
+    still answers 405. The handler runs as for ``GET`` (its headers, ``Content-Length``
+    included, are the ones ``GET`` sends) and the body is dropped on the way out.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
 
 
 #: Pages run no script; the audit pack and the SVG use inline styles; nothing is framed.

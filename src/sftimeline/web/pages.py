@@ -276,8 +276,9 @@ def family_page(request: Request, family: str) -> HTMLResponse:
     fw, on, known_at = question["framework"], question["on"], question["known_at"]
     with store_of(request) as store:
         framework = framework_of(request, fw)
+        # one evaluation: the pack's decision is also the page's explanation
         pack = store.audit_pack(family, on, framework, known_at)
-        explained = store.explain(family, on, framework, pack.decision.known_at)
+        explained = pack.explanation(framework)
         view = store.timeline(family, on, pack.decision.known_at).to_dict()
         claims = [c.to_dict() for c in store.claims() if c.family == family]
     decision = explained.to_dict()
