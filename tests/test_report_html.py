@@ -29,7 +29,9 @@ from sftimeline.cli import main
 from sftimeline.policies.evaluator import Decision
 from sftimeline.policies.loader import load_framework
 from sftimeline.projections.results import Status
-from sftimeline.reports.html import STATUS_COLOUR, criterion_span, is_late, render_report
+from sftimeline.reports.html import render_report
+from sftimeline.reports.pack_common import STATUS_COLOUR, is_late
+from sftimeline.reports.timeline_svg import criterion_span
 from sftimeline.service.decisions import report_input as build_input
 
 NATIONAL = load_framework("national-2022")

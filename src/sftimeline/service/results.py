@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from sftimeline.policies.evaluator import Decision
     from sftimeline.policies.loader import Framework
     from sftimeline.records import Record
-    from sftimeline.reports.html import ReportInput
+    from sftimeline.reports.pack_common import ReportInput
     from sftimeline.reports.replay import KnownAtDiff, Replay
 
 
@@ -207,7 +207,7 @@ class AuditPack:
     @property
     def figure(self) -> str:
         """The pack's timeline picture (SVG) and its legend, on their own."""
-        from sftimeline.reports.html import timeline_figure
+        from sftimeline.reports.timeline_svg import timeline_figure
 
         return timeline_figure(self.input) if self.input is not None else ""
 
