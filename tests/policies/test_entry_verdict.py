@@ -16,9 +16,9 @@ from sftimeline.policies.evaluator import Decision, evaluate_family
 from sftimeline.policies.loader import load_framework
 from sftimeline.policies.process import summary
 from sftimeline.readmodels.status import apply_page, create_tables, query_claims, query_status
+from sftimeline.reports.changes import diff_decisions
 from sftimeline.reports.explain import explain_text
 from sftimeline.reports.html import ReportInput, render_report
-from sftimeline.reports.replay import diff_decisions
 
 N = "2024-01-10"
 #: 7.1 identified on N with no incident in the 12 months before: the entry is not shown

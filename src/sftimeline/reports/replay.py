@@ -15,14 +15,7 @@ What "the state after a step" means (the reading an auditor can check with a cal
   record: "no arrest for 6 months" is met on the day the months run out), and on the
   claim date itself, which always ends the replay. A forecast step where nothing changed
   (a later record had already moved the forecast) is dropped.
-- What changed is the difference between consecutive states (:func:`diff_decisions`),
-  per criterion and person: a need identified, a window opened (the criterion becomes
-  ``pending`` with its forecast), completed (``pending`` → ``met``), broken (``met`` → not
-  met, or ``pending`` → ``not_met``), reset (a ``pending`` forecast moved later: the
-  regression of docs/semantics.md §6), a forecast moved earlier, the entry verdict changed
-  (``entry_changed``: a late police record confirming an entry not shown, docs/semantics.md
-  "Entry conditions"); the family's status, its ``eligible_from`` and its family-level
-  rules. A criterion's state names its entry when it is not confirmed.
+- What changed is the difference between consecutive states: ``reports/changes.py``.
 
 ``diff_known_at`` answers the other question an auditor asks of late data: the records
 that became known between T and T2 (late records, retractions), in order of arrival,
@@ -43,6 +36,7 @@ from sftimeline.policies.loader import Framework
 from sftimeline.projections.results import Status
 from sftimeline.projections.timeline import RETRACTION, Retraction, known_records, retracted_keys
 from sftimeline.records import Record, source_key
+from sftimeline.reports.changes import Change, diff_decisions, entry_verdict, iso_or_none
 
 #: Why a step was taken.
 STEP_RECORDS = "records"
@@ -50,26 +44,23 @@ STEP_FORECAST = "forecast_due"
 STEP_CLAIM = "claim_date"
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
-    """One difference between two decisions, named for what an auditor looks for."""
-
-    kind: str
-    text: str
-    criterion: str | None = None
-    person: str | None = None
-    before: str | None = None
-    after: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "criterion": self.criterion,
-            "person": self.person,
-            "before": self.before,
-            "after": self.after,
-            "text": self.text,
-        }
+#: ``Change`` and ``diff_decisions`` live in reports/changes.py; exported here too for the
+#: replay's callers.
+__all__ = [
+    "STEP_CLAIM",
+    "STEP_FORECAST",
+    "STEP_RECORDS",
+    "Arrival",
+    "Change",
+    "KnownAtDiff",
+    "Replay",
+    "Step",
+    "diff_decisions",
+    "diff_known_at",
+    "forecast_dates",
+    "record_summary",
+    "replay",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +79,7 @@ class Step:
             "reason": self.reason,
             "records": [record_summary(r) for r in self.records],
             "status": self.decision.status,
-            "eligible_from": _iso(self.decision.eligible_from),
+            "eligible_from": iso_or_none(self.decision.eligible_from),
             "criteria": [_criterion_state(c) for c in self.decision.criteria],
             "changes": [c.to_dict() for c in self.changes],
         }
@@ -136,7 +127,7 @@ class Arrival:
             "recorded_at": self.recorded_at.isoformat(),
             "records": [record_summary(r) for r in self.records],
             "status": self.decision.status,
-            "eligible_from": _iso(self.decision.eligible_from),
+            "eligible_from": iso_or_none(self.decision.eligible_from),
             "changes": [c.to_dict() for c in self.changes],
         }
 
@@ -261,191 +252,6 @@ def diff_known_at(
     )
 
 
-def _key(c: CriterionDecision) -> tuple[str, str | None]:
-    return (c.criterion, c.person)
-
-
-def _who(criterion: str, person: str | None) -> str:
-    return f"{criterion} ({person or 'family'})"
-
-
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day else None
-
-
-def _forecast(c: CriterionDecision) -> date | None:
-    return c.result.expected_on if c.result.status is Status.PENDING else None
-
-
-def _entry(c: CriterionDecision) -> str | None:
-    return c.entry.verdict if c.entry is not None else None
-
-
-def _state(c: CriterionDecision) -> str:
-    r = c.result
-    if r.status is Status.PENDING:
-        text = f"pending, expected {_iso(r.expected_on) or 'no date'}"
-    elif r.status is Status.MET and r.met_since:
-        text = f"met since {r.met_since.isoformat()}"
-    else:
-        text = r.status.value
-    verdict = _entry(c)
-    return text + (
-        f" (entry {verdict.replace('_', ' ')})" if verdict not in (None, "confirmed") else ""
-    )
-
-
-def diff_decisions(before: Decision | None, after: Decision) -> list[Change]:
-    """The changes from ``before`` (None: nothing yet) to ``after``, criteria in the
-    decision's own order, then the family's rules, status and ``eligible_from``."""
-    out: list[Change] = []
-    old = {_key(c): c for c in before.criteria} if before else {}
-    new = {_key(c): c for c in after.criteria}
-    for key, c in new.items():
-        crit, person = key
-        who = _who(crit, person)
-        prev = old.get(key)
-        if prev is None:
-            out.append(
-                Change(
-                    "need_identified",
-                    f"need identified: {who} on {c.identified.isoformat()}, now {_state(c)}",
-                    crit,
-                    person,
-                    None,
-                    c.result.status.value,
-                )
-            )
-            if c.result.status is Status.PENDING:
-                out.append(_opened(c, who))
-            continue
-        out.extend(_criterion_change(prev, c, who))
-    for key, c in old.items():
-        if key not in new:
-            out.append(
-                Change(
-                    "need_withdrawn",
-                    f"{_who(*key)} no longer has an identified need (its record was retracted)",
-                    key[0],
-                    key[1],
-                    c.result.status.value,
-                    None,
-                )
-            )
-    old_rules = {r.name: r for r in before.family_rules} if before else {}
-    for rule in after.family_rules:
-        was = old_rules.get(rule.name)
-        changed = was.holds != rule.holds if was is not None else not rule.holds
-        if before is None or not changed:
-            continue
-        out.append(
-            Change(
-                "family_rule",
-                f"family rule {rule.name} {'now holds' if rule.holds else 'fails'}: "
-                f"{rule.explanation}",
-                None,
-                None,
-                None if was is None else ("holds" if was.holds else "fails"),
-                "holds" if rule.holds else "fails",
-            )
-        )
-    if before is None or before.status != after.status:
-        out.append(
-            Change(
-                "family_status",
-                f"family {before.status if before else 'not yet decided'} → {after.status}",
-                before=before.status if before else None,
-                after=after.status,
-            )
-        )
-    old_from = before.eligible_from if before else None
-    if old_from != after.eligible_from and (before is not None or after.eligible_from):
-        out.append(
-            Change(
-                "eligible_from_moved",
-                f"eligible from {_iso(old_from) or 'no date'} → "
-                f"{_iso(after.eligible_from) or 'no date'}",
-                before=_iso(old_from),
-                after=_iso(after.eligible_from),
-            )
-        )
-    return out
-
-
-def _opened(c: CriterionDecision, who: str) -> Change:
-    expected = c.result.expected_on
-    return Change(
-        "window_opened",
-        f"window opened: {who} pending, "
-        + (f"expected {expected.isoformat()}" if expected else "no date can be forecast yet"),
-        c.criterion,
-        c.person,
-        None,
-        _iso(expected),
-    )
-
-
-def _criterion_change(prev: CriterionDecision, c: CriterionDecision, who: str) -> list[Change]:
-    """The status change of one criterion, after the change of its entry verdict if any."""
-    out: list[Change] = []
-    if _entry(prev) != _entry(c) and c.entry is not None:
-        out.append(
-            Change(
-                "entry_changed",
-                f"entry of {who}: {_entry(prev) or 'none'} → {c.entry.verdict} "
-                f"({c.entry.explanation})",
-                c.criterion,
-                c.person,
-                _entry(prev),
-                c.entry.verdict,
-            )
-        )
-    return out + _status_change(prev, c, who)
-
-
-def _status_change(prev: CriterionDecision, c: CriterionDecision, who: str) -> list[Change]:
-    a, b = prev.result.status, c.result.status
-    crit, person = c.criterion, c.person
-    if a is not b:
-        if b is Status.MET:
-            kind = "window_completed" if a is Status.PENDING else "criterion_met"
-            verb = "window completed" if a is Status.PENDING else "now met"
-        elif a is Status.MET or (a is Status.PENDING and b is Status.NOT_MET):
-            kind, verb = "window_broken", "window broken"
-        elif b is Status.PENDING:
-            return [_opened(c, who)]
-        else:
-            kind, verb = "status_changed", "status changed"
-        return [Change(kind, f"{verb}: {who} {_state(prev)} → {_state(c)}", crit, person, a, b)]
-    if b is Status.PENDING and _forecast(prev) != _forecast(c):
-        old, new = _forecast(prev), _forecast(c)
-        later = new is None or (old is not None and new > old)
-        return [
-            Change(
-                "window_reset" if later else "forecast_earlier",
-                f"{'window reset' if later else 'forecast moved earlier'}: {who} expected "
-                f"{_iso(old) or 'no date'} → {_iso(new) or 'no date'}",
-                crit,
-                person,
-                _iso(old),
-                _iso(new),
-            )
-        ]
-    if b is Status.MET and prev.result.met_since != c.result.met_since:
-        return [
-            Change(
-                "met_since_moved",
-                f"{who} met since {_iso(prev.result.met_since) or '?'} → "
-                f"{_iso(c.result.met_since) or '?'}",
-                crit,
-                person,
-                _iso(prev.result.met_since),
-                _iso(c.result.met_since),
-            )
-        ]
-    return []
-
-
 def record_summary(r: Record) -> dict[str, Any]:
     """A record as the replay shows it: its identity, its clocks and its own fields."""
     out: dict[str, Any] = {
@@ -471,15 +277,15 @@ def _criterion_state(c: CriterionDecision) -> dict[str, Any]:
         "criterion": c.criterion,
         "person": c.person,
         "status": r.status.value,
-        "expected_on": _iso(r.expected_on) if r.status is Status.PENDING else None,
-        "met_since": _iso(r.met_since) if r.status is Status.MET else None,
-        "entry": _entry(c),
+        "expected_on": iso_or_none(r.expected_on) if r.status is Status.PENDING else None,
+        "met_since": iso_or_none(r.met_since) if r.status is Status.MET else None,
+        "entry": entry_verdict(c),
     }
 
 
 def _decision_state(d: Decision) -> dict[str, Any]:
     return {
         "status": d.status,
-        "eligible_from": _iso(d.eligible_from),
+        "eligible_from": iso_or_none(d.eligible_from),
         "criteria": [_criterion_state(c) for c in d.criteria],
     }
