@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
 from sftimeline.aggregates.outcomes import EVALUATION_FAILED
+from sftimeline.readmodels.claim_fields import ClaimRow
 from sftimeline.readmodels.tables import claims_table, create_tables, entries_table, status_table
 
 
@@ -125,41 +126,6 @@ def _unshown(
         key = (r.family, r.framework, r.claim)
         out[key] = (*out.get(key, ()), r.criterion)
     return out
-
-
-@dataclass(frozen=True)
-class ClaimRow:
-    family: str
-    claim: str
-    framework: str
-    claim_date: date
-    claimed_at: str
-    criteria: list[str]
-    state: str
-    status_at_submission: str | None
-    status_now: str | None
-    caused_by: list[dict[str, Any]]
-    last_event: str
-    known_at: str
-    #: criteria of the claim's decision now whose entry is not shown (AMB-A07)
-    entry_not_shown: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "family": self.family,
-            "claim": self.claim,
-            "framework": self.framework,
-            "claim_date": self.claim_date.isoformat(),
-            "claimed_at": self.claimed_at,
-            "criteria": self.criteria,
-            "state": self.state,
-            "status_at_submission": self.status_at_submission,
-            "status_now": self.status_now,
-            "caused_by": self.caused_by,
-            "last_event": self.last_event,
-            "known_at": self.known_at,
-            "entry_not_shown": list(self.entry_not_shown),
-        }
 
 
 def query_claims(

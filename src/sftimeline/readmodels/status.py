@@ -38,13 +38,8 @@ from sftimeline.aggregates.outcomes import (
     EVALUATION_FAILED,
 )
 from sftimeline.policies.process import shown
-from sftimeline.readmodels.queries import (
-    ClaimRow,
-    StatusRow,
-    query_claims,
-    query_failures,
-    query_status,
-)
+from sftimeline.readmodels.claim_fields import ClaimRow
+from sftimeline.readmodels.queries import StatusRow, query_claims, query_failures, query_status
 from sftimeline.readmodels.tables import (
     PROJECTION,
     claims_table,

@@ -1,12 +1,21 @@
 """The read models' SQL tables (``readmodels/status.py`` keeps them current,
-``readmodels/queries.py`` answers from them), and the projection's position."""
+``readmodels/queries.py`` answers from them), and the projection's position.
+
+The claims register's table is built from the fields of its row
+(``readmodels/claim_fields.py``), which the service layer's ``Claim`` shares without
+loading SQLAlchemy.
+"""
 
 from __future__ import annotations
+
+from dataclasses import fields
+from typing import Any
 
 from sqlalchemy import BigInteger, Column, Date, MetaData, String, Table, Text, select
 from sqlalchemy.engine import Connection, Engine
 
 from sftimeline.adapters.locks import create_all
+from sftimeline.readmodels.claim_fields import ClaimFields
 
 metadata = MetaData()
 PROJECTION = "status"
@@ -26,23 +35,39 @@ status_table = Table(
     Column("reason", Text, nullable=True),
 )
 
-claims_table = Table(
-    "sftimeline_claims",
-    metadata,
-    Column("family", String(100), primary_key=True),
-    Column("claim", String(300), primary_key=True),
-    Column("framework", String(100), nullable=False),
-    Column("claim_date", Date, nullable=False),
-    Column("claimed_at", String(40), nullable=False),
-    Column("criteria", Text, nullable=False),
-    Column("state", String(32), nullable=False, index=True),
-    Column("status_at_submission", String(32), nullable=True),
-    Column("status_now", String(32), nullable=True),
+#: The SQL type (and options) of each field of the claims register's row: the table is
+#: built from the row's fields (readmodels/claim_fields.py), in their order, so the two
+#: cannot drift.
+_CLAIM_COLUMNS: dict[str, tuple[Any, dict[str, Any]]] = {
+    "family": (String(100), {"primary_key": True}),
+    "claim": (String(300), {"primary_key": True}),
+    "framework": (String(100), {"nullable": False}),
+    "claim_date": (Date, {"nullable": False}),
+    "claimed_at": (String(40), {"nullable": False}),
+    #: JSON list of criterion codes
+    "criteria": (Text, {"nullable": False}),
+    "state": (String(32), {"nullable": False, "index": True}),
+    "status_at_submission": (String(32), {"nullable": True}),
+    "status_now": (String(32), {"nullable": True}),
     #: JSON list of the records that put the claim at risk (or, when cleared, restored it)
-    Column("caused_by", Text, nullable=False),
-    Column("last_event", String(32), nullable=False),
-    Column("known_at", String(40), nullable=False),
-)
+    "caused_by": (Text, {"nullable": False}),
+    "last_event": (String(32), {"nullable": False}),
+    "known_at": (String(40), {"nullable": False}),
+}
+
+
+def _columns_of(
+    row: type[Any], columns: dict[str, tuple[Any, dict[str, Any]]]
+) -> list[Column[Any]]:
+    """A column per field of ``row``, in the fields' order; a field without a column, or a
+    column without a field, is an error when the module is imported, not a silent gap."""
+    names = [f.name for f in fields(row)]
+    if set(names) != set(columns):
+        raise TypeError(f"{row.__name__} fields {names} differ from the columns {list(columns)}")
+    return [Column(n, columns[n][0], **columns[n][1]) for n in names]
+
+
+claims_table = Table("sftimeline_claims", metadata, *_columns_of(ClaimFields, _CLAIM_COLUMNS))
 
 #: AMB-A07: the criteria of a family's decision ('' claim) or of a claim's decision now whose
 #: entry the records do not show — so a claim resting on the practitioner's identification

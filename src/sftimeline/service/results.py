@@ -1,17 +1,20 @@
 """Typed results of the service layer; each ``to_dict()`` is the CLI's JSON for it.
 
 Decisions (:class:`~sftimeline.policies.evaluator.Decision`), comparisons
-(:class:`~sftimeline.policies.compare.Comparison`) and the status and claims rows
-(:mod:`sftimeline.readmodels.status`) are the domain's own typed objects and are returned
-as they are; the classes here wrap what the CLI used to assemble itself.
+(:class:`~sftimeline.policies.compare.Comparison`) and the status rows
+(:mod:`sftimeline.readmodels.queries`) are the domain's own typed objects and are returned
+as they are; the classes here wrap what the CLI used to assemble itself. A claim of the
+register (:class:`Claim`) is the claims table's row with a note.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
+
+from sftimeline.readmodels.claim_fields import ClaimFields
 
 if TYPE_CHECKING:
     from sftimeline.adapters.outcomes import RunSummary
@@ -342,28 +345,14 @@ class FrameworkCheck:
 
 
 @dataclass(frozen=True)
-class Claim:
+class Claim(ClaimFields):
     """A claim in the register: its state now, and ``note`` saying why when it matters —
-    what put it at risk, or that it is not assessed and how to have it assessed."""
+    what put it at risk, or that it is not assessed and how to have it assessed.
 
-    family: str
-    claim: str
-    framework: str
-    claim_date: date
-    claimed_at: str
-    criteria: list[str]
-    state: str
-    status_at_submission: str | None
-    status_now: str | None
-    caused_by: list[dict[str, Any]]
-    last_event: str | None
-    known_at: str | None
+    Its fields are the claims table's row (``readmodels/claim_fields.py``, which loads no
+    SQLAlchemy), then ``note``, then the criteria whose entry is not shown.
+    """
+
     note: str | None = None
     #: criteria whose entry condition the records do not show (AMB-A07)
     entry_not_shown: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)
-        out["claim_date"] = self.claim_date.isoformat()
-        out["entry_not_shown"] = list(self.entry_not_shown)
-        return out
