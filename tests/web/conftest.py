@@ -33,7 +33,13 @@ STORES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 @contextmanager
 def built_pg_store() -> Iterator[str]:
     """The example store (web_store.py) in a fresh PostgreSQL schema, dropped after;
-    skips the test where no server is reachable."""
+    skips the test where no server is reachable.
+
+    While it is in use, every store opened in this process (the app's, the CLI's) keeps
+    one pooled connection per application (plus one on demand) instead of the library's
+    default five: an app lives for a whole test module, the server's connections are
+    shared by every suite running on the machine, and a request is served one at a time.
+    """
     problem = pg_problem()
     if problem:
         pytest.skip(problem)
@@ -43,9 +49,12 @@ def built_pg_store() -> Iterator[str]:
     with psycopg.connect(PG_DSN, autocommit=True) as conn:
         conn.execute(f"CREATE SCHEMA {schema}")
     try:
-        url = f"{PG_URL}?schema={schema}"
-        build(url).close()
-        yield url
+        with pytest.MonkeyPatch.context() as env:
+            env.setenv("POSTGRES_POOL_SIZE", "1")
+            env.setenv("POSTGRES_MAX_OVERFLOW", "1")
+            url = f"{PG_URL}?schema={schema}"
+            build(url).close()
+            yield url
     finally:
         with psycopg.connect(PG_DSN, autocommit=True) as conn:
             conn.execute(f"DROP SCHEMA {schema} CASCADE")
