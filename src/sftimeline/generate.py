@@ -17,6 +17,10 @@ working principles as ``herefordshire-2022:family`` evidence, FL-H22-3), so both
 frameworks give a realistic spread of eligible, pending, not_eligible and
 evidence_required decisions.
 
+The needs, and the records each is measured by, are ``generate_needs.py``; this module
+builds the family around them (people, schooling, case-work, evidence, closure, claims,
+routine records) as one short function per part.
+
 Determinism: every family draws from its own ``random.Random`` seeded from
 ``(seed, index)``, and records are written with a fixed key order, so the same seed
 gives byte-identical output on any machine and any Python 3.11+.
@@ -30,39 +34,19 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, TextIO
 
-FRAMEWORK = "national-2022"
-HEREFORDSHIRE = "herefordshire-2022"
+from sftimeline.generate_needs import (
+    EVIDENCE_KIND,
+    FRAMEWORK,
+    H22_CODE,
+    H22_PRINCIPLES,
+    HEREFORDSHIRE,
+    Needs,
+    People,
+    identify_needs,
+)
+
 #: attendance is posted each term up to this date (the generated county's "today")
 HORIZON = date(2026, 7, 31)
-
-#: criterion → (scope, source system); scope "child", "adult", "young" or "family"
-CRITERIA: dict[str, tuple[str, str]] = {
-    "1.1": ("child", "education"),  # attendance below 90% for 2 terms
-    "1.3": ("child", "education"),  # not engaging with education (exclusions)
-    "5.1": ("family", "lcs"),  # parenting support (assessments)
-    "6.1": ("family", "lcs"),  # abuse or neglect in the household (plans)
-    "6.2": ("child", "police"),  # child going missing
-    "7.1": ("adult", "police"),  # adult crime / ASB
-    "7.3": ("young", "police"),  # young person crime / ASB
-    "8.1": ("family", "police"),  # domestic abuse
-    "9.2": ("family", "housing"),  # threatened with eviction
-    "10.1": ("adult", "dwp"),  # adult workless
-    "10.3": ("young", "education"),  # young person NEET
-    "2.1": ("family", "health"),  # expectant or new parents (evidence only)
-    "3.3": ("family", "health"),  # health needs (evidence only)
-    "5.2": ("family", "lcs"),  # parental conflict (evidence only)
-}
-#: national-2022 code → the herefordshire-2022 code of the same need
-H22_CODE = {"1.3": "1.3.2"}
-#: the evidence kind a practitioner records for a need's outcome, where not the default
-EVIDENCE_KIND = {"8.1": "multi_agency_engagement"}
-H22_PRINCIPLES = (
-    "whole_family_assessment",
-    "family_action_plan",
-    "lead_practitioner",
-    "plan_objectives_aligned",
-)
-HEADLINE = {c: c.split(".")[0] for c in CRITERIA}
 TERM_ENDS = {"autumn": (12, 20), "spring": (3, 31), "summer": (7, 20)}
 
 
@@ -87,7 +71,10 @@ def _terms_between(start: date, end: date) -> Iterator[tuple[str, date]]:
                 yield f"{year}-{season}", ends
 
 
-class _Family:
+class FamilyBuilder:
+    """One family's records as they are drawn: its own random stream, its code, and each
+    record's source id and knowledge time (on the day, or late)."""
+
     def __init__(self, seed: int, index: int) -> None:
         self.rng = random.Random(f"sftimeline:{seed}:{index}")
         self.code = f"F{index + 1:06d}"
@@ -103,6 +90,8 @@ class _Family:
         person: str | None = None,
         **fields: Any,
     ) -> dict[str, Any]:
+        """Append a record of ``rtype`` on ``on``, known the same day or up to a week
+        later (``late``: two to eight months later), with the fields in a fixed order."""
         self.serial += 1
         rng = self.rng
         late_days = rng.randrange(60, 240) if late else rng.choice((0, 0, 0, 1, 2, 7))
@@ -120,12 +109,38 @@ class _Family:
 
 def family_records(seed: int, index: int) -> list[dict[str, Any]]:
     """The records of the ``index``-th family of the county with this seed."""
-    f = _Family(seed, index)
+    f = FamilyBuilder(seed, index)
     rng = f.rng
     nominated = date(2022, 4, 1) + timedelta(days=rng.randrange(0, 1000))
     end = nominated + timedelta(days=rng.randrange(400, 800))
     f.add("family_nominated", nominated, "lcs", framework=FRAMEWORK)
+    people = _people(f, nominated)
+    h22 = rng.random() < 0.4
+    needs = identify_needs(f, index, people, nominated, h22)
+    _schooling(f, people, needs, nominated, end)
+    _neet(f, people, needs, nominated)
+    closed = _casework(f, needs, end)
+    evidenced = _evidence(f, needs, closed, h22)
+    f.add("plan_closed", closed, "lcs", plan="P1")
+    f.add("case_closed", closed, "lcs")
+    _retraction(f)
+    # A claim for most families whose needs are all evidenced as achieved: the council
+    # claims once the case has closed and the outcomes are sustained.
+    if evidenced == len(needs.criteria) and rng.random() < 0.6:
+        f.add(
+            "claim_submitted",
+            closed + timedelta(days=rng.randrange(190, 300)),
+            "lcs",
+            framework=FRAMEWORK,
+            criteria=[f"{FRAMEWORK}:{c}" for c in needs.criteria],
+        )
+    _routine(f, people, nominated, end)
+    return f.records
 
+
+def _people(f: FamilyBuilder, nominated: date) -> People:
+    """One or two adults and one to four children, each joining on the nomination day."""
+    rng = f.rng
     adults = [f"A{i}" for i in range(1, rng.choice((1, 2, 2)) + 1)]
     children = [f"C{i}" for i in range(1, rng.choice((1, 2, 2, 3, 4)) + 1)]
     born: dict[str, date] = {}
@@ -137,151 +152,23 @@ def family_records(seed: int, index: int) -> list[dict[str, Any]]:
         f.add("person_joined", nominated, "lcs", person=p, role="child", born_on=_iso(born[p]))
     young = [c for c in children if (nominated - born[c]).days > 10 * 365] or children[:1]
     school_age = [c for c in children if 5 * 365 <= (nominated - born[c]).days <= 15 * 365]
-    h22 = rng.random() < 0.4
+    return People(adults, children, born, young, school_age)
 
-    # Needs: at least three distinct headlines for most families.
-    k = rng.choice((2, 3, 3, 4, 4, 5)) if index % 10 == 0 else rng.choice((3, 4, 4, 5))
-    by_headline: dict[str, list[str]] = {}
-    for c in CRITERIA:
-        if c == "1.1" and not school_age:
-            continue  # persistent absence needs a child of school age
-        by_headline.setdefault(HEADLINE[c], []).append(c)
-    headlines = rng.sample(sorted(by_headline), k)
-    needs = [rng.choice(by_headline[h]) for h in headlines]
-    identified = nominated + timedelta(days=rng.randrange(0, 30))
-    need_person: dict[str, str | None] = {}
-    for c in needs:
-        scope, source = CRITERIA[c]
-        pool: dict[str, list[str]] = {
-            "child": school_age if c == "1.1" else children,
-            "adult": adults,
-            "young": young,
-        }
-        who: list[str | None] = list(pool.get(scope, [])) or [None]
-        person = rng.choice(who)
-        need_person[c] = person
-        f.add("need_identified", identified, "lcs", person=person, criterion=f"{FRAMEWORK}:{c}")
-        if h22:
-            f.add(
-                "need_identified",
-                identified,
-                "lcs",
-                person=person,
-                criterion=f"{HEREFORDSHIRE}:{H22_CODE.get(c, c)}",
-            )
-        if c in ("6.2", "7.1", "7.3", "8.1"):
-            target = person or adults[0]
-            kinds = {"8.1": ("domestic_abuse",), "6.2": ("missing_episode",)}.get(
-                c, ("offence", "arrest", "named_suspect", "asb")
-            )
-            for _ in range(rng.randrange(2, 9)):
-                on = identified - timedelta(days=rng.randrange(1, 365))
-                f.add("incident_recorded", on, source, person=target, kind=rng.choice(kinds))
-            for _ in range(rng.choice((0, 0, 1, 2))):
-                on = identified + timedelta(days=rng.randrange(1, 300))
-                f.add(
-                    "incident_recorded",
-                    on,
-                    source,
-                    person=target,
-                    kind=rng.choice(kinds),
-                    late=rng.random() < 0.2,
-                )
-        elif c == "6.1":
-            f.add(
-                "plan_opened",
-                identified,
-                "lcs",
-                plan="CP1",
-                level="cp",
-            )
-            f.add(
-                "plan_stepped_down",
-                identified + timedelta(days=rng.randrange(90, 250)),
-                "lcs",
-                plan="CP1",
-                level="cin",
-            )
-        elif c == "9.2":
-            notice = rng.choice(("section_21", "nosp"))
-            f.add(
-                "notice_served",
-                identified - timedelta(days=rng.randrange(5, 60)),
-                "housing",
-                notice=notice,
-                tenancy="T1",
-            )
-            f.add(
-                "housing_status_recorded", identified, "housing", status="threatened_with_eviction"
-            )
-            if rng.random() < 0.7:
-                f.add(
-                    "notice_withdrawn",
-                    identified + timedelta(days=rng.randrange(30, 150)),
-                    "housing",
-                    notice=notice,
-                    tenancy="T1",
-                )
-                f.add(
-                    "housing_status_recorded",
-                    identified + timedelta(days=rng.randrange(150, 300)),
-                    "housing",
-                    status="settled",
-                )
-        elif c == "10.1":
-            p = person or adults[0]
-            f.add(
-                "benefit_started",
-                identified - timedelta(days=rng.randrange(30, 700)),
-                "dwp",
-                person=p,
-                benefit=rng.choice(("uc_work_related", "jsa", "esa")),
-            )
-            if rng.random() < 0.6:
-                started = identified + timedelta(days=rng.randrange(30, 300))
-                f.add("employment_started", started, "dwp", person=p)
-                f.add(
-                    "benefit_ended",
-                    started + timedelta(days=rng.randrange(7, 40)),
-                    "dwp",
-                    person=p,
-                    benefit="uc_work_related",
-                )
-                if rng.random() < 0.2:
-                    f.add(
-                        "employment_ended",
-                        started + timedelta(days=rng.randrange(60, 200)),
-                        "dwp",
-                        person=p,
-                    )
-        elif c == "5.1":
-            f.add(
-                "assessment_scored",
-                identified,
-                "lcs",
-                person=rng.choice(adults),
-                tool="outcomes_star",
-                scores={"money": rng.randrange(1, 5), "home": rng.randrange(1, 5)},
-            )
-            f.add(
-                "assessment_scored",
-                identified + timedelta(days=rng.randrange(120, 300)),
-                "lcs",
-                person=adults[0],
-                tool="outcomes_star",
-                scores={"money": rng.randrange(4, 10), "home": rng.randrange(4, 10)},
-            )
-    # Attendance per school-age child per term, from a year before to the end.
-    for child in children:
-        age_days = (nominated - born[child]).days
+
+def _schooling(f: FamilyBuilder, people: People, needs: Needs, nominated: date, end: date) -> None:
+    """Attendance per school-age child per term, from a year before nomination to the
+    end (poor until some months after the need, if attendance is one), and exclusions."""
+    rng = f.rng
+    for child in people.children:
+        age_days = (nominated - people.born[child]).days
         if not 5 * 365 <= age_days <= 16 * 365:
             continue
-        poor = "1.1" in needs or rng.random() < 0.3
+        poor = "1.1" in needs.criteria or rng.random() < 0.3
         for term, ends in _terms_between(nominated - timedelta(days=365), max(end, HORIZON)):
             possible = rng.choice((120, 124, 130, 138, 142))
             rate = (
                 rng.uniform(0.7, 0.9)
-                if poor and ends < identified + timedelta(days=120)
+                if poor and ends < needs.identified + timedelta(days=120)
                 else rng.uniform(0.9, 1.0)
             )
             attended = int(possible * rate)
@@ -298,27 +185,40 @@ def family_records(seed: int, index: int) -> list[dict[str, Any]]:
                 unauthorised_absence_sessions=unauth,
                 late=rng.random() < 0.05,
             )
-        if "1.3" in needs or rng.random() < 0.1:
+        if "1.3" in needs.criteria or rng.random() < 0.1:
             for _ in range(rng.randrange(1, 4)):
                 f.add(
                     "exclusion_recorded",
-                    identified - timedelta(days=rng.randrange(1, 300)),
+                    needs.identified - timedelta(days=rng.randrange(1, 300)),
                     "education",
                     person=child,
                     kind="fixed_term",
                     days=float(rng.choice((0.5, 1, 2, 3, 5))),
                 )
-    for child in young:
-        if "10.3" in needs or (nominated - born[child]).days > 16 * 365:
-            f.add("neet_status_recorded", identified, "education", person=child, status="neet")
+
+
+def _neet(f: FamilyBuilder, people: People, needs: Needs, nominated: date) -> None:
+    """A young person not in education, employment or training, later in it again."""
+    rng = f.rng
+    for child in people.young:
+        if "10.3" in needs.criteria or (nominated - people.born[child]).days > 16 * 365:
+            f.add(
+                "neet_status_recorded", needs.identified, "education", person=child, status="neet"
+            )
             f.add(
                 "neet_status_recorded",
-                identified + timedelta(days=rng.randrange(60, 300)),
+                needs.identified + timedelta(days=rng.randrange(60, 300)),
                 "education",
                 person=child,
                 status="eet",
             )
-    # A plan's life, referrals, evidence, closure.
+
+
+def _casework(f: FamilyBuilder, needs: Needs, end: date) -> date:
+    """A plan opened on identification, a referral, the plan stepped down; returns the
+    day the case closes."""
+    rng = f.rng
+    identified = needs.identified
     f.add("plan_opened", identified, "lcs", plan="P1", level=rng.choice(("early_help", "cin")))
     f.add(
         "referral_accepted",
@@ -328,11 +228,17 @@ def family_records(seed: int, index: int) -> list[dict[str, Any]]:
     )
     stepped = identified + timedelta(days=rng.randrange(90, 200))
     f.add("plan_stepped_down", stepped, "lcs", plan="P1", level="early_help")
-    closed = min(end, stepped + timedelta(days=rng.randrange(60, 200)))
-    # Practitioner evidence for most needs (for the person the need is for), under each
-    # framework the family is worked under; sometimes recorded as not achieved.
+    return min(end, stepped + timedelta(days=rng.randrange(60, 200)))
+
+
+def _evidence(f: FamilyBuilder, needs: Needs, closed: date, h22: bool) -> int:
+    """Practitioner evidence for most needs (for the person the need is for), under each
+    framework the family is worked under, sometimes recorded as not achieved; and the
+    four working principles (FL-H22-3), mostly all recorded. Returns how many needs are
+    evidenced as achieved."""
+    rng = f.rng
     evidenced = 0
-    for c in needs:
+    for c in needs.criteria:
         if rng.random() < 0.85:
             achieved = rng.random() < 0.9
             evidenced += achieved
@@ -345,25 +251,28 @@ def family_records(seed: int, index: int) -> list[dict[str, Any]]:
                     "evidence_recorded",
                     on,
                     "lcs",
-                    person=need_person[c],
+                    person=needs.person[c],
                     criterion=crit,
                     evidence=EVIDENCE_KIND.get(c, "practitioner_assessment"),
                     outcome_achieved=achieved,
                 )
-    if h22:  # the four working principles (FL-H22-3), mostly all recorded
+    if h22:
         for kind in H22_PRINCIPLES:
             if rng.random() < 0.9:
                 f.add(
                     "evidence_recorded",
-                    identified + timedelta(days=rng.randrange(0, 90)),
+                    needs.identified + timedelta(days=rng.randrange(0, 90)),
                     "lcs",
                     criterion=f"{HEREFORDSHIRE}:family",
                     evidence=kind,
                     outcome_achieved=True,
                 )
-    f.add("plan_closed", closed, "lcs", plan="P1")
-    f.add("case_closed", closed, "lcs")
-    # Occasional retraction of an earlier record, and a claim.
+    return evidenced
+
+
+def _retraction(f: FamilyBuilder) -> None:
+    """Occasionally, an earlier record retracted (entered against the wrong family)."""
+    rng = f.rng
     if rng.random() < 0.1 and len(f.records) > 5:
         victim = rng.choice(f.records[3:])
         f.add(
@@ -374,17 +283,13 @@ def family_records(seed: int, index: int) -> list[dict[str, Any]]:
             target_source_id=victim["source_id"],
             reason="entered against the wrong family",
         )
-    # A claim for most families whose needs are all evidenced as achieved: the council
-    # claims once the case has closed and the outcomes are sustained.
-    if evidenced == len(needs) and rng.random() < 0.6:
-        f.add(
-            "claim_submitted",
-            closed + timedelta(days=rng.randrange(190, 300)),
-            "lcs",
-            framework=FRAMEWORK,
-            criteria=[f"{FRAMEWORK}:{c}" for c in needs],
-        )
-    # Pad the routine case-work that councils record (police reports, assessments).
+
+
+def _routine(f: FamilyBuilder, people: People, nominated: date, end: date) -> None:
+    """The routine case-work councils record (wellbeing scores, police and school
+    reports, referrals), up to 85 to 115 records in all."""
+    rng = f.rng
+    adults, children = people.adults, people.children
     padded_to = 85 + rng.randrange(0, 31)
     while len(f.records) < padded_to:
         on = nominated + timedelta(days=rng.randrange(0, (end - nominated).days))
@@ -413,7 +318,6 @@ def family_records(seed: int, index: int) -> list[dict[str, Any]]:
                 "lcs",
                 service=rng.choice(("youth_club", "food_bank", "school_nurse", "camhs")),
             )
-    return f.records
 
 
 def write_county(out: TextIO, families: int, seed: int) -> int:
