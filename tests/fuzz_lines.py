@@ -169,7 +169,9 @@ def import_and_check(data: bytes, good: set[str], hostile: int, tmp: Path) -> Ou
             return outcome
         stored = [r for _, records in store.iter_family_records() for r in records]
     store_path.unlink()
-    rejected = [json.loads(x) for x in rejects.getvalue().splitlines()]
+    # JSON Lines end at "\n" only: str.splitlines() would also split inside a rejected
+    # line's text at U+0085, U+2028 and the other Unicode line boundaries it may carry
+    rejected = [json.loads(x) for x in rejects.getvalue().split("\n") if x]
     rejected_lines = [r["line"] for r in rejected if r["kind"] == "rejected"]
     good_stored = {r.source_id for r in stored if r.source == "good"}
     outcome.lost = len(good - good_stored)
