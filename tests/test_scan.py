@@ -119,9 +119,9 @@ def test_integers_beyond_64_bits_in_a_stored_state_decode_exactly() -> None:
     from sftimeline.adapters.store import _loads
 
     for value in (2**64, -(2**63) - 1, 10**30, 2**64 - 1, -(2**63), 12, 1.5):
-        state = (
-            b'{"data": {"amount": %s, "note": "1234567890123456789012"}, "x": [%s]}'
-            % (str(value).encode(), str(value).encode())
+        state = b'{"data": {"amount": %s, "note": "1234567890123456789012"}, "x": [%s]}' % (
+            str(value).encode(),
+            str(value).encode(),
         )
         d = _loads(state)
         assert d["data"]["amount"] == value and type(d["data"]["amount"]) is type(value)

@@ -75,13 +75,24 @@ def _inverse(i: int) -> float:
 
 
 def test_process_run_records_the_same_outcome_events_whatever_the_workers(
-    store_url: str, tmp_path: Path
+    store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Two workers evaluate a window's families; the caller records: same events, same
     read models as one worker."""
     from datetime import date
 
+    from sftimeline.adapters import decide
     from sftimeline.adapters.outcomes import PolicyProcess
+
+    # a batch this small is decided in the caller unless told otherwise: use the pool
+    monkeypatch.setattr(decide, "MIN_FAMILIES_PER_WORKER", 1)
+    used: list[int] = []
+    real_map = decide.ordered_map
+    monkeypatch.setattr(
+        decide,
+        "ordered_map",
+        lambda *a: used.append(a[2]) or real_map(*a),
+    )
     from sftimeline.readmodels.status import query_status
     from test_policy_process import FW, KNOWN, comparable, generated
 
@@ -98,3 +109,4 @@ def test_process_run_records_the_same_outcome_events_whatever_the_workers(
                 results.append((sorted(comparable(p)), status))
     assert results[0] == results[1]
     assert results[0][0]  # outcome events were recorded
+    assert 2 in used  # the second run did share its families among two workers

