@@ -29,7 +29,12 @@ from pydantic import Field, PositiveInt
 
 from sftimeline.policies.context import Context
 from sftimeline.policies.leaves._common import Anchor
-from sftimeline.policies.leaves.employment import OUT_OF_WORK, PersonState, StateArgs, weeks_result
+from sftimeline.policies.leaves.employment_state import (
+    OUT_OF_WORK,
+    PersonState,
+    StateArgs,
+    weeks_result,
+)
 from sftimeline.policies.primitives import Args, Rule, register_primitive
 from sftimeline.projections.days import day_after
 from sftimeline.projections.months import add_months
