@@ -136,15 +136,22 @@ def _status_of(
 def _forecast(
     decisions: list[CriterionDecision], rules: list[FamilyRule]
 ) -> tuple[date | None, str | None]:
-    """``eligible_from``: the latest of every need's met-since or expected date and every
-    family rule's; None (with the reason) when one of them cannot be forecast."""
-    dates: list[date] = []
+    """``eligible_from``: the first day of the run of eligible days that reaches D if nothing
+    else is recorded — the latest of the earliest identification, every need's met-since or
+    expected date (unless it was met from its own identification) and every family rule's;
+    None (with the reason) when one of them cannot be forecast."""
+    # The family needs at least one need identified (the earliest), and each need that was
+    # not met on the day it was identified holds it back until it is met or expected. A need
+    # met from the day it arose never stood in the way: before that day it was not yet one of
+    # the family's needs (§5, "every need identified on or before D").
+    dates: list[date] = [min(c.identified for c in decisions)]
     for c in decisions:
         r = c.result
         d = r.met_since if r.status is Status.MET else r.expected_on
         if d is None:
             return None, f"{c.criterion} ({c.person or 'family'}): no date can be forecast"
-        dates.append(d)
+        if r.status is not Status.MET or d > c.identified:
+            dates.append(d)
     for fr in rules:
         if fr.result is not None and fr.result.status is Status.PENDING:
             if fr.result.expected_on is None:
