@@ -74,6 +74,9 @@ def map_families(
     number."""
     n = default_workers() if workers is None else workers
     index = store.family_index()
+    # no more workers than tasks: a small county is decided here, without starting a
+    # pool whose workers would each open the store (most of a small evaluation's cost)
+    n = min(n, -(-len(index) // FAMILIES_PER_TASK))
     # in this process the open store serves; workers open their own
     key = store.cipher_env.get("CIPHER_KEY", "")
     job = FamilyJob(store.url, key, decide, store if n <= 1 else None)
