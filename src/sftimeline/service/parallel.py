@@ -13,8 +13,6 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Generic, TypeVar
 from uuid import UUID
 
-from sftimeline.pool import chunks, default_workers, ordered_map
-
 if TYPE_CHECKING:
     from sftimeline.adapters.store import RecordStore
     from sftimeline.records import Record
@@ -72,13 +70,20 @@ def map_families(
     """``decide(code, records)`` for every family of ``store``, in family-code order,
     on ``workers`` processes (default: every core); the same results whatever the
     number."""
-    n = default_workers() if workers is None else workers
     index = store.family_index()
-    # no more workers than tasks: a small county is decided here, without starting a
-    # pool whose workers would each open the store (most of a small evaluation's cost)
-    n = min(n, -(-len(index) // FAMILIES_PER_TASK))
+    tasks = [index[i : i + FAMILIES_PER_TASK] for i in range(0, len(index), FAMILIES_PER_TASK)]
+    if (workers is not None and workers <= 1) or len(tasks) <= 1:
+        # decided here with the open store: no pool (whose workers would each open the
+        # store: most of a small evaluation's cost), not even multiprocessing imported
+        job = FamilyJob(store.url, "", decide, store)
+        for task in tasks:
+            yield from job(task)
+        return
+    from sftimeline.pool import default_workers, ordered_map
+
+    n = min(default_workers() if workers is None else workers, len(tasks))
     # in this process the open store serves; workers open their own
     key = store.cipher_env.get("CIPHER_KEY", "")
     job = FamilyJob(store.url, key, decide, store if n <= 1 else None)
-    for results in ordered_map(job, chunks(index, FAMILIES_PER_TASK), n):
+    for results in ordered_map(job, tasks, n):
         yield from results
