@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -58,14 +58,16 @@ def _digest(model: RecordModel, dumped: dict[str, Any]) -> str:
     return hashlib.sha256(canonical).hexdigest()
 
 
-def _has_float(value: Any) -> bool:
-    kind = type(value)
-    if kind is float:
-        return True
-    if kind is dict:
-        return any(_has_float(v) for v in value.values())
-    if kind is list:
-        return any(_has_float(v) for v in value)
+def _has_float(value: dict[str, Any] | list[Any]) -> bool:
+    """Whether a dumped record (a dict, or a list in it) holds a float at any depth; one
+    flat loop per container, no call per scalar (it runs on every record)."""
+    items: Iterable[Any] = value.values() if isinstance(value, dict) else value
+    for item in items:
+        kind = type(item)
+        if kind is float:
+            return True
+        if (kind is dict or kind is list) and _has_float(item):
+            return True
     return False
 
 
