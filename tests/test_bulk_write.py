@@ -51,3 +51,29 @@ def test_families_evicted_from_the_cache_are_still_deduplicated(
         assert more.stored == 1
     with RecordStore.open(store_url) as store:
         assert [len(r) for _, r in store.iter_family_records()] == [3] + [2] * 7
+
+
+def test_a_batch_lands_in_order_and_a_taken_version_is_the_librarys_integrity_error(
+    store_url: str,
+) -> None:
+    from eventsourcing.persistence import IntegrityError
+
+    from sftimeline.adapters.bulkwrite import insert_events
+
+    recs = [
+        record_from_model(validate_record(sample("incident_recorded", n)), default_recorded_at=NOW)
+        for n in range(1, 6)
+    ]
+    with RecordStore.open(store_url) as store:
+        assert store.save_records(recs, NOW).stored == 5
+        recorder = store.app.recorder
+        notes = recorder.select_notifications(None, 100)
+        assert [n.originator_version for n in notes] == [1, 2, 3, 4, 5, 6]  # registered + 5
+        assert [n.id for n in notes] == sorted(n.id for n in notes)
+        with pytest.raises(IntegrityError):
+            insert_events(recorder, [recorder.select_events(notes[-1].originator_id)[-1]])
+        assert len(recorder.select_notifications(None, 100)) == 6  # nothing half-written
+    with RecordStore.open(store_url) as store:
+        assert [r.source_id for r in store.family_records("F1")] == [
+            f"incident_recorded-{n}" for n in range(1, 6)
+        ]

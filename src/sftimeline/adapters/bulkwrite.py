@@ -9,6 +9,11 @@ module serialises the event's fields in the transcoder's own format (dates and
 date-times as ``{"_type_": "date_iso" | "datetime_iso", "_data_": ISO}``), with orjson,
 then compresses and encrypts with the application's own compressor and cipher. So the
 library (``repository.get``, ``to_domain_event``) reads these events exactly as its own.
+
+:func:`insert_events` writes a batch on SQLite with one ``executemany`` in the library's own
+transaction: its application recorder executes once per event to collect the notification
+ids, which an import never reads. The rows, their order (so their notification ids), the
+primary key's duplicate check and the error it raises are the library's.
 """
 
 from __future__ import annotations
@@ -21,7 +26,8 @@ from typing import Any
 
 import orjson
 from eventsourcing.domain import datetime_now_with_tzinfo
-from eventsourcing.persistence import Mapper, StoredEvent
+from eventsourcing.persistence import ApplicationRecorder, Mapper, StoredEvent
+from eventsourcing.sqlite import SQLiteAggregateRecorder, SQLiteApplicationRecorder
 from eventsourcing.utils import get_topic
 
 from sftimeline.aggregates.family import EVENT_CLASSES, Family
@@ -83,3 +89,12 @@ def record_event(mapper: Mapper[Any], family: Family, fields: dict[str, Any]) ->
         topic=_TOPICS[fields["record_type"]],
         state=raw,
     )
+
+
+def insert_events(recorder: ApplicationRecorder, events: list[StoredEvent]) -> None:
+    """Store a batch of events in one transaction (see the module's docstring)."""
+    if type(recorder) is SQLiteApplicationRecorder:
+        with recorder.datastore.transaction(commit=True) as cursor:
+            SQLiteAggregateRecorder._insert_events(recorder, cursor, events)
+        return
+    recorder.insert_events(events)

@@ -451,7 +451,7 @@ class RecordStore:
         Each family decides each record's outcome (:meth:`Family.admit`); the stored
         events are written in one insert (:mod:`sftimeline.adapters.bulkwrite`).
         """
-        from sftimeline.adapters.bulkwrite import record_event
+        from sftimeline.adapters.bulkwrite import insert_events, record_event
 
         items = list(models)
         mapper = self.app.mapper
@@ -471,7 +471,7 @@ class RecordStore:
                 touched.add(fam.id)
             try:
                 if events:
-                    self.app.recorder.insert_events(events)
+                    insert_events(self.app.recorder, events)
                 while len(self._cache) > CACHED_FAMILIES:  # memory flat in the file's size
                     self._cache.popitem(last=False)  # the least recently imported
                 return outcome
