@@ -14,6 +14,8 @@ import httpx
 import pytest
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 from .web_store import HOSTILE, LATE
 
@@ -25,6 +27,16 @@ AT_CLAIM = "2024-10-01T12:00:00+00:00"
 
 def _open(browser: Any, url: str) -> None:
     browser.get(url)
+    assert browser.find_element(By.TAG_NAME, "main")
+
+
+def _click_and_wait(browser: Any, target: Any) -> None:
+    """Click a link or submit button and wait until the next page has replaced this one: a
+    click returns before the browser navigates, so reading the page at once can read the old
+    one (a heavily loaded machine shows it)."""
+    old = browser.find_element(By.TAG_NAME, "main")
+    target.click()
+    WebDriverWait(browser, 30).until(expected_conditions.staleness_of(old))
     assert browser.find_element(By.TAG_NAME, "main")
 
 
@@ -73,7 +85,7 @@ def test_overview_counts_link_to_their_lists_and_claims_at_risk_come_first(
     assert cards["claims_at_risk"].find_element(By.CLASS_NAME, "count").text == "1"
     # the hostile family code: the process refuses to evaluate it, and says so
     assert cards["evaluation_failed"].find_element(By.CLASS_NAME, "count").text == "1"
-    cards["claims_at_risk"].click()
+    _click_and_wait(browser, cards["claims_at_risk"])
     assert browser.current_url.startswith(f"{live_url}/claims")
     states = [
         tr.get_attribute("data-state")
@@ -108,7 +120,9 @@ def test_a_family_page_shows_the_decision_timeline_and_changes_with_known_at(
     field = browser.find_element(By.ID, "known_at")
     field.clear()
     field.send_keys(AT_CLAIM)
-    browser.find_element(By.CSS_SELECTOR, "#known-at-form button[type=submit]").click()
+    _click_and_wait(
+        browser, browser.find_element(By.CSS_SELECTOR, "#known-at-form button[type=submit]")
+    )
     assert "known_at=" in browser.current_url
     decision = browser.find_element(By.ID, "decision")
     assert decision.get_attribute("data-status") == "eligible"
@@ -116,7 +130,7 @@ def test_a_family_page_shows_the_decision_timeline_and_changes_with_known_at(
     assert decision.get_attribute("data-known-at") == AT_CLAIM
     _shot(browser, screenshots, "family-known-at-claim")
 
-    browser.find_element(By.CSS_SELECTOR, "a[data-link=known-now]").click()
+    _click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "a[data-link=known-now]"))
     assert browser.find_element(By.ID, "decision").get_attribute("data-status") == "pending"
 
 
@@ -126,7 +140,7 @@ def test_hostile_family_code_and_note_are_shown_as_text_and_run_nothing(
     _open(browser, f"{live_url}/families?q=EVIL")
     link = next(a for a in browser.find_elements(By.CSS_SELECTOR, "a.family") if "EVIL" in a.text)
     assert "U+202E" in link.text  # the override is shown, not obeyed
-    link.click()
+    _click_and_wait(browser, link)
     _no_alert(browser)
     heading = browser.find_element(By.TAG_NAME, "h1").text
     assert "<script>alert('family')</script>" in heading and "U+202E" in heading
