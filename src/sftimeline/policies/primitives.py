@@ -36,7 +36,7 @@ Anchor = Literal["identified", "nomination", "case_closed", "latest_case_closed"
 
 
 class Args(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 def _kinds(ctx: Context, kinds: Sequence[str] | str | None) -> Sequence[str] | None:

@@ -25,7 +25,9 @@ from sftimeline.records.fields import (
 class RecordModel(BaseModel):
     """Fields every record has."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=False, defer_build=True
+    )
 
     TYPE: ClassVar[str] = ""
     #: Whether the type requires ``person``. Types that take an optional person
