@@ -178,3 +178,15 @@ def test_every_criterion_lists_accepted_evidence_or_is_data_only() -> None:
     for code, c in fw.criteria.items():
         if c.definition.tag != "DATA":
             assert c.evidence_kinds, code
+
+
+def test_a_switch_on_something_other_than_a_parameter_name_is_refused_with_its_place() -> None:
+    """Found by tests/test_loader_fuzz.py: a list where the name belongs raised TypeError."""
+    data = _national()
+    i = _index(data, "7.2")
+    data["criteria"][i]["outcome"] = {"switch": {"parameter": [["x"]], "cases": {"a": {}}}}
+    problems = _errors(data)
+    assert any(
+        p.startswith(f"criteria[{i}].outcome.switch.parameter: must be a parameter's name")
+        for p in problems
+    ), problems

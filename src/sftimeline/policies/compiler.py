@@ -250,6 +250,9 @@ class Compiler:
             self.problems.append(f"{here}: needs exactly `parameter` and `cases`")
             return _broken
         name = body["parameter"]
+        if not isinstance(name, str):
+            self.problems.append(f"{here}.parameter: must be a parameter's name, not {name!r}")
+            return _broken
         if name not in self.parameters:
             self.problems.append(f"{here}.parameter: unknown parameter {name!r}")
             return _broken
