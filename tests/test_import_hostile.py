@@ -205,7 +205,7 @@ def test_enabled_framework_may_be_claimed(tmp_path: Path, sqlite_url: str) -> No
 
 
 def test_framework_enabled_in_the_store_may_be_claimed(tmp_path: Path, sqlite_url: str) -> None:
-    from sftimeline.adapters.outcomes import FRAMEWORKS_SETTING
+    from sftimeline.adapters.process_settings import FRAMEWORKS_SETTING
     from sftimeline.adapters.sql import engine_for_url, set_setting
 
     path = tmp_path / "c.jsonl"

@@ -15,7 +15,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import sample
-from sftimeline.importer import FRAMEWORKS_SETTING
 from sftimeline.limits import DEFAULT_LIMITS, InputLimits, line_within_limits, value_problems
 from sftimeline.records import RECORD_MODELS, fingerprint, validate_record
 
@@ -85,9 +84,3 @@ def test_a_float_fingerprints_as_the_standard_library_writes_it() -> None:
 
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     assert _digest(model, payload) == hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-def test_the_frameworks_setting_is_the_policy_process_one() -> None:
-    from sftimeline.adapters.outcomes import FRAMEWORKS_SETTING as written
-
-    assert written == FRAMEWORKS_SETTING

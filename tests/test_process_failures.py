@@ -18,7 +18,8 @@ import pytest
 from click.testing import CliRunner
 
 from sftimeline.adapters import outcomes as outcomes_mod
-from sftimeline.adapters.outcomes import PolicyProcess, enable_framework
+from sftimeline.adapters.outcomes import PolicyProcess
+from sftimeline.adapters.process_settings import enable_framework
 from sftimeline.adapters.store import RecordStore
 from sftimeline.cli import main
 from sftimeline.policies.loader import load_framework

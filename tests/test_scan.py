@@ -7,7 +7,8 @@ from typing import Any
 
 from conftest import sample
 from sftimeline.adapters import scan
-from sftimeline.adapters.store import RecordStore, _record_from_state
+from sftimeline.adapters.states import record_from_state
+from sftimeline.adapters.store import RecordStore
 from sftimeline.records import validate_record
 
 NOW = datetime(2025, 1, 1, tzinfo=UTC)
@@ -56,7 +57,7 @@ def test_integers_beyond_64_bits_still_decode() -> None:
         b' "source": "s", "source_id": "1", "person": null, "fingerprint": "f",'
         b' "recorded_at_supplied": true}'
     )
-    assert _record_from_state(state, "F1").get("n") == 123456789012345678901234567890
+    assert record_from_state(state, "F1").get("n") == 123456789012345678901234567890
 
 
 def test_the_readers_topic_names_are_the_aggregates() -> None:
@@ -116,13 +117,13 @@ def test_integers_beyond_64_bits_in_a_stored_state_decode_exactly() -> None:
     """orjson reads an integer outside [-2**63, 2**64) as a float; the decoder must give
     the exact integer (the standard library's reading) whatever the number's size, and
     digits inside strings change nothing."""
-    from sftimeline.adapters.store import _loads
+    from sftimeline.adapters.states import loads_state
 
     for value in (2**64, -(2**63) - 1, 10**30, 2**64 - 1, -(2**63), 12, 1.5):
         state = b'{"data": {"amount": %s, "note": "1234567890123456789012"}, "x": [%s]}' % (
             str(value).encode(),
             str(value).encode(),
         )
-        d = _loads(state)
+        d = loads_state(state)
         assert d["data"]["amount"] == value and type(d["data"]["amount"]) is type(value)
         assert d["data"]["note"] == "1234567890123456789012"

@@ -12,7 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from sftimeline.adapters.cipher import KEY_ENV, KEY_FILE_ENV, generate_key
-from sftimeline.adapters.outcomes import PolicyProcess, enable_framework
+from sftimeline.adapters.outcomes import PolicyProcess
+from sftimeline.adapters.process_settings import enable_framework
 from sftimeline.adapters.store import RecordStore
 from sftimeline.adapters.verify import Verification, verify_store
 from sftimeline.cli import main

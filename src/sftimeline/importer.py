@@ -44,9 +44,6 @@ from sftimeline.records import (
 )
 
 DEFAULT_BATCH = 500
-#: the setting that lists the enabled frameworks (adapters/outcomes.py's, which a test
-#: holds equal)
-FRAMEWORKS_SETTING = "process.frameworks"
 #: rows per task handed to a worker process
 CHUNK = 500
 #: an input of at most this many chunks is validated here, without starting processes
@@ -282,14 +279,15 @@ def known_frameworks(store: RecordStore | None) -> frozenset[str]:
     if store is not None:
         from sqlalchemy import inspect
 
-        from sftimeline.adapters.sql import engine_for_url, get_setting, settings_table
+        from sftimeline.adapters.process_settings import enabled_frameworks
+        from sftimeline.adapters.sql import engine_for_url, settings_table
 
         engine = engine_for_url(store.url)
         try:
             if inspect(engine).has_table(settings_table.name):
-                # adapters/outcomes.py's enabled_frameworks, read without importing the
-                # policy process (a third of a second of start-up)
-                ids.update(d["id"] for d in get_setting(engine, FRAMEWORKS_SETTING, []))
+                # the settings alone, without importing the policy process (a third of
+                # a second of start-up)
+                ids.update(f.id for f in enabled_frameworks(engine))
         finally:
             engine.dispose()
     return frozenset(ids)

@@ -33,32 +33,32 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 import orjson
-from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
+from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 from eventsourcing.persistence import (
     IntegrityError,
-    JSONTranscoder,
     PersistenceError,
-    ProcessRecorder,
     Tracking,
 )
-from eventsourcing.sqlite import SQLiteDatastore, SQLiteProcessRecorder
 from sqlalchemy.engine import Engine
 
 from sftimeline.adapters.decide import decided
-from sftimeline.adapters.locks import create_once
-from sftimeline.adapters.sql import engine_for_url, get_setting, set_setting
+from sftimeline.adapters.outcomes_app import FamilyOutcomesApp, outcomes_env
+from sftimeline.adapters.process_settings import (
+    EnabledFramework,
+    configured_on,
+    enabled_frameworks,
+    today_uk,
+)
+from sftimeline.adapters.sql import engine_for_url
+from sftimeline.adapters.states import record_from_state
 from sftimeline.adapters.store import (
-    DateAsISO,
     FamilyRecords,
     RecordStore,
     StoreError,
     StoreUnavailable,
-    env_for_url,
 )
-from sftimeline.adapters.store import _record_from_state as record_from_state
 from sftimeline.adapters.workqueue import is_shared, run_shared
 from sftimeline.aggregates.outcomes import OUTCOME_TOPICS, FamilyOutcomes
 from sftimeline.policies import process as pp
@@ -98,92 +98,6 @@ ALL_CHUNK = 200
 READ_AHEAD = 200
 #: conflicts with a concurrent run tolerated before giving up
 MAX_CONFLICTS = 5
-UK = ZoneInfo("Europe/London")
-
-
-class OutcomesSQLiteRecorder(SQLiteProcessRecorder):
-    """The built-in SQLite process recorder, on a table of its own in the store's file."""
-
-    def __init__(
-        self, datastore: SQLiteDatastore, *, events_table_name: str = "familyoutcomes_events"
-    ) -> None:
-        super().__init__(datastore, events_table_name=events_table_name)
-
-
-class FamilyOutcomesApp(Application[UUID]):
-    """Stores FamilyOutcomes aggregates; writes events and tracking atomically."""
-
-    name = "FamilyOutcomes"
-
-    def construct_recorder(self) -> ProcessRecorder:
-        # tables created once, whoever opens first
-        return create_once(self.env.get, self.factory.process_recorder)
-
-    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
-        super().register_transcodings(transcoder)
-        transcoder.register(DateAsISO())
-
-    @property
-    def process_recorder(self) -> ProcessRecorder:
-        return cast(ProcessRecorder, self.recorder)
-
-
-def outcomes_env(url: str, cipher: dict[str, str] | None = None) -> dict[str, str]:
-    """The outcomes application's settings: the store's database (and its cipher)."""
-    env = {**env_for_url(url), **(cipher or {})}
-    if env["PERSISTENCE_MODULE"] == "eventsourcing.sqlite":
-        env["PROCESS_RECORDER_TOPIC"] = f"{__name__}:OutcomesSQLiteRecorder"
-    return env
-
-
-# -- settings -----------------------------------------------------------------------
-
-FRAMEWORKS_SETTING = "process.frameworks"
-ON_SETTING = "process.on"
-
-
-@dataclass(frozen=True)
-class EnabledFramework:
-    """A framework the council has enabled: a packaged id, or a file it keeps."""
-
-    id: str
-    file: str | None = None
-
-    def load(self) -> Framework:
-        return load_framework(self.file or self.id)
-
-
-def enabled_frameworks(engine: Engine) -> list[EnabledFramework]:
-    raw = get_setting(engine, FRAMEWORKS_SETTING, [])
-    return [EnabledFramework(d["id"], d.get("file")) for d in raw]
-
-
-def enable_framework(engine: Engine, framework: Framework, file: str | None) -> None:
-    """Enable (or re-point) a framework; loading it first proves the file is valid."""
-    current = [f for f in enabled_frameworks(engine) if f.id != framework.id]
-    current.append(EnabledFramework(framework.id, file))
-    set_setting(engine, FRAMEWORKS_SETTING, [{"id": f.id, "file": f.file} for f in current])
-
-
-def disable_framework(engine: Engine, framework_id: str) -> bool:
-    current = enabled_frameworks(engine)
-    kept = [f for f in current if f.id != framework_id]
-    set_setting(engine, FRAMEWORKS_SETTING, [{"id": f.id, "file": f.file} for f in kept])
-    return len(kept) != len(current)
-
-
-def configured_on(engine: Engine) -> date | None:
-    """The on-date setting: a fixed date, or None for "today" (the default)."""
-    value = get_setting(engine, ON_SETTING, None)
-    return date.fromisoformat(value) if value else None
-
-
-def set_on(engine: Engine, on: date | None) -> None:
-    set_setting(engine, ON_SETTING, on.isoformat() if on else None)
-
-
-def today_uk() -> date:
-    return datetime.now(UK).date()
 
 
 # -- the process --------------------------------------------------------------------
@@ -280,7 +194,7 @@ class PolicyProcess:
         named = list(frameworks)
         enabled = {f.id: f for f in enabled_frameworks(engine)}
         chosen = [enabled.get(f, EnabledFramework(f)) for f in named] or list(enabled.values())
-        fws = [f.load() for f in chosen]
+        fws = [load_framework(f.file or f.id) for f in chosen]
         if kw.get("on") is None:
             kw["on"] = configured_on(engine)
         return cls(store, fws, engine=engine, **kw)
@@ -541,7 +455,7 @@ class PolicyProcess:
                 "the council has enabled"
             )
         try:
-            return chosen.load(), ""
+            return load_framework(chosen.file or chosen.id), ""
         except FrameworkError as exc:
             return None, f"framework {fw_id!r} cannot be loaded: {pp.shown(str(exc), 300)}"
 

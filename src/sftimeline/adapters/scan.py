@@ -6,7 +6,7 @@ here instead in chunks of :data:`CHUNK` families: one ``SELECT … WHERE origina
 (…) ORDER BY originator_id, originator_version`` per chunk on the store's own events
 table, each state decrypted and decompressed by the library's cipher and compressor
 when the store has them, then ``json.loads``-ed and folded straight into a
-:class:`~sftimeline.records.Record` (``store._record_from_state``, the one decoder).
+:class:`~sftimeline.records.Record` (``states.record_from_state``, the one decoder).
 
 Memory holds one chunk at a time, so callers can still stream a county.
 """
@@ -75,7 +75,8 @@ def read_families(
 
     ``codes`` names each family id (the code is the Record's ``family``).
     """
-    from sftimeline.adapters.store import StoreUnavailable, _record_from_state, record_topics
+    from sftimeline.adapters.states import record_from_state
+    from sftimeline.adapters.store import StoreUnavailable, record_topics
 
     try:
         rows = _select(store, fids)
@@ -100,7 +101,7 @@ def read_families(
         state = bytes(row["state"])
         if plain is not None:
             state = plain(state)
-        current.append(_record_from_state(state, codes[fid]))
+        current.append(record_from_state(state, codes[fid]))
     return out
 
 

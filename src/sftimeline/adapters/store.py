@@ -32,6 +32,7 @@ from eventsourcing.persistence import (
 )
 
 from sftimeline.adapters.locks import create_once, schema_problem
+from sftimeline.adapters.states import plain_state, record_from_state
 
 if TYPE_CHECKING:
     # Imported where used: the Family aggregate's event classes and the record models
@@ -212,98 +213,6 @@ class BatchOutcome:
     @property
     def conflicts(self) -> int:
         return self.count("conflict")
-
-
-#: floats from here on may be integers orjson could not hold exactly
-_INEXACT = float(2**53)
-
-
-def _inexact(values: Iterable[Any]) -> bool:
-    """Whether these decoded values hold a float that may have been a larger integer.
-    A plain loop: a record's data is a handful of flat values, and a generator per level
-    cost more than the test itself."""
-    for v in values:
-        kind = type(v)
-        if kind is float:
-            if abs(v) >= _INEXACT:
-                return True
-        elif kind is dict:
-            if _inexact(v.values()):
-                return True
-        elif kind is list and _inexact(v):
-            return True
-    return False
-
-
-def _loads(state: bytes) -> Any:
-    """A stored state's JSON: orjson (about twice the standard library's speed; reading
-    is most of evaluating a county), the standard library where orjson refuses or would
-    not be exact (it reads an integer beyond 64 bits as a float). The walk that looks
-    for such a float costs ≈ 0.7 µs a state against orjson's ≈ 6 µs (a regular
-    expression looking for long digit runs in the bytes instead costs ≈ 4 µs)."""
-    try:
-        d = orjson.loads(state)
-    except orjson.JSONDecodeError:
-        return json.loads(state)
-    data = d.get("data")
-    if type(data) is dict and _inexact(data.values()):
-        return json.loads(state)
-    return d
-
-
-#: (Record, DATE_FIELDS), imported on the first decode: the record models stay out of the
-#: commands that never read a record, and a per-call import cost ≈ 2.5 µs a record
-_RECORD_TYPES: tuple[type[Record], dict[str, tuple[str, ...]]] | None = None
-
-
-def _record_types() -> tuple[type[Record], dict[str, tuple[str, ...]]]:
-    global _RECORD_TYPES
-    from sftimeline.records import DATE_FIELDS, Record
-
-    _RECORD_TYPES = (Record, DATE_FIELDS)
-    return _RECORD_TYPES
-
-
-def _record_from_state(state: bytes, family_code: str) -> Record:
-    """A Record from a stored event's JSON state (the library's transcoded form)."""
-    record_cls, date_fields = _RECORD_TYPES or _record_types()
-    d = _loads(state)
-    record_type = d["record_type"]
-    data = d["data"]
-    for name in date_fields.get(record_type, ()):
-        if isinstance(data.get(name), str):
-            data[name] = date.fromisoformat(data[name])
-    return record_cls(
-        key=d["key"],
-        type=record_type,
-        family=family_code,
-        occurred_on=date.fromisoformat(d["occurred_on"]["_data_"]),
-        recorded_at=datetime.fromisoformat(d["recorded_at"]["_data_"]),
-        source=d["source"],
-        source_id=d["source_id"],
-        person=d["person"],
-        data=data,
-        fingerprint=d["fingerprint"],
-        recorded_at_supplied=d["recorded_at_supplied"],
-        recorded_at_basis=d.get("recorded_at_basis"),
-    )
-
-
-def _plain_state(mapper: Any) -> Any:
-    """A function from a stored state to its JSON bytes (decrypted, decompressed), or
-    None when the store keeps plain JSON."""
-    cipher, compressor = mapper.cipher, mapper.compressor
-    if cipher is None and compressor is None:
-        return None
-
-    def plain(state: bytes) -> bytes:
-        if cipher is not None:
-            state = cipher.decrypt(state)
-        if compressor is not None:
-            state = compressor.decompress(state)
-        return bytes(state)
-
-    return plain
 
 
 class RecordStore:
@@ -537,7 +446,7 @@ class RecordStore:
         """(family code, aggregate id) of every Registered event, read from its state
         (no event objects: listing families then needs neither the Family aggregate's
         classes nor the record models, most of a reading command's start-up)."""
-        plain = _plain_state(self.app.mapper)
+        plain = plain_state(self.app.mapper)
         for n in self._notifications((REGISTERED_TOPIC,)):
             state = n.state if plain is None else plain(n.state)
             yield orjson.loads(state)["family_code"], n.originator_id
@@ -584,7 +493,7 @@ class RecordStore:
                 continue
             code = codes[n.originator_id]
             if plain:
-                grouped[n.originator_id].append(_record_from_state(n.state, code))
+                grouped[n.originator_id].append(record_from_state(n.state, code))
             else:
                 ev = cast(Family.RecordAdded, decode(n))
                 grouped[n.originator_id].append(ev.to_record(code))

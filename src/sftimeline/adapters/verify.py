@@ -29,12 +29,9 @@ from eventsourcing.persistence import Notification
 from sqlalchemy import create_engine, select
 from sqlalchemy.engine import Engine
 
-from sftimeline.adapters.outcomes import (
-    LEADER,
-    FamilyOutcomesApp,
-    enabled_frameworks,
-    outcomes_env,
-)
+from sftimeline.adapters.outcomes import LEADER
+from sftimeline.adapters.outcomes_app import FamilyOutcomesApp, outcomes_env
+from sftimeline.adapters.process_settings import enabled_frameworks
 from sftimeline.adapters.sql import engine_for_url
 from sftimeline.adapters.store import PAGE, RecordStore, env_for_url
 from sftimeline.aggregates.family import RECORD_TOPICS, REGISTERED_TOPIC, Family

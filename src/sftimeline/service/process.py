@@ -73,7 +73,7 @@ class ProcessService(DecisionsService):
 
     def enabled_frameworks(self) -> list[EnabledFramework]:
         """The frameworks the council enabled for the process (kept in the store)."""
-        from sftimeline.adapters.outcomes import enabled_frameworks
+        from sftimeline.adapters.process_settings import enabled_frameworks
 
         engine = self.engine()
         with translated():
@@ -82,7 +82,7 @@ class ProcessService(DecisionsService):
     def process_enable(self, framework: str, file: str | None = None) -> EnabledFramework:
         """Enable a framework for the process: a packaged id, or the council's ``file``
         defining that id (kept by path; loading it first proves it valid)."""
-        from sftimeline.adapters.outcomes import enable_framework
+        from sftimeline.adapters.process_settings import enable_framework
 
         fw = load_framework(framework, file)
         if fw.id != framework:
@@ -94,7 +94,7 @@ class ProcessService(DecisionsService):
 
     def process_disable(self, framework: str) -> None:
         """Disable a framework (the outcomes recorded under it stay)."""
-        from sftimeline.adapters.outcomes import disable_framework
+        from sftimeline.adapters.process_settings import disable_framework
 
         engine = self.engine()
         with translated():
@@ -104,7 +104,7 @@ class ProcessService(DecisionsService):
     def process_on(self, on: date | str | None) -> date | None:
         """Set the process's on-date: a date, or None / ``"today"`` for the UK date of
         each run (the default). Returns the setting."""
-        from sftimeline.adapters.outcomes import set_on
+        from sftimeline.adapters.process_settings import set_on
 
         value = None if on is None or on == "today" else parse_date(on, "on")
         engine = self.engine(create=True)
@@ -165,12 +165,9 @@ class ProcessService(DecisionsService):
 
     def process_show(self) -> ProcessState:
         """Enabled frameworks, the on-date, and how far the process has read the log."""
-        from sftimeline.adapters.outcomes import (
-            LEADER,
-            FamilyOutcomesApp,
-            configured_on,
-            outcomes_env,
-        )
+        from sftimeline.adapters.outcomes import LEADER
+        from sftimeline.adapters.outcomes_app import FamilyOutcomesApp, outcomes_env
+        from sftimeline.adapters.process_settings import configured_on
         from sftimeline.readmodels.status import query_failures
 
         fws = self.enabled_frameworks()

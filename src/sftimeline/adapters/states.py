@@ -1,0 +1,110 @@
+"""Stored states back into values: the one decoder of a family's stored events (a
+record event's JSON state, as the library transcoded it, into a
+:class:`~sftimeline.records.Record`), shared by the store, the ordered scans
+(:mod:`sftimeline.adapters.scan`) and the policy process's reads
+(:mod:`sftimeline.adapters.outcomes`). Reading is most of evaluating a county, so this is
+kept to the few operations a state needs (bench/README.md, "Where the time goes")."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+if TYPE_CHECKING:
+    from sftimeline.records import Record
+
+
+#: floats from here on may be integers orjson could not hold exactly
+_INEXACT = float(2**53)
+
+
+def _inexact(values: Iterable[Any]) -> bool:
+    """Whether these decoded values hold a float that may have been a larger integer.
+    A plain loop: a record's data is a handful of flat values, and a generator per level
+    cost more than the test itself."""
+    for v in values:
+        kind = type(v)
+        if kind is float:
+            if abs(v) >= _INEXACT:
+                return True
+        elif kind is dict:
+            if _inexact(v.values()):
+                return True
+        elif kind is list and _inexact(v):
+            return True
+    return False
+
+
+def loads_state(state: bytes) -> Any:
+    """A stored state's JSON: orjson (about twice the standard library's speed; reading
+    is most of evaluating a county), the standard library where orjson refuses or would
+    not be exact (it reads an integer beyond 64 bits as a float). The walk that looks
+    for such a float costs ≈ 0.7 µs a state against orjson's ≈ 6 µs (a regular
+    expression looking for long digit runs in the bytes instead costs ≈ 4 µs)."""
+    try:
+        d = orjson.loads(state)
+    except orjson.JSONDecodeError:
+        return json.loads(state)
+    data = d.get("data")
+    if type(data) is dict and _inexact(data.values()):
+        return json.loads(state)
+    return d
+
+
+#: (Record, DATE_FIELDS), imported on the first decode: the record models stay out of the
+#: commands that never read a record, and a per-call import cost ≈ 2.5 µs a record
+_RECORD_TYPES: tuple[type[Record], dict[str, tuple[str, ...]]] | None = None
+
+
+def _record_types() -> tuple[type[Record], dict[str, tuple[str, ...]]]:
+    global _RECORD_TYPES
+    from sftimeline.records import DATE_FIELDS, Record
+
+    _RECORD_TYPES = (Record, DATE_FIELDS)
+    return _RECORD_TYPES
+
+
+def record_from_state(state: bytes, family_code: str) -> Record:
+    """A Record from a stored event's JSON state (the library's transcoded form)."""
+    record_cls, date_fields = _RECORD_TYPES or _record_types()
+    d = loads_state(state)
+    record_type = d["record_type"]
+    data = d["data"]
+    for name in date_fields.get(record_type, ()):
+        if isinstance(data.get(name), str):
+            data[name] = date.fromisoformat(data[name])
+    return record_cls(
+        key=d["key"],
+        type=record_type,
+        family=family_code,
+        occurred_on=date.fromisoformat(d["occurred_on"]["_data_"]),
+        recorded_at=datetime.fromisoformat(d["recorded_at"]["_data_"]),
+        source=d["source"],
+        source_id=d["source_id"],
+        person=d["person"],
+        data=data,
+        fingerprint=d["fingerprint"],
+        recorded_at_supplied=d["recorded_at_supplied"],
+        recorded_at_basis=d.get("recorded_at_basis"),
+    )
+
+
+def plain_state(mapper: Any) -> Any:
+    """A function from a stored state to its JSON bytes (decrypted, decompressed), or
+    None when the store keeps plain JSON."""
+    cipher, compressor = mapper.cipher, mapper.compressor
+    if cipher is None and compressor is None:
+        return None
+
+    def plain(state: bytes) -> bytes:
+        if cipher is not None:
+            state = cipher.decrypt(state)
+        if compressor is not None:
+            state = compressor.decompress(state)
+        return bytes(state)
+
+    return plain
