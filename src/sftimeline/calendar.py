@@ -17,8 +17,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 # ---------------------------------------------------------------------------
 # Terms
@@ -159,3 +160,12 @@ def age_on(born_on: date, day: date) -> int:
     if (day.month, day.day) < (born_on.month, born_on.day):
         years -= 1
     return years
+
+
+UK = ZoneInfo("Europe/London")
+
+
+def today_uk() -> date:
+    """Today in the UK: the day the policy process and the web view decide on when no date
+    is given (a council's day, not the server's UTC one)."""
+    return datetime.now(UK).date()

@@ -49,7 +49,6 @@ from sftimeline.adapters.process_settings import (
     EnabledFramework,
     configured_on,
     enabled_frameworks,
-    today_uk,
 )
 from sftimeline.adapters.sql import engine_for_url
 from sftimeline.adapters.states import record_from_state
@@ -61,6 +60,7 @@ from sftimeline.adapters.store import (
 )
 from sftimeline.adapters.workqueue import is_shared, run_shared
 from sftimeline.aggregates.outcomes import OUTCOME_TOPICS, FamilyOutcomes
+from sftimeline.calendar import today_uk
 from sftimeline.policies import process as pp
 from sftimeline.readmodels import status as rm
 

@@ -6,9 +6,8 @@ importer without loading the process itself."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 
@@ -16,8 +15,6 @@ from sftimeline.adapters.sql import get_setting, set_setting
 
 if TYPE_CHECKING:
     from sftimeline.policies.loader import Framework
-
-UK = ZoneInfo("Europe/London")
 
 
 FRAMEWORKS_SETTING = "process.frameworks"
@@ -64,7 +61,3 @@ def configured_on(engine: Engine) -> date | None:
 
 def set_on(engine: Engine, on: date | None) -> None:
     set_setting(engine, ON_SETTING, on.isoformat() if on else None)
-
-
-def today_uk() -> date:
-    return datetime.now(UK).date()

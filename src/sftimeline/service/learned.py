@@ -82,7 +82,7 @@ class LearnedService(ProcessService):
         """Families whose decision on ``on`` (default: the process's on-date) changed
         because of records recorded after ``since``, under ``frameworks`` (default: those
         enabled), whatever those records' own dates."""
-        from sftimeline.adapters.process_settings import today_uk
+        from sftimeline.calendar import today_uk
         from sftimeline.policies.evaluator import evaluate_family
         from sftimeline.reports.replay import diff_decisions
 

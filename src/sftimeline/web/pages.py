@@ -16,10 +16,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
+from sftimeline.calendar import today_uk
 from sftimeline.web import export
 from sftimeline.web.deps import framework_of, store_of
 from sftimeline.web.errors import ApiError
-from sftimeline.web.params import parse_date, parse_flag, parse_known_at, today_uk
+from sftimeline.web.params import parse_date, parse_flag, parse_known_at
 from sftimeline.web.render import page
 
 router = APIRouter(include_in_schema=False)

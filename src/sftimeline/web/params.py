@@ -10,14 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import TypeVar
-from zoneinfo import ZoneInfo
 
 from sftimeline.service.errors import UsageProblem
 from sftimeline.service.inputs import parse_date as _parse_date
 from sftimeline.service.inputs import parse_known_at as _parse_known_at
 from sftimeline.web.errors import ApiError
 
-_UK = ZoneInfo("Europe/London")
 T = TypeVar("T")
 
 
@@ -59,8 +57,3 @@ def parse_flag(name: str, value: str | None) -> bool:
     if text in ("", "0", "false", "no", "off"):
         return False
     raise ApiError(400, f"{name}: {value!r} is not true or false", parameter=name)
-
-
-def today_uk() -> date:
-    """The pages' default on-date: today in the UK, as the policy process uses."""
-    return datetime.now(_UK).date()
