@@ -120,3 +120,14 @@ def test_the_whole_pinned_pack_matches_its_digest_and_the_current_output(store: 
     assert hashlib.sha256(kept).hexdigest() == json.loads(DIGESTS.read_text())[WHOLE]
     html = store.audit_pack(FAMILY, CLAIM_DATE, "national-2022", AFTER_LATE).html
     assert html.encode("utf-8") == kept
+
+
+@pytest.mark.parametrize("known_at", [AT_CLAIM, AFTER_LATE, AFTER_RETRACTION])
+def test_a_packs_timeline_is_the_stores_timeline_for_the_same_question(
+    store: Store, known_at: str
+) -> None:
+    # the web view's family page draws its timeline from the pack it already built
+    pack = store.audit_pack(FAMILY, CLAIM_DATE, "national-2022", known_at)
+    view = pack.timeline()
+    assert view.to_dict() == store.timeline(FAMILY, CLAIM_DATE, known_at).to_dict()
+    assert view.retractions or known_at != AFTER_RETRACTION

@@ -69,18 +69,9 @@ class RecordsService(StoreBase):
         known_at: datetime | date | str | None = None,
     ) -> TimelineView:
         """A family's records as of ``on`` as known at ``known_at`` (default now)."""
-        from sftimeline.projections.timeline import Timeline
-
         day = parse_date(on, "on")
         t = parse_known_at(known_at, "known_at")
-        tl = Timeline.build(family, self.records(family), day, t)
-        return TimelineView(
-            family,
-            day,
-            t,
-            list(tl),
-            [(k, v.by, v.reason) for k, v in sorted(tl.retractions.items())],
-        )
+        return TimelineView.build(family, self.records(family), day, t)
 
 
 def generate_county(out: TextIO, families: int, seed: int = 1) -> int:

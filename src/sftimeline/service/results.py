@@ -113,6 +113,23 @@ class TimelineView:
     #: (target key, retracting record, reason)
     retractions: Sequence[tuple[str, Record, str]]
 
+    @classmethod
+    def build(
+        cls, family: str, records: Sequence[Record], on: date, known_at: datetime
+    ) -> TimelineView:
+        """The view of ``records`` (all the family's, as stored) on ``on`` as known at
+        ``known_at``: the one place a timeline view is made, from records already read."""
+        from sftimeline.projections.timeline import Timeline
+
+        tl = Timeline.build(family, records, on, known_at)
+        return cls(
+            family,
+            on,
+            known_at,
+            list(tl),
+            [(k, v.by, v.reason) for k, v in sorted(tl.retractions.items())],
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "family": self.family,
@@ -213,6 +230,16 @@ class AuditPack:
         from sftimeline.reports.timeline_svg import timeline_figure
 
         return timeline_figure(self.input) if self.input is not None else ""
+
+    def timeline(self) -> TimelineView:
+        """The family's timeline on the pack's date as known at the pack's moment, from
+        the records the pack already holds (the web view's family page shows both: one
+        read of the family, not two)."""
+        if self.input is None:
+            raise ValueError("a pack without its input holds no records")
+        return TimelineView.build(
+            self.decision.family, self.input.records, self.decision.on, self.decision.known_at
+        )
 
     def explanation(self, framework: Framework) -> Explanation:
         """The pack's decision explained, as :meth:`Store.explain` would give it for the

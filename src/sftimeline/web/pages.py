@@ -277,11 +277,12 @@ def family_page(request: Request, family: str) -> HTMLResponse:
     fw, on, known_at = question["framework"], question["on"], question["known_at"]
     with store_of(request) as store:
         framework = framework_of(request, fw)
-        # one evaluation: the pack's decision is also the page's explanation
+        # one read and one evaluation: the pack's decision is also the page's explanation,
+        # its records the page's timeline
         pack = store.audit_pack(family, on, framework, known_at)
         explained = pack.explanation(framework)
-        view = store.timeline(family, on, pack.decision.known_at).to_dict()
-        claims = [c.to_dict() for c in store.claims() if c.family == family]
+        view = pack.timeline().to_dict()
+        claims = [c.to_dict() for c in store.claims(family=family)]
     decision = explained.to_dict()
     records = {r["key"]: r for r in view["records"]}
     used = {r["key"]: r for r in decision["records_used"]}
