@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from conftest import sample
-from sftimeline.adapters import store as store_module
+from sftimeline.adapters import family_cache
 from sftimeline.adapters.store import RecordStore
 from sftimeline.records import record_from_model, validate_record
 
@@ -35,7 +35,7 @@ def test_values_orjson_cannot_write_exactly_round_trip(store_url: str) -> None:
 def test_families_evicted_from_the_cache_are_still_deduplicated(
     store_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(store_module, "CACHED_FAMILIES", 3)
+    monkeypatch.setattr(family_cache, "CACHED_FAMILIES", 3)
     rows = [sample("incident_recorded", n, family=f"F{f}") for f in range(8) for n in (1, 2)]
     with RecordStore.open(store_url) as store:
         for i in range(0, len(rows), 4):  # batches of two families

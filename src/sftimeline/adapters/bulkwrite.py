@@ -13,7 +13,8 @@ library (``repository.get``, ``to_domain_event``) reads these events exactly as 
 :func:`insert_events` writes a batch on SQLite with one ``executemany`` in the library's own
 transaction: its application recorder executes once per event to collect the notification
 ids, which an import never reads. The rows, their order (so their notification ids), the
-primary key's duplicate check and the error it raises are the library's.
+primary key's duplicate check and the error it raises are the library's. On PostgreSQL
+it writes one binary ``COPY`` under the library's table lock (:mod:`.pgcopy`).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import json
 import math
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import orjson
 from eventsourcing.domain import datetime_now_with_tzinfo
@@ -31,6 +32,12 @@ from eventsourcing.sqlite import SQLiteAggregateRecorder, SQLiteApplicationRecor
 from eventsourcing.utils import get_topic
 
 from sftimeline.aggregates.family import EVENT_CLASSES, Family
+
+if TYPE_CHECKING:
+    from eventsourcing.postgres import PostgresApplicationRecorder
+
+#: the library's PostgreSQL recorder (named, not imported: psycopg loads only for PostgreSQL)
+_PG_RECORDER = ("eventsourcing.postgres", "PostgresApplicationRecorder")
 
 _TOPICS = {t: get_topic(cls) for t, cls in EVENT_CLASSES.items()}
 
@@ -97,4 +104,13 @@ def insert_events(recorder: ApplicationRecorder, events: list[StoredEvent]) -> N
         with recorder.datastore.transaction(commit=True) as cursor:
             SQLiteAggregateRecorder._insert_events(recorder, cursor, events)
         return
+    kind = type(recorder)
+    if (kind.__module__, kind.__name__) == _PG_RECORDER:
+        # psycopg is imported for PostgreSQL stores only
+        from sftimeline.adapters.pgcopy import can_copy, copy_events
+
+        pg = cast("PostgresApplicationRecorder", recorder)
+        if can_copy(pg):
+            copy_events(pg, events)
+            return
     recorder.insert_events(events)

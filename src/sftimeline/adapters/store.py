@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import json
 import os
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -31,6 +31,7 @@ from eventsourcing.persistence import (
     Transcoding,
 )
 
+from sftimeline.adapters.family_cache import FamilyCache
 from sftimeline.adapters.locks import create_once, schema_problem
 from sftimeline.adapters.states import plain_state, record_from_state
 
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
     from eventsourcing.persistence import StoredEvent
 
     from sftimeline.adapters.cipher import CipherState
-    from sftimeline.aggregates.family import Family, Outcome, RecordOutcome
+    from sftimeline.aggregates.family import Outcome, RecordOutcome
     from sftimeline.records import Record, RecordModel
 
 #: the topic of the Family aggregate's Registered event (``Family.Registered.TOPIC``;
@@ -63,8 +64,6 @@ def record_topics() -> frozenset[str]:
 
 DEFAULT_DB = "./sftimeline.sqlite"
 PAGE = 5000
-#: families whose keys an importing store keeps (≈ 100 records, ≈ 20 KB each)
-CACHED_FAMILIES = 2000
 
 
 class StoreError(Exception):
@@ -223,9 +222,9 @@ class RecordStore:
         self.url = url
         #: the library's cipher settings every application on this store needs (or {})
         self.cipher_env: dict[str, str] = cipher or {}
-        #: aggregates touched in this run, the most recently used (a cache: one read per
-        #: family while it is imported, bounded so that memory is flat in file size)
-        self._cache: OrderedDict[UUID, Family] = OrderedDict()
+        #: aggregates touched in this run (keys and versions, bounded: memory flat in
+        #: file size)
+        self._cache = FamilyCache(app)
 
     @property
     def encrypted(self) -> bool:
@@ -353,23 +352,6 @@ class RecordStore:
 
     # -- writing ----------------------------------------------------------
 
-    def _family(self, code: str) -> Family:
-        """The family's aggregate for de-duplication (kept light: keys and version)."""
-        from sftimeline.aggregates.family import Family
-
-        fid = Family.create_id(code)
-        fam = self._cache.get(fid)
-        if fam is None:
-            try:
-                fam = cast(Family, self.app.repository.get(fid))
-                fam.stored = []  # only keys and the version are needed to import
-            except AggregateNotFoundError:
-                fam = Family(code)
-            self._cache[fid] = fam
-        else:
-            self._cache.move_to_end(fid)
-        return fam
-
     def save_records(
         self, models: Iterable[RecordModel | Record], imported_at: datetime, *, retries: int = 5
     ) -> BatchOutcome:
@@ -386,8 +368,12 @@ class RecordStore:
             outcome = BatchOutcome()
             touched: set[UUID] = set()
             events: list[StoredEvent] = []
+            try:
+                families = self._cache.load(dict.fromkeys(item.family for item in items))
+            except PersistenceError as exc:
+                raise StoreUnavailable(f"cannot read store {self.url!r}: {exc}") from None
             for item in items:
-                fam = self._family(item.family)
+                fam = families[item.family]
                 result, fields = fam.admit(item, imported_at=imported_at)
                 outcome.outcomes.append(result)
                 if fields is None:
@@ -399,17 +385,14 @@ class RecordStore:
             try:
                 if events:
                     insert_events(self.app.recorder, events)
-                while len(self._cache) > CACHED_FAMILIES:  # memory flat in the file's size
-                    self._cache.popitem(last=False)  # the least recently imported
+                self._cache.trim()  # memory flat in the file's size
                 return outcome
             except IntegrityError:
-                for fid in touched:
-                    self._cache.pop(fid, None)
+                self._cache.forget(touched)
                 if attempt == retries:
                     raise
             except PersistenceError as exc:
-                for fid in touched:
-                    self._cache.pop(fid, None)
+                self._cache.forget(touched)
                 raise StoreUnavailable(f"cannot write to store {self.url!r}: {exc}") from None
         raise AssertionError("unreachable")
 
