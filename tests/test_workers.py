@@ -62,6 +62,46 @@ def test_a_task_that_fails_fails_the_map_in_the_caller() -> None:
         list(pool.ordered_map(_inverse, [1, 2, 0, 4], 2))
 
 
+def test_tasks_and_results_larger_than_a_pipe_cross_whole() -> None:
+    """A pipe holds 64 KiB: a task and a result of a megabyte each still arrive whole,
+    in order, while other workers' results are being read."""
+    tasks = [bytes([i]) * (1 << 20) for i in range(6)]
+    assert list(pool.ordered_map(_reversed, tasks, 2)) == [t[::-1] for t in tasks]
+
+
+def test_a_worker_that_dies_fails_the_map_in_the_caller() -> None:
+    with pytest.raises(RuntimeError, match="ended with"):
+        list(pool.ordered_map(_exit_on_three, range(8), 2))
+
+
+def test_a_map_left_early_stops_its_workers() -> None:
+    results = pool.ordered_map(_pid_and_square, range(50), 2)
+    pids = {next(results)[0] for _ in range(3)}
+    results.close()
+    for pid in pids:  # reaped: no such child any more
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+
+
+def test_shrinking_tasks_keep_every_item_once_in_order() -> None:
+    items = list(range(1000))
+    parts = pool.shrinking_chunks(items, 2, 100)
+    assert [i for part in parts for i in part] == items
+    sizes = [len(p) for p in parts]
+    assert max(sizes) == 100
+    assert sizes == sorted(sizes, reverse=True)  # the last tasks are the smallest
+
+
+def _reversed(b: bytes) -> bytes:
+    return b[::-1]
+
+
+def _exit_on_three(i: int) -> int:
+    if i == 3:
+        os._exit(3)
+    return i
+
+
 def test_default_is_every_core_this_process_may_use() -> None:
     assert pool.default_workers() == len(os.sched_getaffinity(0))
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import click
 
@@ -29,7 +29,6 @@ from sftimeline.commands._output import (
     table,
     write_csv,
     write_json,
-    write_jsonl,
 )
 
 if TYPE_CHECKING:
@@ -82,8 +81,14 @@ def evaluate(
     hidden: Counter[str] = Counter()
     with store_session(ctx) as store:
         stream = started(
-            store.iter_evaluate(
-                on, fw_id, known_at, family, framework_file=fw_file, workers=workers
+            store.iter_evaluate_as(
+                shaper(fmt),
+                on,
+                fw_id,
+                known_at,
+                family,
+                framework_file=fw_file,
+                workers=workers,
             )
         )
         if family is None and sys.stderr.isatty():
@@ -94,7 +99,7 @@ def evaluate(
             stream = (d for d in stream if d.status in statuses)
         # A generator end to end: each family is read, decided and written before the
         # next (tables aside), so a county streams out without its decisions in memory.
-        write_decisions(stream, fmt)
+        write_shown(stream, fmt)
     if hidden["count"]:
         n = hidden["count"]
         click.echo(
@@ -104,10 +109,34 @@ def evaluate(
         )
 
 
-def _with_needs(decisions: Iterator[Decision], hidden: Counter[str]) -> Iterator[Decision]:
+class Shown(NamedTuple):
+    """What ``evaluate`` keeps of a decision: made where the family was decided (a worker
+    process sends this back, not the decision and its results tree)."""
+
+    status: str
+    #: a need identified under the framework (a criterion was decided)
+    needs: bool
+    #: what is written for it: the JSON text (json, jsonl), the CSV rows, the table row
+    out: Any
+
+
+def shaper(fmt: str) -> Callable[[Decision], Shown]:
+    """The decision as ``fmt`` writes it: JSON text, CSV rows or a table row."""
+    if fmt in ("json", "jsonl"):
+        return lambda d: Shown(
+            d.status, bool(d.criteria), json.dumps(d.to_dict(), ensure_ascii=False)
+        )
+    if fmt == "csv":
+        return lambda d: Shown(d.status, bool(d.criteria), list(_csv_rows(d)))
+    return lambda d: Shown(
+        d.status, bool(d.criteria), (d.family, d.status, d.eligible_from, _criteria_cell(d))
+    )
+
+
+def _with_needs(decisions: Iterator[Shown], hidden: Counter[str]) -> Iterator[Shown]:
     """The decisions with a need identified; the others counted in ``hidden``."""
     for d in decisions:
-        if d.criteria:
+        if d.needs:
             yield d
         else:
             hidden["count"] += 1
@@ -142,25 +171,26 @@ CSV_HEADER = [
 ]
 
 
-def write_decisions(decisions: Iterable[Decision], fmt: str) -> None:
+def write_shown(decisions: Iterable[Shown], fmt: str) -> None:
     """JSON and JSON Lines stream; CSV has a row per criterion; the table is aligned."""
     out = sys.stdout
     if fmt == "json":
         out.write("[")
         for i, d in enumerate(decisions):
-            out.write(("," if i else "") + "\n" + json.dumps(d.to_dict(), ensure_ascii=False))
+            out.write(("," if i else "") + "\n" + d.out)
         out.write("\n]\n")
     elif fmt == "jsonl":
-        write_jsonl(d.to_dict() for d in decisions)
+        for d in decisions:
+            out.write(d.out + "\n")
     elif fmt == "csv":
-        write_csv(CSV_HEADER, (row for d in decisions for row in _csv_rows(d)))
+        write_csv(CSV_HEADER, (row for d in decisions for row in d.out))
     else:
         counts: Counter[str] = Counter()
 
         def rows() -> Iterator[tuple[object, ...]]:
             for d in decisions:
                 counts[d.status] += 1
-                yield d.family, d.status, d.eligible_from, _criteria_cell(d)
+                yield d.out
 
         table(["family", "status", "eligible_from", "criteria"], rows())
         click.echo("\n" + "  ".join(f"{k}: {v}" for k, v in sorted(counts.items())))

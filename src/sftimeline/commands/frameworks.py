@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import click
 
@@ -210,12 +210,39 @@ def compare_command(
         )
     fa, fb = _load(frameworks_[0]), _load(frameworks_[1], set_b)
     with store_session(ctx) as store:
-        results = started(store.iter_compare(on, fa, fb, known_at, family, workers=workers))
+        results = started(
+            store.iter_compare_as(_shaper(fmt), on, fa, fb, known_at, family, workers=workers)
+        )
         _write(results, fmt, show_all, fa, fb)
 
 
+class _Shown(NamedTuple):
+    """What ``compare`` keeps of a comparison: made where the family was decided (a
+    worker sends this back, not the two decisions)."""
+
+    a: str
+    b: str
+    differs: bool
+    #: the JSON text (json, jsonl) or the table's lines
+    out: str
+
+
+def _shaper(fmt: str) -> Callable[[Comparison], _Shown]:
+    def shape(c: Comparison) -> _Shown:
+        if fmt in ("json", "jsonl"):
+            text = json.dumps(c.to_dict(), ensure_ascii=False)
+        else:
+            ea = c.a.eligible_from.isoformat() if c.a.eligible_from else "-"
+            eb = c.b.eligible_from.isoformat() if c.b.eligible_from else "-"
+            text = f"{c.family}: A {c.a.status} ({ea})  B {c.b.status} ({eb})\n"
+            text += "".join(f"    {d}\n" for d in c.differences)
+        return _Shown(c.a.status, c.b.status, bool(c.differs), text)
+
+    return shape
+
+
 def _write(
-    results: Iterator[Comparison], fmt: str, show_all: bool, fa: Framework, fb: Framework
+    results: Iterator[_Shown], fmt: str, show_all: bool, fa: Framework, fb: Framework
 ) -> None:
     out = sys.stdout
     transitions: Counter[tuple[str, str]] = Counter()
@@ -226,20 +253,16 @@ def _write(
         out.write("[")
     for c in results:
         total += 1
-        transitions[(c.a.status, c.b.status)] += 1
+        transitions[(c.a, c.b)] += 1
         differ += c.differs
         if not (c.differs or show_all):
             continue
         if fmt == "json":
-            out.write(("," if written else "") + "\n" + json.dumps(c.to_dict(), ensure_ascii=False))
+            out.write(("," if written else "") + "\n" + c.out)
         elif fmt == "jsonl":
-            out.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
+            out.write(c.out + "\n")
         else:
-            ea = c.a.eligible_from.isoformat() if c.a.eligible_from else "-"
-            eb = c.b.eligible_from.isoformat() if c.b.eligible_from else "-"
-            out.write(f"{c.family}: A {c.a.status} ({ea})  B {c.b.status} ({eb})\n")
-            for d in c.differences:
-                out.write(f"    {d}\n")
+            out.write(c.out)
         written += 1
     if fmt == "json":
         out.write("\n]\n")

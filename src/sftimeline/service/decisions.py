@@ -7,9 +7,9 @@ here decides anything itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sftimeline.service.base import load_framework
 from sftimeline.service.errors import NotFound, UsageProblem
@@ -25,6 +25,12 @@ if TYPE_CHECKING:
     from sftimeline.reports.html import ReportInput
 
 DEFAULT_FRAMEWORK = "national-2022"
+
+T = TypeVar("T")
+
+
+def _same(item: T) -> T:
+    return item
 
 
 class DecisionsService(RecordsService):
@@ -43,6 +49,26 @@ class DecisionsService(RecordsService):
         """Like :meth:`evaluate`, streamed: families read, decided and yielded in code
         order, on ``workers`` processes (default: every core; the same decisions
         whatever the number)."""
+        yield from self.iter_evaluate_as(
+            _same, on, framework, known_at, family, framework_file=framework_file, workers=workers
+        )
+
+    def iter_evaluate_as(
+        self,
+        shape: Callable[[Decision], T],
+        on: date | str,
+        framework: str | Framework = DEFAULT_FRAMEWORK,
+        known_at: datetime | date | str | None = None,
+        family: str | None = None,
+        *,
+        framework_file: str | None = None,
+        workers: int | None = None,
+    ) -> Iterator[T]:
+        """:meth:`iter_evaluate` with each decision made into ``shape(decision)`` in the
+        process that decided it. A worker then sends back what the caller keeps (the
+        CLI: the decision's output line) instead of the decision, whose results tree
+        costs more to pickle and unpickle than to format: with the whole decisions, the
+        calling process spent a fifth of a one-worker evaluation unpickling them."""
         from sftimeline.policies.evaluator import evaluate_family
 
         fw = load_framework(framework, framework_file)
@@ -50,8 +76,8 @@ class DecisionsService(RecordsService):
         t = parse_known_at(known_at, "known_at")
         self.record_store()  # a missing store fails here, before any output
 
-        def decide(code: str, recs: list[Record]) -> Decision:
-            return evaluate_family(fw, code, recs, day, t)
+        def decide(code: str, recs: list[Record]) -> T:
+            return shape(evaluate_family(fw, code, recs, day, t))
 
         yield from self.map_families(decide, family, workers)
 
@@ -115,6 +141,21 @@ class DecisionsService(RecordsService):
     ) -> Iterator[Comparison]:
         """Like :meth:`compare`, streamed, for loaded frameworks (:func:`framework`), on
         ``workers`` processes (default: every core)."""
+        yield from self.iter_compare_as(_same, on, a, b, known_at, family, workers=workers)
+
+    def iter_compare_as(
+        self,
+        shape: Callable[[Comparison], T],
+        on: date | str,
+        a: Framework,
+        b: Framework,
+        known_at: datetime | date | str | None = None,
+        family: str | None = None,
+        *,
+        workers: int | None = None,
+    ) -> Iterator[T]:
+        """:meth:`iter_compare` with each comparison made into ``shape(comparison)`` in
+        the process that decided it (see :meth:`iter_evaluate_as`)."""
         from sftimeline.policies.compare import compare
         from sftimeline.policies.evaluator import evaluate_family
 
@@ -122,9 +163,12 @@ class DecisionsService(RecordsService):
         t = parse_known_at(known_at, "known_at")
         self.record_store()
 
-        def decide(code: str, recs: list[Record]) -> Comparison:
-            return compare(
-                evaluate_family(a, code, recs, day, t), evaluate_family(b, code, recs, day, t)
+        def decide(code: str, recs: list[Record]) -> T:
+            return shape(
+                compare(
+                    evaluate_family(a, code, recs, day, t),
+                    evaluate_family(b, code, recs, day, t),
+                )
             )
 
         yield from self.map_families(decide, family, workers)

@@ -79,9 +79,10 @@ def map_families(
         for task in tasks:
             yield from job(task)
         return
-    from sftimeline.pool import default_workers, ordered_map
+    from sftimeline.pool import default_workers, ordered_map, shrinking_chunks
 
     n = min(default_workers() if workers is None else workers, len(tasks))
+    tasks = shrinking_chunks(index, n, FAMILIES_PER_TASK)
     # in this process the open store serves; workers open their own
     key = store.cipher_env.get("CIPHER_KEY", "")
     job = FamilyJob(store.url, key, decide, store if n <= 1 else None)
