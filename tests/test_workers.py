@@ -14,7 +14,7 @@ from sftimeline.cli import main
 from sftimeline.generate import family_records
 from sftimeline.records import validate_record
 from sftimeline.service import parallel
-from test_policy_process import at
+from test_policy_process import FW, at
 
 FAMILIES = 23
 
@@ -150,3 +150,43 @@ def test_process_run_records_the_same_outcome_events_whatever_the_workers(
     assert results[0] == results[1]
     assert results[0][0]  # outcome events were recorded
     assert 2 in used  # the second run did share its families among two workers
+
+
+def test_a_catch_up_on_workers_records_what_one_process_records_in_the_same_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Windows of 150 notifications (families straddle them) decided ahead on two
+    workers, recorded here window by window: the same outcome events in the same order,
+    the same read models and the same summary as one process deciding each window in
+    turn."""
+    from datetime import date
+
+    from sftimeline.adapters import decide
+    from sftimeline.adapters.outcomes import PolicyProcess
+    from sftimeline.readmodels.status import query_claims, query_status
+    from test_policy_process import KNOWN, comparable, generated
+
+    monkeypatch.setattr(decide, "MIN_FAMILIES_PER_WORKER", 1)
+    monkeypatch.setattr(decide, "FAMILIES_PER_TASK", 2)
+    used: list[int] = []
+    real_map = decide.ordered_map
+    monkeypatch.setattr(decide, "ordered_map", lambda *a: used.append(a[2]) or real_map(*a))
+    results = []
+    for workers in (1, 2):
+        with RecordStore.open(str(tmp_path / f"w{workers}.sqlite")) as store:
+            generated(store, 12)
+            with PolicyProcess(
+                store, [FW], on=date(2025, 6, 1), known_at=at(KNOWN), window=150, workers=workers
+            ) as p:
+                s = p.run()
+                results.append(
+                    (
+                        comparable(p),
+                        [r.to_dict() for r in query_status(p.engine)],
+                        [r.to_dict() for r in query_claims(p.engine)],
+                        (s.notifications, s.families, s.windows, s.events, s.position),
+                    )
+                )
+    assert results[0] == results[1]
+    assert results[0][0] and results[0][3][2] > 5  # events recorded, many windows
+    assert used == [2]  # one pool for the whole catch-up

@@ -46,7 +46,7 @@ import struct
 import sys
 import traceback
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -66,7 +66,9 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def ordered_map(job: Callable[[T], R], tasks: Iterable[T], workers: int) -> Iterator[R]:
+def ordered_map(
+    job: Callable[[T], R], tasks: Iterable[T], workers: int
+) -> Generator[R, None, None]:
     """``job(task)`` for every task, in task order, on ``workers`` processes.
 
     ``workers`` ≤ 1 runs every task here, in this process, with no pool at all. An

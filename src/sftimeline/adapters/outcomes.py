@@ -43,7 +43,7 @@ from eventsourcing.persistence import (
 )
 from sqlalchemy.engine import Engine
 
-from sftimeline.adapters.decide import decided
+from sftimeline.adapters.decide import catch_up_on_workers, decided
 from sftimeline.adapters.outcomes_app import FamilyOutcomesApp, outcomes_env
 from sftimeline.adapters.process_settings import (
     EnabledFramework,
@@ -232,17 +232,11 @@ class PolicyProcess:
             return run_shared(self, summary, all_families=all_families)
         if all_families:
             self._reevaluate_all(summary)
-        from sftimeline.adapters.scan import notified_families
-
+        if self.workers > 1:
+            catch_up_on_workers(self, summary)  # windows decided ahead on the workers
         conflicts = 0
         while True:
-            pos = self.position()
-            try:
-                fids, last, count = notified_families(self.store, pos, self.window)
-            except PersistenceError as exc:
-                raise StoreUnavailable(f"cannot read store {self.store.url!r}: {exc}") from None
-            except Exception as exc:  # driver errors below the library (sqlite3)
-                raise StoreUnavailable(f"cannot read store {self.store.url!r}: {exc}") from None
+            fids, last, count = self.read_window(self.position())
             if not count:
                 break
             if not self._process(fids, Tracking(LEADER, last), summary):
@@ -255,6 +249,18 @@ class PolicyProcess:
         summary.position = self.position()
         summary.projected = self.project()
         return summary
+
+    def read_window(self, pos: int) -> tuple[list[UUID], int, int]:
+        """The families of the ``window`` notifications after ``pos`` (first notified
+        first), the last notification's id and how many were read."""
+        from sftimeline.adapters.scan import notified_families
+
+        try:
+            return notified_families(self.store, pos, self.window)
+        except PersistenceError as exc:
+            raise StoreUnavailable(f"cannot read store {self.store.url!r}: {exc}") from None
+        except Exception as exc:  # driver errors below the library (sqlite3)
+            raise StoreUnavailable(f"cannot read store {self.store.url!r}: {exc}") from None
 
     @staticmethod
     def _conflict(conflicts: int) -> int:
@@ -300,6 +306,11 @@ class PolicyProcess:
                     self.after_family(code)
         finally:
             self.read_ahead(())
+        return self.record(pe, evaluated, summary)
+
+    def record(self, pe: ProcessingEvent[UUID], evaluated: int, summary: RunSummary) -> bool:
+        """Record the collected outcome events and the tracking in one transaction, and
+        count them; False when another run recorded first (nothing stored)."""
         try:
             self.app._record(pe)  # events + tracking in one transaction
         except IntegrityError:

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Table, and_, select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.engine import Connection, Engine
 
 from sftimeline.adapters.locks import lock_projection
@@ -70,11 +70,123 @@ __all__ = [
 ]
 
 
-def _upsert(conn: Connection, table: Table, keys: dict[str, Any], values: dict[str, Any]) -> None:
-    cond = and_(*(table.c[k] == v for k, v in keys.items()))
-    done = conn.execute(table.update().where(cond).values(**values))
-    if done.rowcount == 0:
-        conn.execute(table.insert().values(**keys, **values))
+Key = tuple[str, ...]
+
+
+class _Page:
+    """One page of outcome events folded into the rows they leave, written with a few
+    statements (one ``executemany`` per table and kind of write) instead of two or three
+    per event: the same rows as applying them one at a time, in the same transaction as
+    the position (≈ 20% of a catch-up was these per-event upserts).
+
+    The status and claims rows a page touches are read first (one query per 500
+    families); each event then changes the rows in memory exactly as its own upsert
+    would have changed the table; what is left is updated or inserted at the end. The
+    criteria whose entry is not shown are replaced per (family, framework, claim), as
+    each event replaced them.
+    """
+
+    def __init__(self, conn: Connection, families: Sequence[str]) -> None:
+        self.conn = conn
+        self.status = _rows(conn, status_table, ("family", "framework"), families)
+        self.claims = _rows(conn, claims_table, ("family", "claim"), families)
+        self.stored_status = set(self.status)
+        self.stored_claims = set(self.claims)
+        self.changed_status: dict[Key, None] = {}
+        self.changed_claims: dict[Key, None] = {}
+        #: (family, framework, claim) -> criteria, in the order the events set them
+        self.unshown: dict[Key, list[str]] = {}
+
+    def set_unshown(self, fam: str, framework: str, claim: str, criteria: Sequence[str]) -> None:
+        key = (fam, framework, claim)
+        self.unshown.pop(key, None)  # replaced: written where the last event wrote it
+        self.unshown[key] = [shown(c) for c in dict.fromkeys(criteria)]
+
+    def upsert_status(self, fam: str, framework: str, values: dict[str, Any]) -> None:
+        key = (fam, framework)
+        row = self.status.get(key)
+        if row is None:
+            row = {"family": fam, "framework": framework, "last_regression": None}
+            self.status[key] = row
+        row.update(values)
+        self.changed_status[key] = None
+
+    def regressed(self, fam: str, framework: str, when: date) -> None:
+        row = self.status.get((fam, framework))
+        if row is not None and (row["last_regression"] is None or row["last_regression"] < when):
+            row["last_regression"] = when
+            self.changed_status[(fam, framework)] = None
+
+    def upsert_claim(self, fam: str, claim: str, values: dict[str, Any]) -> None:
+        key = (fam, claim)
+        row = self.claims.setdefault(key, {"family": fam, "claim": claim})
+        row.update(values)
+        self.changed_claims[key] = None
+
+    def write(self) -> None:
+        conn = self.conn
+        t = entries_table
+        if self.unshown:
+            conn.execute(
+                t.delete().where(
+                    t.c.family == bindparam("k_family"),
+                    t.c.framework == bindparam("k_framework"),
+                    t.c.claim == bindparam("k_claim"),
+                ),
+                [{"k_family": f, "k_framework": w, "k_claim": c} for f, w, c in self.unshown],
+            )
+            rows = [
+                {"family": f, "framework": w, "claim": c, "criterion": crit}
+                for (f, w, c), criteria in self.unshown.items()
+                for crit in criteria
+            ]
+            if rows:
+                conn.execute(t.insert(), rows)
+        _write(conn, status_table, self.status, self.changed_status, self.stored_status)
+        _write(conn, claims_table, self.claims, self.changed_claims, self.stored_claims)
+
+
+def _rows(
+    conn: Connection, table: Table, keys: tuple[str, str], families: Sequence[str]
+) -> dict[Key, dict[str, Any]]:
+    """The stored rows of ``families``, by key."""
+    out: dict[Key, dict[str, Any]] = {}
+    fams = list(dict.fromkeys(families))
+    for i in range(0, len(fams), 500):
+        for row in conn.execute(select(table).where(table.c.family.in_(fams[i : i + 500]))):
+            m = dict(row._mapping)
+            out[(m[keys[0]], m[keys[1]])] = m
+    return out
+
+
+def _write(
+    conn: Connection,
+    table: Table,
+    rows: dict[Key, dict[str, Any]],
+    changed: dict[Key, None],
+    stored: set[Key],
+) -> None:
+    """Update the changed rows that were stored, insert the others (first-changed order)."""
+    keys = [c.name for c in table.primary_key.columns]
+    columns = [c.name for c in table.columns if c.name not in keys]
+    updates = [rows[k] for k in changed if k in stored]
+    inserts = [rows[k] for k in changed if k not in stored]
+    if updates:
+        stmt = (
+            table.update()
+            .where(*(table.c[k] == bindparam(f"k_{k}") for k in keys))
+            .values({c: bindparam(f"v_{c}") for c in columns})
+        )
+        conn.execute(
+            stmt,
+            [
+                {**{f"k_{k}": r[k] for k in keys}, **{f"v_{c}": r.get(c) for c in columns}}
+                for r in updates
+            ],
+        )
+    if inserts:
+        names = [c.name for c in table.columns]
+        conn.execute(table.insert(), [{n: r.get(n) for n in names} for r in inserts])
 
 
 def _d(s: str | None) -> date | None:
@@ -97,29 +209,22 @@ def _regression_date(payload: dict[str, Any]) -> date:
     return date.fromisoformat(max(stamps)[:10])
 
 
-def _set_unshown(
-    conn: Connection, fam: str, framework: str, claim: str, criteria: Sequence[str]
-) -> None:
-    t = entries_table
-    conn.execute(
-        t.delete().where(t.c.family == fam, t.c.framework == framework, t.c.claim == claim)
-    )
-    for crit in dict.fromkeys(criteria):
-        conn.execute(
-            t.insert().values(family=fam, framework=framework, claim=claim, criterion=shown(crit))
-        )
-
-
 def apply(conn: Connection, kind: str, payload: dict[str, Any]) -> None:
     """Apply one outcome event to the tables."""
+    page = _Page(conn, [shown(payload["family"])])
+    _fold(page, kind, payload)
+    page.write()
+
+
+def _fold(page: _Page, kind: str, payload: dict[str, Any]) -> None:
+    """One outcome event's changes to the page's rows."""
     fam = shown(payload["family"])
     if kind == DECISION_RECORDED:
-        _set_unshown(conn, fam, payload["framework"], "", payload.get("entry_not_shown") or [])
+        page.set_unshown(fam, payload["framework"], "", payload.get("entry_not_shown") or [])
         b = payload["basis"]
-        _upsert(
-            conn,
-            status_table,
-            {"family": fam, "framework": payload["framework"]},
+        page.upsert_status(
+            fam,
+            payload["framework"],
             {
                 "status": payload["status"],
                 "eligible_from": _d(payload["eligible_from"]),
@@ -131,21 +236,16 @@ def apply(conn: Connection, kind: str, payload: dict[str, Any]) -> None:
             },
         )
     elif kind == CRITERION_REGRESSED:
-        when = _regression_date(payload)
-        keys = {"family": fam, "framework": payload["framework"]}
-        cond = and_(*(status_table.c[k] == v for k, v in keys.items()))
-        row = conn.execute(select(status_table.c.last_regression).where(cond)).first()
-        if row is not None and (row[0] is None or row[0] < when):
-            conn.execute(status_table.update().where(cond).values(last_regression=when))
+        page.regressed(fam, payload["framework"], _regression_date(payload))
     elif kind == EVALUATION_FAILED:
-        _apply_failure(conn, fam, payload)
+        _apply_failure(page, fam, payload)
     elif kind in CLAIM_KINDS:
         at_sub = payload.get("at_submission") or {}
         now = payload.get("now") or {}
         claim_key = shown(payload["claim"], 300)
-        _set_unshown(conn, fam, payload["framework"], claim_key, now.get("entry_not_shown") or [])
+        page.set_unshown(fam, payload["framework"], claim_key, now.get("entry_not_shown") or [])
         _upsert_claim(
-            conn,
+            page,
             fam,
             payload,
             kind,
@@ -157,7 +257,7 @@ def apply(conn: Connection, kind: str, payload: dict[str, Any]) -> None:
 
 
 def _upsert_claim(
-    conn: Connection,
+    page: _Page,
     fam: str,
     payload: dict[str, Any],
     kind: str,
@@ -169,10 +269,9 @@ def _upsert_claim(
 ) -> None:
     """The claims register's row for the claim of ``payload`` (a claim event's, or an
     evaluation failure's)."""
-    _upsert(
-        conn,
-        claims_table,
-        {"family": fam, "claim": shown(payload["claim"], 300)},
+    page.upsert_claim(
+        fam,
+        shown(payload["claim"], 300),
         {
             "framework": payload["framework"],
             "claim_date": _d(payload["claim_date"]),
@@ -188,17 +287,16 @@ def _upsert_claim(
     )
 
 
-def _apply_failure(conn: Connection, fam: str, payload: dict[str, Any]) -> None:
+def _apply_failure(page: _Page, fam: str, payload: dict[str, Any]) -> None:
     """An evaluation failure replaces the family's row (its status is unknown until it
     is evaluated again): status ``evaluation_failed``, the reason, and no dates."""
     b = payload["basis"]
     if payload.get("claim"):
-        _upsert_claim(conn, fam, payload, EVALUATION_FAILED, state=EVALUATION_FAILED)
+        _upsert_claim(page, fam, payload, EVALUATION_FAILED, state=EVALUATION_FAILED)
         return
-    _upsert(
-        conn,
-        status_table,
-        {"family": fam, "framework": payload["framework"]},
+    page.upsert_status(
+        fam,
+        payload["framework"],
         {
             "status": EVALUATION_FAILED,
             "eligible_from": None,
@@ -223,9 +321,12 @@ def apply_page(
     with engine.begin() as conn:
         lock_projection(conn, tracking_table.name)
         start = position(conn)
-        for nid, kind, payload in events:
-            if nid > start:
-                apply(conn, kind, payload)
+        todo = [(kind, payload) for nid, kind, payload in events if nid > start]
+        if todo:
+            page = _Page(conn, [shown(payload["family"]) for _, payload in todo])
+            for kind, payload in todo:
+                _fold(page, kind, payload)
+            page.write()
         if last_id > start:
             done = conn.execute(
                 tracking_table.update()
