@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from sftimeline.adapters import outcomes as outcomes_mod
+from sftimeline.adapters import family_decisions as decisions_mod
 from sftimeline.adapters.outcomes import PolicyProcess
 from sftimeline.adapters.process_settings import enable_framework
 from sftimeline.adapters.store import RecordStore
@@ -101,10 +101,10 @@ def test_a_crafted_framework_file_named_by_a_claim_is_never_read(
     """The file would judge the claim (a copy of national-2022 under the same id); the
     process must not even open it."""
     crafted = tmp_path / "crafted.yaml"
-    text = Path(outcomes_mod.__file__).parent.parent / "policies/frameworks/national-2022.yaml"
+    text = Path(decisions_mod.__file__).parent.parent / "policies/frameworks/national-2022.yaml"
     crafted.write_text(text.read_text(encoding="utf-8"), encoding="utf-8")
     opened: list[str] = []
-    real = outcomes_mod.load_framework
+    real = decisions_mod.load_framework
 
     def spy(id_or_path: str, *a: Any, **kw: Any) -> Any:
         opened.append(id_or_path)
@@ -113,7 +113,7 @@ def test_a_crafted_framework_file_named_by_a_claim_is_never_read(
     with RecordStore.open(sqlite_url) as store:
         store_claim_with(store, str(crafted))
         mp = pytest.MonkeyPatch()
-        mp.setattr(outcomes_mod, "load_framework", spy)
+        mp.setattr(decisions_mod, "load_framework", spy)
         try:
             with run(store) as p:
                 (c,) = query_claims(p.engine)
@@ -129,7 +129,7 @@ def test_a_claim_under_a_framework_the_council_enabled_from_its_own_file(
     """The council's file is used for a claim even when this run evaluates another
     framework: enabling is the council's choice, a claim only names the id."""
     ours = tmp_path / "ours.yaml"
-    text = Path(outcomes_mod.__file__).parent.parent / "policies/frameworks/national-2022.yaml"
+    text = Path(decisions_mod.__file__).parent.parent / "policies/frameworks/national-2022.yaml"
     ours.write_text(
         text.read_text(encoding="utf-8").replace("id: national-2022", "id: ours-2022", 1),
         encoding="utf-8",
@@ -175,14 +175,14 @@ def test_a_nul_family_code_fails_alone(store_url: str) -> None:
 def test_a_family_whose_evaluation_raises_is_recorded_and_retried_when_its_records_change(
     store_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = outcomes_mod.evaluate_family
+    real = decisions_mod.evaluate_family
 
     def broken(fw: Any, code: str, *a: Any, **kw: Any) -> Any:
         if code == "BAD":
             raise RecursionError("maximum recursion depth exceeded")
         return real(fw, code, *a, **kw)
 
-    monkeypatch.setattr(outcomes_mod, "evaluate_family", broken)
+    monkeypatch.setattr(decisions_mod, "evaluate_family", broken)
     with RecordStore.open(store_url) as store:
         store.save_records(
             [as_record(nominated("BAD", "N1")), as_record(nominated("OK", "N2"))], IMPORTED
@@ -200,7 +200,7 @@ def test_a_family_whose_evaluation_raises_is_recorded_and_retried_when_its_recor
         store.save_records([as_record(raw("BAD", "case_closed", "X1"))], IMPORTED)
         with run(store) as p:
             assert len([e for e in p.outcome_events() if e["kind"] == "evaluation_failed"]) == 1
-        monkeypatch.setattr(outcomes_mod, "evaluate_family", real)
+        monkeypatch.setattr(decisions_mod, "evaluate_family", real)
         store.save_records([as_record(raw("BAD", "case_reopened", "X2"))], IMPORTED)
         with run(store) as p:
             assert failing_families(p) == {}
@@ -214,7 +214,7 @@ def test_a_claim_whose_assessment_raises_is_recorded_in_the_claims_register(
     def broken(*a: Any, **kw: Any) -> Any:
         raise ValueError("boom")
 
-    monkeypatch.setattr(outcomes_mod.pp, "assess_claim", broken)
+    monkeypatch.setattr(decisions_mod.pp, "assess_claim", broken)
     with RecordStore.open(sqlite_url) as store:
         store_claim_with(store, "national-2022")
         with run(store) as p:

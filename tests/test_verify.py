@@ -163,7 +163,7 @@ def test_a_decision_that_a_fresh_evaluation_contradicts_is_found(
 ) -> None:
     """A recorded outcome that the rules do not give (a process bug, or a tampered
     event in a store kept in clear)."""
-    from sftimeline.adapters import outcomes as outcomes_mod
+    from sftimeline.adapters import family_decisions as decisions_mod
     from sftimeline.policies.evaluator import evaluate_family as real
 
     def lying(*a: Any, **kw: Any) -> Any:
@@ -171,7 +171,7 @@ def test_a_decision_that_a_fresh_evaluation_contradicts_is_found(
         d.status = "eligible" if d.status != "eligible" else "not_eligible"
         return d
 
-    monkeypatch.setattr(outcomes_mod, "evaluate_family", lying)
+    monkeypatch.setattr(decisions_mod, "evaluate_family", lying)
     build(sqlite_url, families=2)
     monkeypatch.undo()
     result = check(sqlite_url)

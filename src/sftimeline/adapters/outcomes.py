@@ -22,7 +22,10 @@ Wiring (eventsourcing 9.5: process recorders, tracking records, notification log
   ``FamilyOutcomes`` log (readmodels/status.py), with their own position.
 
 This module is the process's wiring, the one place below ``commands/`` where the store,
-the policies (``policies/process.py`` decides what to record) and the read models meet.
+the policies (``policies/process.py`` decides what to record) and the read models meet:
+running, recording and projecting. How it reads a family is in ``family_reads.py``, how
+it decides one in ``family_decisions.py``, how it shares the deciding among worker
+processes in ``decide.py``.
 """
 
 from __future__ import annotations
@@ -34,8 +37,7 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
-import orjson
-from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
+from eventsourcing.application import ProcessingEvent
 from eventsourcing.persistence import (
     IntegrityError,
     PersistenceError,
@@ -44,6 +46,7 @@ from eventsourcing.persistence import (
 from sqlalchemy.engine import Engine
 
 from sftimeline.adapters.decide import catch_up_on_workers, decided
+from sftimeline.adapters.family_decisions import FamilyDecisions, load_framework
 from sftimeline.adapters.outcomes_app import FamilyOutcomesApp, outcomes_env
 from sftimeline.adapters.process_settings import (
     EnabledFramework,
@@ -51,7 +54,6 @@ from sftimeline.adapters.process_settings import (
     enabled_frameworks,
 )
 from sftimeline.adapters.sql import engine_for_url
-from sftimeline.adapters.states import record_from_state
 from sftimeline.adapters.store import (
     FamilyRecords,
     RecordStore,
@@ -61,41 +63,19 @@ from sftimeline.adapters.store import (
 from sftimeline.adapters.workqueue import is_shared, run_shared
 from sftimeline.aggregates.outcomes import OUTCOME_TOPICS, FamilyOutcomes
 from sftimeline.calendar import today_uk
-from sftimeline.policies import process as pp
 from sftimeline.readmodels import status as rm
 
 if TYPE_CHECKING:
     # The evaluator, the policy compiler, the record models and the Family aggregate are
     # imported where a process evaluates: `sftimeline status` reads this module's
     # settings and positions only, and should not pay their start-up.
-    from sftimeline.policies.evaluator import Decision
     from sftimeline.policies.loader import Framework
-    from sftimeline.records import Record
-
-
-def load_framework(id_or_path: str) -> Framework:
-    """``policies.loader.load_framework``, imported on first use (tests spy on it here)."""
-    from sftimeline.policies.loader import load_framework as load
-
-    return load(id_or_path)
-
-
-def evaluate_family(
-    framework: Framework, family: str, records: Sequence[Record], on: date, known_at: datetime
-) -> Decision:
-    """``policies.evaluator.evaluate_family``, imported on first use (tests replace it
-    here to make one family's evaluation fail)."""
-    from sftimeline.policies.evaluator import evaluate_family as evaluate
-
-    return evaluate(framework, family, records, on, known_at)
 
 
 LEADER = FamilyRecords.name
 WINDOW = 2000
 #: families per transaction when every family is re-evaluated
 ALL_CHUNK = 200
-#: families read in one scan while deciding (≈ 100 records each)
-READ_AHEAD = 200
 #: conflicts with a concurrent run tolerated before giving up
 MAX_CONFLICTS = 5
 
@@ -123,26 +103,11 @@ class RunSummary:
         return out
 
 
-@dataclass(frozen=True)
-class StoredFamily:
-    """A family's code, aggregate version and (version, record) pairs in store order."""
-
-    code: str
-    version: int
-    records: list[tuple[int, Record]]
-    #: why the family's stored events could not all be read (then it is not evaluated)
-    problem: str | None = None
-
-    def since(self, version: int) -> list[Record]:
-        """The records stored after ``version`` (those a previous evaluation did not see)."""
-        return [r for v, r in self.records if v > version]
-
-
 class ProcessFailure(StoreError):
     """The process could not run (store unreachable, concurrent run, bad framework)."""
 
 
-class PolicyProcess:
+class PolicyProcess(FamilyDecisions):
     """Re-evaluates changed families under the enabled frameworks; records outcome events.
 
     ``known_at`` (default: the moment of each window) and ``on`` (default: the ``on``
@@ -324,218 +289,6 @@ class PolicyProcess:
                 summary.events[kind] = summary.events.get(kind, 0) + 1
         return True
 
-    def read_ahead(self, fids: Sequence[UUID]) -> None:
-        """Families about to be decided, in order: :meth:`_decide` then reads them
-        :data:`READ_AHEAD` at a time in one ordered scan each (``adapters/scan.py``)
-        instead of one query per family. ``()`` forgets them."""
-        self._upcoming = {fid: i for i, fid in enumerate(fids)}
-        self._order = list(fids)
-        self._ahead: dict[UUID, StoredFamily | None] = {}
-
-    def _stored_family(self, fid: UUID) -> StoredFamily | None:
-        """The family's records: read ahead with the families after it, or alone."""
-        if fid in self._ahead:
-            return self._ahead.pop(fid)
-        i = self._upcoming.get(fid)
-        if i is None:
-            return self._family(fid)
-        self._ahead = self._read_chunk(self._order[i : i + READ_AHEAD])
-        return self._ahead.pop(fid) if fid in self._ahead else self._family(fid)
-
-    def _read_chunk(self, fids: Sequence[UUID]) -> dict[UUID, StoredFamily | None]:
-        """These families' records from one scan, folded as :meth:`_family` folds them.
-
-        A family with an event this cannot read (or the whole chunk, when the scan
-        fails) is left out: :meth:`_family` then reads it the library's way and says
-        which event is damaged, exactly as before.
-        """
-        from sftimeline.adapters.scan import read_rows, state_reader
-        from sftimeline.adapters.store import REGISTERED_TOPIC, record_topics
-
-        try:
-            rows = read_rows(self.store, fids)
-        except Exception:  # the library's reads say what is wrong, family by family
-            return {}
-        plain = state_reader(self.store)
-        topics = record_topics()
-        out: dict[UUID, StoredFamily | None] = {}
-        for fid in fids:
-            events = rows.get(fid)
-            if not events:
-                out[fid] = None
-                continue
-            code = ""
-            records: list[tuple[int, Record]] = []
-            try:
-                for version, topic, state in events:
-                    if plain is not None:
-                        state = plain(state)
-                    if topic == REGISTERED_TOPIC:
-                        code = orjson.loads(state)["family_code"]
-                    elif topic in topics:
-                        records.append((version, record_from_state(state, code)))
-            except Exception:
-                continue
-            if not code:
-                continue  # unreadable registration: _family names the family by its id
-            out[fid] = StoredFamily(code, events[-1][0], records)
-        return out
-
-    def _decide(self, fid: UUID, on: date, known_at: datetime) -> tuple[str, FamilyOutcomes] | None:
-        """One family's code and outcomes aggregate with this evaluation's events pending
-        (None: no such family). Records nothing."""
-        fam = self._stored_family(fid)
-        if fam is None:
-            return None
-        agg = self._outcomes(fam.code)
-        problem = fam.problem or pp.family_code_problem(fam.code)
-        if problem is not None:
-            self._failed(agg, fam, "*", problem, on, known_at)
-        else:
-            self._evaluate(fam, agg, on, known_at)
-        return fam.code, agg
-
-    def _family(self, fid: UUID) -> StoredFamily | None:
-        """A family's records with their versions, folded straight from its stored events.
-
-        The same records ``repository.get`` gives, about 3× cheaper (no aggregate
-        machinery; see the store's bulk reader).
-        """
-        from sftimeline.aggregates.family import RECORD_TOPICS, REGISTERED_TOPIC, Family
-
-        app = self.store.app
-        try:
-            stored = app.recorder.select_events(fid)
-        except PersistenceError as exc:
-            raise StoreUnavailable(f"cannot read store {self.store.url!r}: {exc}") from None
-        if not stored:
-            return None
-        mapper = app.mapper
-        plain = mapper.cipher is None and mapper.compressor is None
-        code = ""
-        records: list[tuple[int, Record]] = []
-        problem = None
-        for se in stored:
-            try:
-                if se.topic == REGISTERED_TOPIC:
-                    code = cast(Family.Registered, mapper.to_domain_event(se)).family_code
-                elif se.topic in RECORD_TOPICS:
-                    if plain:
-                        rec = record_from_state(se.state, code)
-                    else:
-                        rec = cast(Family.RecordAdded, mapper.to_domain_event(se)).to_record(code)
-                    records.append((se.originator_version, rec))
-            except Exception as exc:  # a damaged event: this family only (see `verify`)
-                problem = problem or (
-                    f"stored event version {se.originator_version} cannot be read: {_reason(exc)}"
-                )
-        # a family whose registration is unreadable is named by its aggregate id
-        return StoredFamily(code or f"#{fid}", stored[-1].originator_version, records, problem)
-
-    def _outcomes(self, code: str) -> FamilyOutcomes:
-        try:
-            return cast(FamilyOutcomes, self.app.repository.get(FamilyOutcomes.create_id(code)))
-        except AggregateNotFoundError:
-            return FamilyOutcomes(code)
-
-    def _claim_framework(self, fw_id: str) -> tuple[Framework | None, str]:
-        """The definition a claim is decided under, and why there is none.
-
-        Data never names a file: a claim's ``framework`` is only ever looked up among
-        the frameworks of this run, those the council has enabled (``process enable``,
-        which may point at the council's own file) and the packaged ids. Anything else
-        — a path, a 1 MB string — leaves the claim ``not_assessable`` with the reason.
-        """
-        if fw_id in self.frameworks:
-            return self.frameworks[fw_id], ""
-        if fw_id not in self._claim_frameworks:
-            self._claim_frameworks[fw_id] = self._resolve_claim_framework(fw_id)
-        return self._claim_frameworks[fw_id]
-
-    def _resolve_claim_framework(self, fw_id: str) -> tuple[Framework | None, str]:
-        from sftimeline.policies.loader import FrameworkError, list_frameworks
-
-        if self._enabled is None:
-            self._enabled = {f.id: f for f in enabled_frameworks(self.engine)}
-        chosen = self._enabled.get(fw_id)
-        if chosen is None and fw_id in list_frameworks():
-            chosen = EnabledFramework(fw_id)
-        if chosen is None:
-            return None, (
-                f"framework {pp.shown(fw_id, 60)!r} is neither a packaged framework nor one "
-                "the council has enabled"
-            )
-        try:
-            return load_framework(chosen.file or chosen.id), ""
-        except FrameworkError as exc:
-            return None, f"framework {fw_id!r} cannot be loaded: {pp.shown(str(exc), 300)}"
-
-    def _failed(
-        self,
-        agg: FamilyOutcomes,
-        fam: StoredFamily,
-        framework: str,
-        reason: str,
-        on: date,
-        known_at: datetime,
-        claim: Record | None = None,
-    ) -> None:
-        """Record that evaluating ``fam`` under ``framework`` (or one claim) failed."""
-        key = claim.key if claim is not None else framework
-        basis = {"on": on.isoformat(), "known_at": known_at.isoformat(), "framework": framework}
-        for o in pp.failure_outcome(
-            fam.code, agg.failures.get(key), framework, reason, basis, fam.version, claim
-        ):
-            agg.record(o.kind, o.payload)
-
-    def _evaluate(
-        self, fam: StoredFamily, agg: FamilyOutcomes, on: date, known_at: datetime
-    ) -> None:
-        """Evaluate one family under every framework and assess its claims.
-
-        Whatever raises while evaluating one framework or one claim becomes that
-        family's ``evaluation_failed`` outcome (with the reason) and the run moves on:
-        one bad family never stops the process for every family. A failed family is
-        evaluated again when its records change (or with ``process run --all``).
-        """
-        records = [r for _, r in fam.records]
-        version = fam.version
-        for fw in self.frameworks.values():
-            prev = agg.decisions.get(fw.id)
-            seen = prev["seen_version"] if prev else 0
-            try:
-                decision = evaluate_family(fw, fam.code, records, on, known_at)
-                new = pp.summary(decision, fw, version)
-                outcomes = pp.decision_outcomes(
-                    fam.code, prev, new, fam.since(seen), after_failure=fw.id in agg.failures
-                )
-            except Exception as exc:  # any defect in one family's data or rules
-                self._failed(agg, fam, fw.id, _reason(exc), on, known_at)
-                continue
-            for o in outcomes:
-                agg.record(o.kind, o.payload)
-        for claim in pp.claims_of(records):
-            prev = agg.claims.get(claim.key)
-            seen = prev["seen_version"] if prev else 0
-            try:
-                fw_c, why = self._claim_framework(str(claim.get("framework")))
-                assessment = pp.assess_claim(claim, records, fw_c, known_at, why)
-                outcomes = pp.claim_outcomes(
-                    fam.code,
-                    prev,
-                    assessment,
-                    known_at,
-                    version,
-                    fam.since(seen),
-                    after_failure=claim.key in agg.failures,
-                )
-            except Exception as exc:
-                fw_id = pp.claim_framework_id(claim)
-                self._failed(agg, fam, fw_id, _reason(exc), claim.occurred_on, known_at, claim)
-                continue
-            for o in outcomes:
-                agg.record(o.kind, o.payload)
-
     # -- read models ----------------------------------------------------------------
 
     def project(self, page: int = 5000) -> int:
@@ -580,11 +333,6 @@ class PolicyProcess:
             if len(notes) < 5000:
                 return out
             start = notes[-1].id
-
-
-def _reason(exc: BaseException) -> str:
-    """A failure's reason as recorded: the exception's type and message."""
-    return f"{type(exc).__name__}: {exc}"
 
 
 def dumps(obj: Any) -> str:

@@ -1,0 +1,173 @@
+"""How the policy process decides one family: every enabled framework and every claim,
+the outcome events a change calls for (``policies/process.py`` says which) pending on the
+family's ``FamilyOutcomes`` aggregate; whatever raises becomes that family's
+``evaluation_failed`` outcome. Records nothing. A mixin of
+:class:`~sftimeline.adapters.outcomes.PolicyProcess`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import TYPE_CHECKING, cast
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+from sqlalchemy.engine import Engine
+
+from sftimeline.adapters.family_reads import FamilyReads, StoredFamily, reason
+from sftimeline.adapters.outcomes_app import FamilyOutcomesApp
+from sftimeline.adapters.process_settings import EnabledFramework, enabled_frameworks
+from sftimeline.aggregates.outcomes import FamilyOutcomes
+from sftimeline.policies import process as pp
+
+if TYPE_CHECKING:
+    # The evaluator, the policy compiler and the record models are imported where a
+    # process evaluates: `sftimeline status` should not pay their start-up.
+    from sftimeline.policies.evaluator import Decision
+    from sftimeline.policies.loader import Framework
+    from sftimeline.records import Record
+
+
+def load_framework(id_or_path: str) -> Framework:
+    """``policies.loader.load_framework``, imported on first use (tests spy on it here)."""
+    from sftimeline.policies.loader import load_framework as load
+
+    return load(id_or_path)
+
+
+def evaluate_family(
+    framework: Framework, family: str, records: Sequence[Record], on: date, known_at: datetime
+) -> Decision:
+    """``policies.evaluator.evaluate_family``, imported on first use (tests replace it
+    here to make one family's evaluation fail)."""
+    from sftimeline.policies.evaluator import evaluate_family as evaluate
+
+    return evaluate(framework, family, records, on, known_at)
+
+
+class FamilyDecisions(FamilyReads):
+    """Deciding one family under the process's frameworks and its claims."""
+
+    app: FamilyOutcomesApp
+    engine: Engine
+    frameworks: dict[str, Framework]
+    _claim_frameworks: dict[str, tuple[Framework | None, str]]
+    _enabled: dict[str, EnabledFramework] | None
+
+    def _decide(self, fid: UUID, on: date, known_at: datetime) -> tuple[str, FamilyOutcomes] | None:
+        """One family's code and outcomes aggregate with this evaluation's events pending
+        (None: no such family). Records nothing."""
+        fam = self._stored_family(fid)
+        if fam is None:
+            return None
+        agg = self._outcomes(fam.code)
+        problem = fam.problem or pp.family_code_problem(fam.code)
+        if problem is not None:
+            self._failed(agg, fam, "*", problem, on, known_at)
+        else:
+            self._evaluate(fam, agg, on, known_at)
+        return fam.code, agg
+
+    def _outcomes(self, code: str) -> FamilyOutcomes:
+        try:
+            return cast(FamilyOutcomes, self.app.repository.get(FamilyOutcomes.create_id(code)))
+        except AggregateNotFoundError:
+            return FamilyOutcomes(code)
+
+    def _claim_framework(self, fw_id: str) -> tuple[Framework | None, str]:
+        """The definition a claim is decided under, and why there is none.
+
+        Data never names a file: a claim's ``framework`` is only ever looked up among
+        the frameworks of this run, those the council has enabled (``process enable``,
+        which may point at the council's own file) and the packaged ids. Anything else
+        — a path, a 1 MB string — leaves the claim ``not_assessable`` with the reason.
+        """
+        if fw_id in self.frameworks:
+            return self.frameworks[fw_id], ""
+        if fw_id not in self._claim_frameworks:
+            self._claim_frameworks[fw_id] = self._resolve_claim_framework(fw_id)
+        return self._claim_frameworks[fw_id]
+
+    def _resolve_claim_framework(self, fw_id: str) -> tuple[Framework | None, str]:
+        from sftimeline.policies.loader import FrameworkError, list_frameworks
+
+        if self._enabled is None:
+            self._enabled = {f.id: f for f in enabled_frameworks(self.engine)}
+        chosen = self._enabled.get(fw_id)
+        if chosen is None and fw_id in list_frameworks():
+            chosen = EnabledFramework(fw_id)
+        if chosen is None:
+            return None, (
+                f"framework {pp.shown(fw_id, 60)!r} is neither a packaged framework nor one "
+                "the council has enabled"
+            )
+        try:
+            return load_framework(chosen.file or chosen.id), ""
+        except FrameworkError as exc:
+            return None, f"framework {fw_id!r} cannot be loaded: {pp.shown(str(exc), 300)}"
+
+    def _failed(
+        self,
+        agg: FamilyOutcomes,
+        fam: StoredFamily,
+        framework: str,
+        reason: str,
+        on: date,
+        known_at: datetime,
+        claim: Record | None = None,
+    ) -> None:
+        """Record that evaluating ``fam`` under ``framework`` (or one claim) failed."""
+        key = claim.key if claim is not None else framework
+        basis = {"on": on.isoformat(), "known_at": known_at.isoformat(), "framework": framework}
+        for o in pp.failure_outcome(
+            fam.code, agg.failures.get(key), framework, reason, basis, fam.version, claim
+        ):
+            agg.record(o.kind, o.payload)
+
+    def _evaluate(
+        self, fam: StoredFamily, agg: FamilyOutcomes, on: date, known_at: datetime
+    ) -> None:
+        """Evaluate one family under every framework and assess its claims.
+
+        Whatever raises while evaluating one framework or one claim becomes that
+        family's ``evaluation_failed`` outcome (with the reason) and the run moves on:
+        one bad family never stops the process for every family. A failed family is
+        evaluated again when its records change (or with ``process run --all``).
+        """
+        records = [r for _, r in fam.records]
+        version = fam.version
+        for fw in self.frameworks.values():
+            prev = agg.decisions.get(fw.id)
+            seen = prev["seen_version"] if prev else 0
+            try:
+                decision = evaluate_family(fw, fam.code, records, on, known_at)
+                new = pp.summary(decision, fw, version)
+                outcomes = pp.decision_outcomes(
+                    fam.code, prev, new, fam.since(seen), after_failure=fw.id in agg.failures
+                )
+            except Exception as exc:  # any defect in one family's data or rules
+                self._failed(agg, fam, fw.id, reason(exc), on, known_at)
+                continue
+            for o in outcomes:
+                agg.record(o.kind, o.payload)
+        for claim in pp.claims_of(records):
+            prev = agg.claims.get(claim.key)
+            seen = prev["seen_version"] if prev else 0
+            try:
+                fw_c, why = self._claim_framework(str(claim.get("framework")))
+                assessment = pp.assess_claim(claim, records, fw_c, known_at, why)
+                outcomes = pp.claim_outcomes(
+                    fam.code,
+                    prev,
+                    assessment,
+                    known_at,
+                    version,
+                    fam.since(seen),
+                    after_failure=claim.key in agg.failures,
+                )
+            except Exception as exc:
+                fw_id = pp.claim_framework_id(claim)
+                self._failed(agg, fam, fw_id, reason(exc), claim.occurred_on, known_at, claim)
+                continue
+            for o in outcomes:
+                agg.record(o.kind, o.payload)
