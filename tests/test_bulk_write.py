@@ -58,7 +58,7 @@ def test_a_batch_lands_in_order_and_a_taken_version_is_the_librarys_integrity_er
 ) -> None:
     from eventsourcing.persistence import IntegrityError
 
-    from sftimeline.adapters.bulkwrite import insert_events
+    from sftimeline.adapters.bulkwrite import insert_events, stored_row
 
     recs = [
         record_from_model(validate_record(sample("incident_recorded", n)), default_recorded_at=NOW)
@@ -71,7 +71,8 @@ def test_a_batch_lands_in_order_and_a_taken_version_is_the_librarys_integrity_er
         assert [n.originator_version for n in notes] == [1, 2, 3, 4, 5, 6]  # registered + 5
         assert [n.id for n in notes] == sorted(n.id for n in notes)
         with pytest.raises(IntegrityError):
-            insert_events(recorder, [recorder.select_events(notes[-1].originator_id)[-1]])
+            taken = recorder.select_events(notes[-1].originator_id)[-1]
+            insert_events(recorder, [stored_row(taken)])
         assert len(recorder.select_notifications(None, 100)) == 6  # nothing half-written
     with RecordStore.open(store_url) as store:
         assert [r.source_id for r in store.family_records("F1")] == [

@@ -22,13 +22,15 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Sequence
-from typing import Any, cast
-from uuid import UUID
+from typing import TYPE_CHECKING, Any, cast
 
-from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
+from eventsourcing.persistence import InterfaceError, OperationalError
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import retry
 from psycopg.sql import SQL, Identifier
+
+if TYPE_CHECKING:
+    from sftimeline.adapters.bulkwrite import Row
 
 #: the binary COPY stream's signature, flags (none) and header extension length (none)
 _HEADER = b"PGCOPY\n\xff\r\n\x00" + struct.pack("!ii", 0, 0)
@@ -39,20 +41,22 @@ _ROW = struct.Struct("!hi16siq")
 _LEN = struct.Struct("!i")
 
 
-def copy_stream(events: Sequence[StoredEvent]) -> bytes:
-    """The binary COPY data of ``events`` as rows (originator_id uuid, originator_version
-    int8, topic text, state bytea), in order."""
+def copy_stream(rows: Sequence[Row]) -> bytes:
+    """The binary COPY data of ``rows`` (originator_id uuid, originator_version int8,
+    topic text, state bytea), in order."""
     parts = [_HEADER]
     append = parts.append
     pack_row = _ROW.pack
     pack_len = _LEN.pack
-    for e in events:
-        topic = e.topic.encode()
-        append(pack_row(4, 16, cast(UUID, e.originator_id).bytes, 8, e.originator_version))
-        append(pack_len(len(topic)))
-        append(topic)
-        append(pack_len(len(e.state)))
-        append(e.state)
+    topics: dict[str, bytes] = {}
+    for fid, version, topic, state in rows:
+        encoded = topics.get(topic)
+        if encoded is None:
+            encoded = topics[topic] = pack_len(len(topic.encode())) + topic.encode()
+        append(pack_row(4, 16, fid.bytes, 8, version))
+        append(encoded)
+        append(pack_len(len(state)))
+        append(state)
     append(_TRAILER)
     return b"".join(parts)
 
@@ -64,16 +68,16 @@ def can_copy(recorder: PostgresApplicationRecorder) -> bool:
 
 
 @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
-def copy_events(recorder: PostgresApplicationRecorder, events: Sequence[StoredEvent]) -> None:
-    """Store ``events`` in one transaction (see the module's docstring)."""
-    if not events:
+def copy_events(recorder: PostgresApplicationRecorder, rows: Sequence[Row]) -> None:
+    """Store ``rows`` in one transaction (see the module's docstring)."""
+    if not rows:
         return
     datastore: Any = recorder.datastore
     statement = SQL(
         "COPY {schema}.{table} (originator_id, originator_version, topic, state)"
         " FROM STDIN (FORMAT BINARY)"
     ).format(schema=Identifier(datastore.schema), table=Identifier(recorder.events_table_name))
-    data = copy_stream(events)
+    data = copy_stream(rows)
     with datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
         recorder._lock_table(curs)
         recorder._notify_channel(curs)

@@ -39,8 +39,6 @@ if TYPE_CHECKING:
     # Imported where used: the Family aggregate's event classes and the record models
     # cost a reading command most of its start-up, and reading needs neither (states
     # are folded straight into Records, family codes read from the Registered states).
-    from eventsourcing.persistence import StoredEvent
-
     from sftimeline.adapters.cipher import CipherState
     from sftimeline.aggregates.family import Outcome, RecordOutcome
     from sftimeline.records import Record, RecordModel
@@ -360,28 +358,43 @@ class RecordStore:
         Each family decides each record's outcome (:meth:`Family.admit`); the stored
         events are written in one insert (:mod:`sftimeline.adapters.bulkwrite`).
         """
-        from sftimeline.adapters.bulkwrite import insert_events, record_event
+        from sftimeline.adapters.bulkwrite import (
+            Row,
+            insert_events,
+            record_event,
+            store_time,
+            stored_row,
+        )
 
         items = list(models)
         mapper = self.app.mapper
         for attempt in range(retries + 1):
             outcome = BatchOutcome()
+            outcomes = outcome.outcomes
             touched: set[UUID] = set()
-            events: list[StoredEvent] = []
+            events: list[Row] = []
             try:
                 families = self._cache.load(dict.fromkeys(item.family for item in items))
             except PersistenceError as exc:
                 raise StoreUnavailable(f"cannot read store {self.url!r}: {exc}") from None
-            for item in items:
-                fam = families[item.family]
-                result, fields = fam.admit(item, imported_at=imported_at)
-                outcome.outcomes.append(result)
-                if fields is None:
-                    continue
-                events.extend(mapper.to_stored_event(e) for e in fam.collect_events())
-                events.append(record_event(mapper, fam, fields))
-                fam.note_stored(fields)
-                touched.add(fam.id)
+            timestamp = store_time()
+            try:
+                for item in items:
+                    fam = families[item.family]
+                    result, fields = fam.admit(item, imported_at=imported_at)
+                    outcomes.append(result)
+                    if fields is None:
+                        continue
+                    if fam.id not in touched:  # a new family's Registered goes first
+                        touched.add(fam.id)
+                        events.extend(
+                            map(stored_row, map(mapper.to_stored_event, fam.collect_events()))
+                        )
+                    events.append(record_event(mapper, fam, fields, timestamp))
+                    fam.note_stored(fields)
+            except BaseException:  # nothing written: the families' keys are read again
+                self._cache.forget(touched)
+                raise
             try:
                 if events:
                     insert_events(self.app.recorder, events)
