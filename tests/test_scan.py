@@ -127,3 +127,50 @@ def test_integers_beyond_64_bits_in_a_stored_state_decode_exactly() -> None:
         d = loads_state(state)
         assert d["data"]["amount"] == value and type(d["data"]["amount"]) is type(value)
         assert d["data"]["note"] == "1234567890123456789012"
+
+
+def test_a_decoded_state_is_the_record_its_constructor_makes() -> None:
+    """record_from_state sets a Record's slots directly (states._record_builder); the value
+    must be the one ``Record(...)`` makes: every field, equality and repr."""
+    from dataclasses import astuple
+    from datetime import date
+
+    from sftimeline.records import Record
+
+    state = (
+        b'{"record_type": "person_joined", "data": {"role": "child", "born_on": "2012-03-04"},'
+        b' "key": "s:9", "occurred_on": {"_type_": "date_iso", "_data_": "2024-01-01"},'
+        b' "recorded_at": {"_type_": "datetime_iso", "_data_": "2024-01-02T10:00:00+00:00"},'
+        b' "source": "s", "source_id": "9", "person": "P1", "fingerprint": "f",'
+        b' "recorded_at_supplied": false, "recorded_at_basis": "import_default"}'
+    )
+    decoded = record_from_state(state, "F7")
+    made = Record(
+        key="s:9",
+        type="person_joined",
+        family="F7",
+        occurred_on=date(2024, 1, 1),
+        recorded_at=datetime(2024, 1, 2, 10, tzinfo=UTC),
+        source="s",
+        source_id="9",
+        person="P1",
+        data={"role": "child", "born_on": date(2012, 3, 4)},
+        fingerprint="f",
+        recorded_at_supplied=False,
+        recorded_at_basis="import_default",
+    )
+    assert type(decoded) is Record
+    assert astuple(decoded) == astuple(made)
+    assert decoded == made
+    assert repr(decoded) == repr(made)
+
+
+def test_the_record_builder_falls_back_to_the_constructor_when_the_fields_change(
+    monkeypatch: Any,
+) -> None:
+    from sftimeline.adapters import states
+    from sftimeline.records import Record
+
+    assert states._record_builder() is not Record
+    monkeypatch.setattr(states, "_FIELDS", (*states._FIELDS, "added_later"))
+    assert states._record_builder() is Record
