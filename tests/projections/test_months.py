@@ -102,3 +102,26 @@ def test_whole_months_between_counts_an_age_in_calendar_months(
     born: date, day: date, expected: int
 ) -> None:
     assert whole_months_between(born, day) == expected
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31)),
+    st.integers(min_value=-240, max_value=240),
+)
+def test_add_months_is_pendulums_month_arithmetic(day: date, months: int) -> None:
+    """add_months is written out in integers; pendulum's ``Date.add(months=n)`` is the
+    reference it must equal (end-of-month clamping, leap years, negative months)."""
+    import pendulum
+
+    moved = pendulum.Date(day.year, day.month, day.day).add(months=months)
+    assert add_months.__wrapped__(day, months) == date(moved.year, moved.month, moved.day)
+
+
+@pytest.mark.parametrize("day", [date(2024, 2, 29), date(2000, 2, 29), date(2023, 12, 31)])
+def test_add_months_over_every_month_of_four_centuries_equals_pendulum(day: date) -> None:
+    import pendulum
+
+    for months in range(-1200, 1201, 1):
+        moved = pendulum.Date(day.year, day.month, day.day).add(months=months)
+        assert add_months.__wrapped__(day, months) == date(moved.year, moved.month, moved.day)

@@ -334,12 +334,29 @@ def _combine(how: Callable[..., Result], required: list[Rule], extras: list[Rule
         if how is any_of and r.status is not Status.NOT_MET:
             # OR: explain by the parts that decided it (the best ones)
             text = " or ".join(x.explanation for x in rs if x.status is r.status)
-            r = replace(r, explanation=text)
+            r = _with(r, text, r.parts)
         if extras:
-            r = replace(r, parts=r.parts + tuple(e(ctx) for e in extras))
+            r = _with(r, r.explanation, r.parts + tuple(e(ctx) for e in extras))
         return r
 
     return rule
+
+
+def _with(r: Result, explanation: str, parts: tuple[Result, ...]) -> Result:
+    """``r`` with another explanation and parts (``dataclasses.replace`` re-reads every
+    field by name: a combinator of every need of every family calls this)."""
+    return Result(
+        r.status,
+        explanation,
+        r.windows,
+        r.values,
+        r.facts,
+        r.expected_on,
+        r.met_since,
+        parts,
+        r.label,
+        r.contradicted,
+    )
 
 
 def _at_least(k: int, required: list[Rule], extras: list[Rule]) -> Rule:

@@ -221,8 +221,17 @@ def _family_outcomes(fw: Framework, family: _Family, anchor: date) -> list[Famil
 
 
 def _code_key(criterion: str) -> tuple[Any, ...]:
-    code = criterion.split(":", 1)[1]
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in code.split("."))
+    found = _CODE_KEYS.get(criterion)
+    if found is None:
+        code = criterion.split(":", 1)[1]
+        found = tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in code.split("."))
+        if len(_CODE_KEYS) < 4096:  # a framework's few hundred codes, not unbounded input
+            _CODE_KEYS[criterion] = found
+    return found
+
+
+#: criterion → its sort key (every decision of a county sorts the same few codes)
+_CODE_KEYS: dict[str, tuple[Any, ...]] = {}
 
 
 def _evaluate_need(

@@ -8,11 +8,13 @@ Hertfordshire's assessment characteristics, FL-HT-2). Rules written in the outco
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from sftimeline.calendar import age_on
+from sftimeline.policies.leaves.evidence import evidence_by_criterion
 from sftimeline.policies.loader import Framework
 from sftimeline.projections.results import Result, Status
 from sftimeline.projections.timeline import Timeline
@@ -96,10 +98,8 @@ def dependent_children_or_expectant(fw: Framework, tl: Timeline) -> FamilyRule:
             since = r.occurred_on if since is None else min(since, r.occurred_on)
     expectant = [
         r
-        for r in tl.of_type("evidence_recorded")
-        if r.get("criterion") == f"{fw.id}:family"
-        and r.get("evidence") == "expectant_parent"
-        and r.get("outcome_achieved")
+        for r in _family_level_evidence(fw, tl)
+        if r.get("evidence") == "expectant_parent" and r.get("outcome_achieved")
     ]
     if expectant:
         e = expectant[0].occurred_on
@@ -126,8 +126,8 @@ def family_evidence(fw: Framework, tl: Timeline, kind: str) -> FamilyRule:
     criterion's evidence (a later ``outcome_achieved: false`` withdraws it); it holds from
     the first achieved record of its latest unbroken run."""
     since: date | None = None
-    for r in tl.of_type("evidence_recorded"):
-        if r.get("criterion") == f"{fw.id}:family" and r.get("evidence") == kind:
+    for r in _family_level_evidence(fw, tl):
+        if r.get("evidence") == kind:
             achieved = r.get("outcome_achieved") is True
             since = (since or r.occurred_on) if achieved else None
     holds = since is not None
@@ -137,3 +137,8 @@ def family_evidence(fw: Framework, tl: Timeline, kind: str) -> FamilyRule:
         f"{kind} {'recorded' if holds else 'not recorded'} (family-level evidence)",
         since,
     )
+
+
+def _family_level_evidence(fw: Framework, tl: Timeline) -> Sequence[Record]:
+    """The ``evidence_recorded`` naming ``<framework>:family``, in timeline order."""
+    return tl.memo("evidence_by_criterion", evidence_by_criterion).get(f"{fw.id}:family", ())

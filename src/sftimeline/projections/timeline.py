@@ -11,14 +11,17 @@ records imported in any order and any batch sizes give the same timeline.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from operator import attrgetter
+from typing import Any, TypeVar
 
 from sftimeline.records import Record, source_key
 
 RETRACTION = "record_retracted"
+
+T = TypeVar("T")
 
 #: ``Record.sort_key`` as a C-level key function (the same tuple, read without a
 #: Python call per record: sorting is the largest cost of building a timeline)
@@ -74,7 +77,9 @@ class Timeline:
 
     ``records`` are the records dated on or before ``on`` (retractions applied);
     ``later`` holds records known at T but dated after D, which a decision on D must
-    not use (kept only for display). Indexes by type and by person are built once.
+    not use (kept only for display). The index by type is built once; an index by
+    person, and whatever a rule derives from the records again and again (every need
+    of a family asks the same questions), is built on first use (:meth:`memo`).
     """
 
     family: str
@@ -83,14 +88,14 @@ class Timeline:
     records: list[Record]
     retractions: dict[str, Retraction] = field(default_factory=dict)
     _by_type: dict[str, list[Record]] = field(default_factory=dict, repr=False)
-    _by_person: dict[str, list[Record]] = field(default_factory=dict, repr=False)
+    _memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def build(
         cls, family: str, records: Iterable[Record], on: date, known_at: datetime
     ) -> Timeline:
         visible = [r for r in records if r.recorded_at <= known_at]
-        if any(r.type == RETRACTION for r in visible):
+        if any([r.type == RETRACTION for r in visible]):
             retracted = retracted_keys(visible)
             kept = [
                 r
@@ -102,20 +107,13 @@ class Timeline:
             kept = [r for r in visible if r.occurred_on <= on]
         kept.sort(key=TIMELINE_ORDER)
         by_type: dict[str, list[Record]] = {}
-        by_person: dict[str, list[Record]] = {}
         for r in kept:
             t = by_type.get(r.type)
             if t is None:
                 by_type[r.type] = [r]
             else:
                 t.append(r)
-            if r.person is not None:
-                p = by_person.get(r.person)
-                if p is None:
-                    by_person[r.person] = [r]
-                else:
-                    p.append(r)
-        return cls(family, on, known_at, kept, retracted, by_type, by_person)
+        return cls(family, on, known_at, kept, retracted, by_type)
 
     def __iter__(self) -> Iterator[Record]:
         return iter(self.records)
@@ -132,7 +130,31 @@ class Timeline:
         return merged
 
     def of_person(self, person: str) -> Sequence[Record]:
-        return self._by_person.get(person, [])
+        return self.memo("by_person", _by_person).get(person, [])
 
     def types(self) -> set[str]:
         return set(self._by_type)
+
+    def memo(self, key: str, build: Callable[[Timeline], T]) -> T:
+        """``build(self)``, made once per timeline under ``key`` (a timeline's records do
+        not change once built): a family's needs ask the same questions of the same
+        records — a child's attendance in a term, a person's records of a type — and a
+        family's evaluation stays linear in its records when each is answered once."""
+        memo = self._memo
+        if key in memo:
+            found: T = memo[key]
+            return found
+        made = memo[key] = build(self)
+        return made
+
+
+def _by_person(tl: Timeline) -> dict[str, list[Record]]:
+    by_person: dict[str, list[Record]] = {}
+    for r in tl.records:
+        if r.person is not None:
+            p = by_person.get(r.person)
+            if p is None:
+                by_person[r.person] = [r]
+            else:
+                p.append(r)
+    return by_person

@@ -40,7 +40,6 @@ from sftimeline.projections.months import (
     add_months,
     months_back_from,
     within_months_after,
-    within_months_before,
 )
 from sftimeline.projections.results import Result, Window, met, not_met, pending
 from sftimeline.records import Record
@@ -75,8 +74,11 @@ def record_keys(rs: Iterable[Record]) -> tuple[str, ...]:
 
 def in_months_before(records: Iterable[Record], day: date, months: int) -> list[Record]:
     """The records in the ``months`` months before (and including) ``day``:
-    ``e <= day < add_months(e, N)`` (semantics §2), in the order given."""
-    return [r for r in records if within_months_before(r.occurred_on, day, months)]
+    ``e <= day < add_months(e, N)`` (semantics §2), in the order given.
+
+    :func:`~sftimeline.projections.months.within_months_before` written out: this runs
+    over a family's records for every window of every need."""
+    return [r for r in records if r.occurred_on <= day < add_months(r.occurred_on, months)]
 
 
 def in_months_after(records: Iterable[Record], anchor: date, months: int) -> list[Record]:

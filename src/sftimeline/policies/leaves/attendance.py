@@ -25,6 +25,7 @@ from sftimeline.projections.results import (
     not_met,
     pending,
 )
+from sftimeline.projections.timeline import Timeline
 from sftimeline.records import Record
 
 
@@ -57,15 +58,37 @@ def _term_rate(recs: list[Record], measure: str) -> Fraction | None:
 def attendance_over(
     ctx: Context, child: str, terms: list[Term], measure: str
 ) -> tuple[Fraction | None, list[Record], list[str]]:
-    ids = {t.id for t in terms}
-    recs: dict[str, Record] = {}
-    for r in ctx.timeline.of_type("term_attendance_posted"):
-        if r.person == child and r.get("term") in ids:
-            recs[str(r.get("term"))] = r
-    missing = [t.id for t in terms if t.id not in recs]
+    """The child's pooled rate over ``terms`` from their latest ``term_attendance_posted``
+    of each term (in the order the terms were first posted), and the terms missing."""
+    posted = ctx.timeline.memo("term_attendance", _term_attendance)
+    found = []
+    missing = []
+    for t in terms:
+        entry = posted.get((child, t.id))
+        if entry is None:
+            missing.append(t.id)
+        else:
+            found.append(entry)
+    found.sort(key=_first_posted)
+    recs = [r for _, r in found]
     if missing:
-        return None, list(recs.values()), missing
-    return _term_rate(list(recs.values()), measure), list(recs.values()), []
+        return None, recs, missing
+    return _term_rate(recs, measure), recs, []
+
+
+def _first_posted(entry: tuple[int, Record]) -> int:
+    return entry[0]
+
+
+def _term_attendance(tl: Timeline) -> dict[tuple[str | None, object], tuple[int, Record]]:
+    """(person, term) → (where that term was first posted, its latest posting), in
+    timeline order: every attendance window of every need of the family reads this."""
+    out: dict[tuple[str | None, object], tuple[int, Record]] = {}
+    for i, r in enumerate(tl.of_type("term_attendance_posted")):
+        key = (r.person, r.get("term"))
+        first = out.get(key)
+        out[key] = (i if first is None else first[0], r)
+    return out
 
 
 def school_children(ctx: Context, terms: list[Term]) -> tuple[list[str], list[str]]:
@@ -98,7 +121,7 @@ def build_attendance(a: AttendanceArgs) -> Rule:
         since = ctx.term_calendar.end(terms[-1])
         for _ in range(12):
             terms = [t.previous() for t in terms]
-            if window(ctx, terms).status is not Status.MET:
+            if not held(ctx, terms):
                 break
             since = ctx.term_calendar.end(terms[-1])
         return Result(
@@ -123,18 +146,42 @@ def build_attendance(a: AttendanceArgs) -> Rule:
             )
         return measured(ctx, terms)
 
-    def measured(ctx: Context, terms: list[Term]) -> Result:
+    def held(ctx: Context, terms: list[Term]) -> bool:
+        """Whether ``window(ctx, terms)`` is met, without writing its explanation (the
+        "met since" walk asks this of up to 12 earlier windows): a window not after
+        identification is pending; otherwise met when every child's rate passes."""
+        if ctx.term_calendar.end(terms[0]) <= ctx.identified:
+            return False
+        children, problem = who(ctx, terms)
+        if problem is not None:
+            return False
+        for child in children:
+            rate, _recs, missing = attendance_over(ctx, child, terms, a.measure)
+            if missing or rate is None or not passes(rate):
+                return False
+        return True
+
+    def passes(rate: Fraction) -> bool:
+        return rate >= threshold if a.comparator == ">=" else rate > threshold
+
+    def who(ctx: Context, terms: list[Term]) -> tuple[list[str], Result | None]:
+        """The children measured, or why there are none to measure."""
         if a.subject == "person":
             if ctx.person is None:
-                return insufficient("the need names no child")
-            children, unknown = [ctx.person], list[str]()
-        else:
-            children, unknown = school_children(ctx, terms)
+                return [], insufficient("the need names no child")
+            return [ctx.person], None
+        children, unknown = school_children(ctx, terms)
         if unknown:
-            return insufficient(f"no date of birth for {', '.join(unknown)}")
+            return [], insufficient(f"no date of birth for {', '.join(unknown)}")
         if not children:
-            return insufficient("no child of school age in the household")
-        passes, fails = (
+            return [], insufficient("no child of school age in the household")
+        return children, None
+
+    def measured(ctx: Context, terms: list[Term]) -> Result:
+        children, problem = who(ctx, terms)
+        if problem is not None:
+            return problem
+        passing, failing = (
             (f"at least {a.at_least}%", f"below {a.at_least}%")
             if a.comparator == ">="
             else (f"above {a.at_least}%", f"not above {a.at_least}%")
@@ -150,19 +197,17 @@ def build_attendance(a: AttendanceArgs) -> Rule:
                         f"{child}: no attendance known for {', '.join(missing)}", facts=facts
                     )
                 )
-            elif rate is not None and (
-                rate >= threshold if a.comparator == ">=" else rate > threshold
-            ):
+            elif rate is not None and passes(rate):
                 parts.append(
                     met(
-                        f"{child}: {_pct(rate)} over {names} ({passes})",
+                        f"{child}: {_pct(rate)} over {names} ({passing})",
                         since=ctx.term_calendar.end(terms[-1]),
                         facts=facts,
                         values={"attendance": float(rate)},
                     )
                 )
             else:
-                parts.append(not_met(f"{child}: {_pct(rate)} over {names}, {fails}", facts=facts))
+                parts.append(not_met(f"{child}: {_pct(rate)} over {names}, {failing}", facts=facts))
         return all_with_facts(parts)
 
     return rule

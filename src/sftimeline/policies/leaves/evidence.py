@@ -20,6 +20,7 @@ from sftimeline.projections.results import (
     evidence_required,
     met,
 )
+from sftimeline.projections.timeline import Timeline
 from sftimeline.records import Record
 
 
@@ -48,6 +49,20 @@ def _voided_before(ctx: Context, v: VoidingRecords | None) -> Record | None:
     return found[-1] if found else None  # of_type keeps timeline order
 
 
+def evidence_by_criterion(tl: Timeline) -> dict[object, list[Record]]:
+    """The family's ``evidence_recorded`` by the criterion each names, in timeline order
+    (each need reads only its own criterion's evidence, once per family)."""
+    out: dict[object, list[Record]] = {}
+    for r in tl.of_type("evidence_recorded"):
+        crit = r.data.get("criterion")
+        found = out.get(crit)
+        if found is None:
+            out[crit] = [r]
+        else:
+            found.append(r)
+    return out
+
+
 def build_evidence(a: EvidenceArgs) -> Rule:
     kinds = tuple(a.kinds)
 
@@ -59,12 +74,15 @@ def build_evidence(a: EvidenceArgs) -> Rule:
         #: per kind, the date of the first achieved record of its latest unbroken run of
         #: achieved records: evidence re-confirmed later has held since the first one
         run_from: dict[str, date | None] = {}
-        for r in ctx.timeline.of_type("evidence_recorded"):
-            if r.get("criterion") != criterion or r.get("evidence") not in kinds:
+        person, identified = ctx.person, ctx.identified
+        for r in ctx.timeline.memo("evidence_by_criterion", evidence_by_criterion).get(
+            criterion, ()
+        ):
+            if r.data.get("evidence") not in kinds:
                 continue
-            if ctx.person is not None and r.person not in (None, ctx.person):
+            if person is not None and r.person not in (None, person):
                 continue
-            if r.occurred_on < ctx.identified:
+            if r.occurred_on < identified:
                 continue
             if voider is not None and r.occurred_on < voider.occurred_on:
                 voided.append(r)

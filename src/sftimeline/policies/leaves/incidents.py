@@ -146,8 +146,10 @@ def build_reduction(a: ReductionArgs) -> Rule:
         points = sorted({earliest} | month_window_points(later, a.outcome_months))
         if ok(ctx.on):
             since = ctx.on
+            # walking back from D, every later change point has already held, so the
+            # first that does not hold ends the run (one test per point, not one per pair)
             for p in reversed([p for p in points if p <= ctx.on]):
-                if ok(p) and all(ok(q) for q in points if p <= q <= ctx.on):
+                if ok(p):
                     since = p
                 else:
                     break
