@@ -84,3 +84,33 @@ def test_a_float_fingerprints_as_the_standard_library_writes_it() -> None:
 
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     assert _digest(model, payload) == hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def test_a_record_comes_back_from_a_worker_equal_to_itself() -> None:
+    """Record.__reduce__ rebuilds through the slots' setters, not ``__init__``."""
+    import pickle
+    from dataclasses import fields
+    from datetime import UTC, date, datetime
+
+    from sftimeline.records import Record
+
+    full = Record(
+        "police:1", "case_closed", "F1", date(2024, 5, 1), datetime(2024, 5, 2, tzinfo=UTC),
+        "police", "1", "P1", {"note": "x", "scores": {"a": 1.5}}, "ab" * 32, False, "extract_date",
+    )  # fmt: skip
+    bare = Record("#ab", "case_closed", "F1", date(2024, 5, 1), datetime(2024, 5, 2, tzinfo=UTC))
+    for record in (full, bare):
+        back = pickle.loads(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+        assert type(back) is Record and back == record
+        assert [getattr(back, f.name) for f in fields(Record)] == [
+            getattr(record, f.name) for f in fields(Record)
+        ]
+
+
+def test_a_pending_line_goes_to_a_worker_as_its_fields() -> None:
+    import pickle
+
+    from sftimeline.jsonl import PendingLine
+
+    line = PendingLine("a.jsonl", 7, '{"type": "case_closed"}')
+    assert pickle.loads(pickle.dumps(line)) == line

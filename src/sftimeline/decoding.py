@@ -104,39 +104,38 @@ def decoded_lines(
     Raises :class:`EncodingNameError` for an encoding name that is not accepted
     (before reading anything).
     """
+    for number, text, offset, error, shown in decoded_texts(stream, encoding, max_line_bytes):
+        yield DecodedLine(number, offset, text, error, shown)
+
+
+def decoded_texts(
+    stream: IO[bytes], encoding: str | None = "auto", max_line_bytes: int | None = None
+) -> Iterator[tuple[int, str | None, int, str | None, str]]:
+    """:func:`decoded_lines` as plain tuples ``(number, text, offset, error, shown)``: an
+    import reads every line in its single writing process, where a :class:`DecodedLine`
+    (a frozen dataclass, built field by field in Python) cost more than the decoding."""
     declared = canonical_encoding(encoding)
     sample = stream.read(SAMPLE_BYTES)
     chosen = resolve_encoding(declared, sample)
+    describe = _DESCRIBE[chosen]
     start = 0
     if sample.startswith(BOM):
         start = len(BOM)
     raw_lines = _raw_lines(stream, sample, start, max_line_bytes)
     for number, (offset, raw, too_long) in enumerate(raw_lines, 1):
         if too_long:
-            yield DecodedLine(
-                number,
-                offset,
-                None,
-                f"line at offset {offset} is longer than the limit of {max_line_bytes} bytes",
-            )
+            error = f"line at offset {offset} is longer than the limit of {max_line_bytes} bytes"
+            yield number, None, offset, error, ""
             continue
-        yield _decode(number, offset, raw, chosen)
-
-
-def _decode(number: int, offset: int, raw: bytes, encoding: str) -> DecodedLine:
-    if raw.endswith(b"\n"):
-        raw = raw[:-2] if raw.endswith(b"\r\n") else raw[:-1]
-    try:
-        return DecodedLine(number, offset, raw.decode(encoding), None)
-    except UnicodeDecodeError as exc:
-        bad = raw[exc.start]
-        return DecodedLine(
-            number,
-            offset,
-            None,
-            f"byte 0x{bad:02x} at offset {offset + exc.start} is not {_DESCRIBE[encoding]}",
-            raw.decode(encoding, "backslashreplace"),
-        )
+        if raw.endswith(b"\n"):
+            raw = raw[:-2] if raw.endswith(b"\r\n") else raw[:-1]
+        try:
+            text = raw.decode(chosen)
+        except UnicodeDecodeError as exc:
+            error = f"byte 0x{raw[exc.start]:02x} at offset {offset + exc.start} is not {describe}"
+            yield number, None, offset, error, raw.decode(chosen, "backslashreplace")
+            continue
+        yield number, text, offset, None, ""
 
 
 def _raw_lines(
@@ -199,5 +198,6 @@ __all__ = [
     "EncodingNameError",
     "canonical_encoding",
     "decoded_lines",
+    "decoded_texts",
     "resolve_encoding",
 ]

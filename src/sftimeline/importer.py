@@ -88,8 +88,8 @@ class Pending(Protocol):
 class Prepared(NamedTuple):
     """One row after validation, all the single writer needs: ``records`` counts the
     records the row held (0 for a row rejected or filtered upstream), ``values`` are the
-    accepted records as the engine's values (none on a dry run). A named tuple: it
-    crosses from a worker for every row, and a tuple unpickles fastest."""
+    accepted records as the engine's values (none on a dry run). It crosses from a
+    worker for every row as a plain tuple (a named tuple is rebuilt by a Python call)."""
 
     file: str
     line: int
@@ -111,8 +111,8 @@ class _Prepare:
         self.moment = moment
         self.build = build
 
-    def __call__(self, chunk: list[SourceRow | Pending]) -> list[Prepared]:
-        return [self.one(item) for item in chunk]
+    def __call__(self, chunk: list[SourceRow | Pending]) -> list[tuple[Any, ...]]:
+        return [tuple(self.one(item)) for item in chunk]
 
     def one(self, item: SourceRow | Pending) -> Prepared:
         row = item if isinstance(item, SourceRow) else item.row(self.limits)
@@ -140,7 +140,7 @@ def _chunks(items: Iterable[SourceRow | Pending]) -> Iterator[list[SourceRow | P
 
 def _prepared(
     items: Iterable[SourceRow | Pending], job: _Prepare, workers: int
-) -> Iterator[Prepared]:
+) -> Iterator[tuple[Any, ...]]:
     """Every row prepared, in input order: on ``workers`` processes, at most ``2 ×
     workers`` chunks in flight (memory stays flat); here, one row at a time (each row
     counted and any rejection written before the next is read), for one worker or an
@@ -202,17 +202,19 @@ def import_items(
         if progress is not None:
             progress(summary)
 
-    for n, row in enumerate(_prepared(rows, job, workers), 1):
-        counts = summary.counts(row.file)
+    for n, (file, line, records, rejection, filtered, accepted, values) in enumerate(
+        _prepared(rows, job, workers), 1
+    ):
+        counts = summary.counts(file)
         counts.rows += 1
-        counts.records += row.records
-        if row.rejection is not None:
-            summary.reject(row.rejection, rejects)
-        elif row.filtered is not None:
+        counts.records += records
+        if rejection is not None:
+            summary.reject(rejection, rejects)
+        elif filtered is not None:
             counts.filtered += 1
         else:
-            counts.accepted += row.accepted
-            batch.extend((row.file, row.line, v) for v in row.values)
+            counts.accepted += accepted
+            batch.extend((file, line, v) for v in values)
         if len(batch) >= batch_size:
             flush()
         elif progress is not None and n % PROGRESS_EVERY == 0:

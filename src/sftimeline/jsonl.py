@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any, TextIO
 
-from sftimeline.decoding import decoded_lines
+from sftimeline.decoding import decoded_texts
 from sftimeline.import_summary import Rejection
 from sftimeline.importer import SourceRow
 from sftimeline.limits import (
@@ -92,6 +92,12 @@ class PendingLine:
     number: int
     text: str
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its three fields: the single writer sends every line to a worker,
+        and a frozen dataclass's default pickling (a state dict built in Python) cost it
+        three times as much."""
+        return (PendingLine, (self.file, self.number, self.text))
+
     def row(self, limits: InputLimits) -> SourceRow:
         """The line parsed: its record, or the rejection naming line and field."""
         parsed = parse_line(self.text, self.file, self.number, limits)
@@ -107,13 +113,12 @@ def file_lines(
     name: str, stream: IO[bytes], encoding: str = "utf-8", limits: InputLimits = DEFAULT_LIMITS
 ) -> Iterator[SourceRow | PendingLine]:
     """The lines of one binary stream, reported under ``name``, unparsed."""
-    for line in decoded_lines(stream, encoding, max_line_bytes=limits.max_line_bytes):
-        if line.text is None:
-            error = line.error or "cannot be decoded"
-            rejection = Rejection(name, line.number, ["line"], error, line.shown)
-            yield SourceRow(name, line.number, rejection=rejection, text=line.shown)
-        elif line.text.strip():
-            yield PendingLine(name, line.number, line.text)
+    for number, text, _, error, shown in decoded_texts(stream, encoding, limits.max_line_bytes):
+        if text is None:
+            rejection = Rejection(name, number, ["line"], error or "cannot be decoded", shown)
+            yield SourceRow(name, number, rejection=rejection, text=shown)
+        elif text.strip():
+            yield PendingLine(name, number, text)
 
 
 def _rows(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
 
@@ -102,11 +102,12 @@ class Record:
     recorded_at_basis: str | None = None
 
     def __reduce__(self) -> tuple[Any, ...]:
-        """Pickled as its fields, rebuilt by one call: ``import --workers`` sends every
-        record back from a worker, and a frozen dataclass's default pickling restores it
-        field by field in Python, several times slower."""
+        """Pickled as its fields, rebuilt by one call (:func:`_rebuilt`): ``import
+        --workers`` sends every record back from a worker to the single writer, and a
+        frozen dataclass's default pickling restores it field by field in Python,
+        several times slower."""
         return (
-            Record,
+            _rebuilt,
             (
                 self.key,
                 self.type,
@@ -151,6 +152,57 @@ class Record:
         for name, value in self.data.items():
             out[name] = value.isoformat() if isinstance(value, date) else value
         return out
+
+
+(
+    _set_key,
+    _set_type,
+    _set_family,
+    _set_occurred_on,
+    _set_recorded_at,
+    _set_source,
+    _set_source_id,
+    _set_person,
+    _set_data,
+    _set_fingerprint,
+    _set_supplied,
+    _set_basis,
+) = (Record.__dict__[f.name].__set__ for f in fields(Record))
+_new = object.__new__
+
+
+def _rebuilt(
+    key: str,
+    type: str,
+    family: str,
+    occurred_on: date,
+    recorded_at: datetime,
+    source: str | None,
+    source_id: str | None,
+    person: str | None,
+    data: Mapping[str, Any],
+    fingerprint: str,
+    recorded_at_supplied: bool,
+    recorded_at_basis: str | None,
+) -> Record:
+    """``Record(...)`` of all its fields, in the field order, without the frozen
+    dataclass's ``__init__`` (which sets each field through ``object.__setattr__``: in
+    the single writer of an import with workers, half a record's unpickling); the slots'
+    own setters give the same object (tests/test_import_shortcuts.py)."""
+    record = _new(Record)
+    _set_key(record, key)
+    _set_type(record, type)
+    _set_family(record, family)
+    _set_occurred_on(record, occurred_on)
+    _set_recorded_at(record, recorded_at)
+    _set_source(record, source)
+    _set_source_id(record, source_id)
+    _set_person(record, person)
+    _set_data(record, data)
+    _set_fingerprint(record, fingerprint)
+    _set_supplied(record, recorded_at_supplied)
+    _set_basis(record, recorded_at_basis)
+    return record
 
 
 #: the fields every record has (the rest of a dump is the type's own ``data``)
