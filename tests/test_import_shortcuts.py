@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+from datetime import date, datetime
 from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import sample
+from sftimeline.import_summary import Rejection
+from sftimeline.importer import SourceRow
+from sftimeline.jsonl import PendingLine, parse_line
 from sftimeline.limits import DEFAULT_LIMITS, InputLimits, line_within_limits, value_problems
 from sftimeline.records import RECORD_MODELS, fingerprint, validate_record
 
@@ -114,3 +119,173 @@ def test_a_pending_line_goes_to_a_worker_as_its_fields() -> None:
 
     line = PendingLine("a.jsonl", 7, '{"type": "case_closed"}')
     assert pickle.loads(pickle.dumps(line)) == line
+
+
+def _row_the_standard_librarys_way(text: str, limits: InputLimits) -> SourceRow:
+    """A line's row as it was made before orjson parsed first: json.loads (parse_line),
+    then line_within_limits."""
+    parsed = parse_line(text, "f.jsonl", 1, limits)
+    if isinstance(parsed, Rejection):
+        return SourceRow("f.jsonl", 1, rejection=parsed, text=text)
+    within = line_within_limits(text, parsed, limits)
+    return SourceRow("f.jsonl", 1, records=(parsed,), text=text, within_limits=within)
+
+
+def _same_row(text: str) -> None:
+    for limits in (SMALL, DEFAULT_LIMITS):
+        fast = PendingLine("f.jsonl", 1, text).row(limits)
+        # repr: NaN is not equal to itself, and -0.0 equals 0
+        assert repr(fast) == repr(_row_the_standard_librarys_way(text, limits))
+
+
+@given(st.dictionaries(st.text(max_size=10), json_values, max_size=6), st.booleans())
+def test_a_line_parsed_by_orjson_is_the_line_json_loads_parses(
+    raw: dict[str, Any], ascii_only: bool
+) -> None:
+    _same_row(json.dumps(raw, ensure_ascii=ascii_only))
+
+
+NUMBER_LITERALS = st.from_regex(
+    r"-?(0|[1-9][0-9]{0,30})(\.[0-9]{1,25})?([eE][+-]?[0-9]{1,3})?", fullmatch=True
+)
+
+
+@given(st.lists(NUMBER_LITERALS, min_size=1, max_size=3))
+def test_a_number_parsed_by_orjson_is_the_number_json_loads_parses(literals: list[str]) -> None:
+    """Integers past 64 bits (orjson reads them as floats), long mantissas, exponents."""
+    _same_row('{"a": ' + literals[0] + ', "b": [' + ", ".join(literals) + "]}")
+
+
+@given(st.text(alphabet='{}[]":,0123456789.eE-+ \\tfnrulasNIy\ud800\x00\u00e9', max_size=40))
+def test_a_malformed_line_gets_the_standard_librarys_rejection(text: str) -> None:
+    _same_row(text)
+
+
+def test_orjson_and_json_loads_agree_on_the_known_differences() -> None:
+    for text in (
+        '{"a": 18446744073709551616}',  # orjson: a float
+        '{"a": -9223372036854775809}',
+        '{"a": 1e400}',  # json: inf
+        '{"a": NaN}',
+        '{"a": "\\ud800"}',  # a lone surrogate escape
+        '{"a": 1, "b": 2, "a": 3}',
+        '{"a": "\\u0000"}',
+        '\ufeff{"a": 1}',
+        "[1, 2]",
+        '{"a": 12345678901234567}',  # past the integer limit: within_limits is False
+    ):
+        _same_row(text)
+
+
+json_with_floats = st.recursive(
+    st.floats(allow_nan=True, allow_infinity=True)
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.text(max_size=5)
+    | st.none(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner),
+    max_leaves=8,
+)
+
+
+@given(json_with_floats)
+def test_a_record_holding_floats_fingerprints_as_the_standard_library_writes_it(
+    value: Any,
+) -> None:
+    from sftimeline.records.value import _digest
+
+    model = validate_record(sample("earnings_reported"))
+    payload = {**model.model_dump(mode="json", exclude_none=True), "x": value}
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert _digest(model, payload) == hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _reference_iso_date(value: Any, limits: InputLimits) -> Any:
+    """records/fields.py's _parse_iso_date as first written (the usual case now first)."""
+    if isinstance(value, datetime):
+        raise ValueError("must be a date (YYYY-MM-DD), not a date-time")
+    if isinstance(value, date):
+        day = value
+    elif not isinstance(value, str) or not re.match(r"^\d{4}-\d{2}-\d{2}$", value):
+        raise ValueError("must be an ISO date, YYYY-MM-DD")
+    else:
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a calendar date") from None
+    if not limits.earliest <= day <= limits.latest:
+        raise ValueError("outside")
+    return day
+
+
+def _outcome(parse: Any, *args: Any) -> Any:
+    try:
+        return repr(parse(*args))
+    except ValueError as exc:
+        return str(exc)
+
+
+class _Info:
+    def __init__(self, limits: InputLimits) -> None:
+        self.context = {"limits": limits}
+
+
+DATE_LIKE = st.from_regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", fullmatch=True) | st.text(
+    alphabet="0123456789-T:Z+ \n٢", max_size=12
+)
+
+
+@given(DATE_LIKE | st.dates().map(date.isoformat) | st.dates() | st.integers())
+def test_a_date_is_parsed_as_it_was_first_written(value: Any) -> None:
+    from sftimeline.records.fields import _parse_iso_date
+
+    limits = InputLimits()
+    mine = _outcome(_parse_iso_date, value, _Info(limits))
+    reference = _outcome(_reference_iso_date, value, limits)
+    assert mine == reference or ("outside" in reference and "outside the accepted" in mine)
+
+
+def _reference_knowledge_time(value: Any, limits: InputLimits) -> Any:
+    """records/fields.py's _parse_knowledge_time as first written."""
+    from datetime import UTC, time
+
+    def in_range(day: date) -> None:
+        if not limits.earliest <= day <= limits.latest:
+            raise ValueError("outside")
+
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, date):
+        return datetime.combine(_reference_iso_date(value, limits), time(0), tzinfo=UTC)
+    elif isinstance(value, str):
+        if re.match(r"^\d{4}-\d{2}-\d{2}$", value):
+            return datetime.combine(_reference_iso_date(value, limits), time(0), tzinfo=UTC)
+        try:
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError("must be an ISO date-time with offset") from None
+    else:
+        raise ValueError("must be an ISO date-time with offset or a date")
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        raise ValueError("needs a UTC offset, e.g. 2024-04-02T09:30:00+00:00")
+    in_range(parsed.date())
+    utc = parsed.astimezone(UTC)
+    in_range(utc.date())
+    return utc
+
+
+TIME_LIKE = st.from_regex(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2})?(Z|[+-][0-9]{2}:[0-9]{2})?)?\n?",
+    fullmatch=True,
+)
+
+
+@given(TIME_LIKE | DATE_LIKE | st.datetimes() | st.dates() | st.integers())
+def test_a_knowledge_time_is_parsed_as_it_was_first_written(value: Any) -> None:
+    from sftimeline.records.fields import _parse_knowledge_time
+
+    mine = _outcome(_parse_knowledge_time, value, _Info(InputLimits()))
+    reference = _outcome(_reference_knowledge_time, value, InputLimits())
+    if reference == "outside":
+        assert "is outside the accepted range" in mine
+    else:  # the same value, or the same message (the reference's shortened)
+        assert mine.startswith(reference)

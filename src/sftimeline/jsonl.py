@@ -19,6 +19,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any, TextIO
 
+import orjson
+
 from sftimeline.decoding import decoded_texts
 from sftimeline.import_summary import Rejection
 from sftimeline.importer import SourceRow
@@ -28,6 +30,7 @@ from sftimeline.limits import (
     bounded_int,
     json_depth_problem,
     line_within_limits,
+    orjson_line_within_limits,
 )
 
 
@@ -99,7 +102,25 @@ class PendingLine:
         return (PendingLine, (self.file, self.number, self.text))
 
     def row(self, limits: InputLimits) -> SourceRow:
-        """The line parsed: its record, or the rejection naming line and field."""
+        """The line parsed: its record, or the rejection naming line and field.
+
+        orjson parses first (five times faster than ``json.loads``); whenever it fails,
+        gives no object, or may have read a number differently
+        (:func:`~sftimeline.limits.orjson_line_within_limits`), the line is parsed again
+        the standard library's way, whose result and messages are the import's.
+        """
+        text = self.text
+        if text.count("[") + text.count("{") <= limits.max_depth:  # else the depth check
+            try:
+                value = orjson.loads(text)
+            except ValueError:  # orjson.JSONDecodeError: the standard library's message
+                value = None
+            if type(value) is dict:
+                within = orjson_line_within_limits(text, value, limits)
+                if within is not None:
+                    return SourceRow(
+                        self.file, self.number, records=(value,), text=text, within_limits=within
+                    )
         parsed = parse_line(self.text, self.file, self.number, limits)
         if isinstance(parsed, Rejection):
             return SourceRow(self.file, self.number, rejection=parsed, text=self.text)

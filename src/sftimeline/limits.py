@@ -174,12 +174,19 @@ def line_within_limits(text: str, value: Any, limits: InputLimits) -> bool:
     string holds NUL or a lone surrogate; nesting is at most the number of opening
     brackets; the numbers are then checked directly.
     """
+    return _text_within_limits(text, limits) and _numbers_within(
+        value, 10**limits.max_integer_digits
+    )
+
+
+def _text_within_limits(text: str, limits: InputLimits) -> bool:
     return (
         len(text) <= limits.max_string_chars
         and text.count("[") + text.count("{") <= limits.max_depth
         and "\\u" not in text
-        and _FORBIDDEN.search(text) is None
-        and _numbers_within(value, 10**limits.max_integer_digits)
+        and "\x00" not in text
+        # an ASCII text holds no surrogate (isascii is a flag, not a scan)
+        and (text.isascii() or _FORBIDDEN.search(text) is None)
     )
 
 
@@ -203,6 +210,50 @@ def _numbers_within(value: Any, bound: int) -> bool:
         else:
             return False
     return True
+
+
+#: orjson reads an integer literal past 64 bits as a float (the standard library, as an
+#: int): a float this large may be one
+_INTEGER_AS_FLOAT = 2.0**63
+
+
+def orjson_line_within_limits(text: str, value: dict[str, Any], limits: InputLimits) -> bool | None:
+    """:func:`line_within_limits` for ``value`` as ``orjson.loads(text)`` gave it, or None
+    when that may differ from ``json.loads(text)``'s: a float of magnitude 2**63 or more
+    may have been an integer literal (orjson reads one past 64 bits as a float, the
+    standard library as an int). Otherwise the two parse alike (strings, escapes,
+    duplicate keys, floats: tests/test_import_shortcuts.py), and orjson never gives a
+    non-finite float (it rejects ``NaN``, ``Infinity`` and ``1e400``).
+    """
+    numbers = _orjson_numbers(value, 10**limits.max_integer_digits)
+    if numbers is None:
+        return None
+    return numbers and _text_within_limits(text, limits)
+
+
+def _orjson_numbers(value: Any, bound: int) -> bool | None:
+    """Whether every integer in ``value`` has fewer digits than ``bound``; None at the
+    first float that may have been an integer literal (see above)."""
+    within = True
+    items = value.values() if type(value) is dict else value
+    for item in items:
+        kind = type(item)
+        if kind is str or kind is bool or item is None:
+            continue
+        if kind is int:
+            if not -bound < item < bound:
+                within = False
+        elif kind is float:
+            if not -_INTEGER_AS_FLOAT < item < _INTEGER_AS_FLOAT:
+                return None
+        elif kind is dict or kind is list:
+            inner = _orjson_numbers(item, bound)
+            if inner is None:
+                return None
+            within = within and inner
+        else:
+            return None
+    return within
 
 
 def json_depth_problem(text: str, limits: InputLimits) -> tuple[str, str] | None:

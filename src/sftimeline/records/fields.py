@@ -24,6 +24,10 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 def _limits(info: ValidationInfo | None) -> InputLimits:
     """The limits of this validation (``context={"limits": ...}``), else the defaults."""
     context = info.context if info is not None else None
+    if type(context) is dict:  # validate_record's (once per field value: kept short)
+        limits = context.get("limits")
+        if type(limits) is InputLimits:
+            return limits
     if isinstance(context, Mapping):
         limits = context.get("limits")
         if isinstance(limits, InputLimits):
@@ -41,9 +45,14 @@ def _in_range(day: date, limits: InputLimits) -> None:
 
 def _parse_iso_date(value: Any, info: ValidationInfo | None) -> Any:
     """Accept only ``YYYY-MM-DD`` strings (or dates) within the date limits."""
-    if isinstance(value, datetime):
+    if type(value) is str and _ISO_DATE.match(value):  # the usual case, checked first
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a calendar date") from None
+    elif isinstance(value, datetime):
         raise ValueError("must be a date (YYYY-MM-DD), not a date-time")
-    if isinstance(value, date):
+    elif isinstance(value, date):
         day = value
     elif not isinstance(value, str) or not _ISO_DATE.match(value):
         raise ValueError("must be an ISO date, YYYY-MM-DD")
@@ -64,12 +73,9 @@ def _parse_knowledge_time(value: Any, info: ValidationInfo | None) -> Any:
     The UTC date must lie within the date limits (which also keeps the conversion
     to UTC clear of the calendar's ends).
     """
-    if isinstance(value, datetime):
-        parsed = value
-    elif isinstance(value, date):
-        return datetime.combine(_parse_iso_date(value, info), time(0), tzinfo=UTC)
-    elif isinstance(value, str):
-        if _ISO_DATE.match(value):
+    if type(value) is str or isinstance(value, str):  # a str is never a date: tested first
+        # (_ISO_DATE matches 10 characters, or 11 with a final newline)
+        if len(value) <= 11 and _ISO_DATE.match(value):
             return datetime.combine(_parse_iso_date(value, info), time(0), tzinfo=UTC)
         try:
             parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
@@ -77,21 +83,26 @@ def _parse_knowledge_time(value: Any, info: ValidationInfo | None) -> Any:
             raise ValueError(
                 "must be an ISO date-time with offset (2024-04-02T09:30:00+00:00) or a date"
             ) from None
+    elif isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, date):
+        return datetime.combine(_parse_iso_date(value, info), time(0), tzinfo=UTC)
     else:
         raise ValueError("must be an ISO date-time with offset or a date")
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         raise ValueError("needs a UTC offset, e.g. 2024-04-02T09:30:00+00:00")
-    _in_range(parsed.date(), _limits(info))
+    limits = _limits(info)
+    _in_range(parsed.date(), limits)
     try:
         utc = parsed.astimezone(UTC)
     except OverflowError:  # only reachable with limits that reach the year 1 or 9999
         raise ValueError(f"{value} cannot be expressed in UTC") from None
-    _in_range(utc.date(), _limits(info))
+    _in_range(utc.date(), limits)
     return utc
 
 
 def _non_blank(value: Any) -> Any:
-    if isinstance(value, str):
+    if type(value) is str or isinstance(value, str):
         if not value.strip():
             raise ValueError("must not be blank")
         return value

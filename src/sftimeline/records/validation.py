@@ -237,7 +237,7 @@ def validate_record(
     ``frameworks``, when given, are the framework ids a ``claim_submitted`` record may
     name. Raises :class:`RecordError` naming the type and the offending fields.
     """
-    if not isinstance(raw, Mapping):
+    if type(raw) is not dict and not isinstance(raw, Mapping):
         raise RecordError(None, [FieldProblem("record", "must be a JSON object")])
     record_type = raw.get("type")
     if record_type is None:
@@ -252,6 +252,9 @@ def validate_record(
         if problems:
             raise RecordError(record_type, problems)
     try:
-        return model.model_validate(dict(raw), context={"limits": limits, "frameworks": frameworks})
+        return model.model_validate(
+            raw if type(raw) is dict else dict(raw),
+            context={"limits": limits, "frameworks": frameworks},
+        )
     except ValidationError as exc:
         raise RecordError(record_type, _problems_from(exc)) from None

@@ -38,24 +38,29 @@ def _digest(model: RecordModel, dumped: dict[str, Any]) -> str:
     """SHA-256 of the canonical JSON (sorted keys, no spaces, UTF-8) of ``dumped``, the
     model's ``model_dump(mode="json", exclude_none=True)``.
 
-    orjson writes exactly the standard library's canonical bytes for strings, integers,
-    booleans and null (tests/test_import_shortcuts.py); a float (whose digits the two
-    spell differently) or an integer past 64 bits goes through ``json.dumps``, so every
-    fingerprint ever stored stays the same.
+    Written by orjson, which spells strings, integers, booleans and null exactly as the
+    standard library's ``json.dumps(sort_keys=True, separators=(",", ":"),
+    ensure_ascii=False)`` does (tests/test_import_shortcuts.py); a float, which the two
+    spell differently, is handed to orjson already spelled the standard library's way
+    (:func:`_floats_spelled`); an integer past 64 bits goes through ``json.dumps``. So
+    every fingerprint ever stored stays the same.
     """
     payload = dumped
     if model.recorded_at_basis:
         payload = {k: v for k, v in dumped.items() if k not in _STATED}
-    canonical = None
-    if not _has_float(payload):
-        try:
-            canonical = orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)
-        except TypeError:  # an integer beyond 64 bits
-            canonical = None
-    if canonical is None:
-        text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    dumped_payload = payload
+    if _has_float(payload):
+        payload = _floats_spelled(payload)
+    try:
+        canonical = orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # an integer beyond 64 bits
+        text = json.dumps(dumped_payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         canonical = text.encode("utf-8")
     return hashlib.sha256(canonical).hexdigest()
+
+
+#: how ``json.dumps`` spells the floats that ``float.__repr__`` does not
+_NON_FINITE = {"nan": b"NaN", "inf": b"Infinity", "-inf": b"-Infinity"}
 
 
 def _has_float(value: dict[str, Any] | list[Any]) -> bool:
@@ -69,6 +74,29 @@ def _has_float(value: dict[str, Any] | list[Any]) -> bool:
         if (kind is dict or kind is list) and _has_float(item):
             return True
     return False
+
+
+def _floats_spelled(value: Any) -> Any:
+    """``value`` (a dumped record, or a dict or list in it) with every float replaced by
+    its ``json.dumps`` spelling as an :class:`orjson.Fragment` (``float.__repr__``;
+    ``NaN``, ``Infinity``); ``value`` itself when it holds no float."""
+    out: Any = None
+    pairs: Iterable[tuple[Any, Any]] = value.items() if type(value) is dict else enumerate(value)
+    for key, item in pairs:
+        kind = type(item)
+        if kind is float:
+            spelled = repr(item)
+            new: Any = orjson.Fragment(_NON_FINITE.get(spelled) or spelled.encode())
+        elif kind is dict or kind is list:
+            new = _floats_spelled(item)
+            if new is item:
+                continue
+        else:
+            continue
+        if out is None:
+            out = dict(value) if type(value) is dict else list(value)
+        out[key] = new
+    return value if out is None else out
 
 
 def source_key(source: str | None, source_id: str | None) -> str | None:
@@ -224,17 +252,19 @@ def record_from_model(
     for name in DATE_FIELDS.get(model.TYPE, ()):
         if name in own:
             own[name] = date.fromisoformat(own[name])
-    return Record(
-        key=key or source_key(model.source, model.source_id) or f"#{digest[:16]}",
-        type=model.TYPE,
-        family=model.family,
-        occurred_on=model.occurred_on,
-        recorded_at=model.recorded_at or default_recorded_at,
-        source=model.source,
-        source_id=model.source_id,
-        person=person,
-        data=own,
-        fingerprint=digest,
-        recorded_at_supplied=model.recorded_at is not None,
-        recorded_at_basis=model.recorded_at_basis,
+    recorded_at = model.recorded_at
+    source, source_id = model.source, model.source_id
+    return _rebuilt(
+        key or source_key(source, source_id) or f"#{digest[:16]}",
+        model.TYPE,
+        model.family,
+        model.occurred_on,
+        recorded_at or default_recorded_at,
+        source,
+        source_id,
+        person,
+        own,
+        digest,
+        recorded_at is not None,
+        model.recorded_at_basis,
     )
