@@ -125,11 +125,15 @@ class _Prepare:
             return Prepared(row.file, row.line, len(row.records), rejection=models)
         values: tuple[Record, ...] = ()
         if self.build:
-            values = tuple(
-                record_from_model(m, default_recorded_at=m.recorded_at or self.moment)
-                for m in models
-            )
-        return Prepared(row.file, row.line, len(row.records), accepted=len(models), values=values)
+            moment = self.moment
+            values = tuple([record_from_model(m, default_recorded_at=moment) for m in models])
+        # every accepted row passes here: tuple.__new__ skips the named tuple's Python __new__
+        return _new_prepared(
+            Prepared, (row.file, row.line, len(row.records), None, None, len(models), values)
+        )
+
+
+_new_prepared = tuple.__new__
 
 
 def _chunks(items: Iterable[SourceRow | Pending]) -> Iterator[list[SourceRow | Pending]]:
@@ -202,10 +206,13 @@ def import_items(
         if progress is not None:
             progress(summary)
 
+    counts = FileCounts()
+    counted = None  # the file ``counts`` belongs to (rows come file after file)
     for n, (file, line, records, rejection, filtered, accepted, values) in enumerate(
         _prepared(rows, job, workers), 1
     ):
-        counts = summary.counts(file)
+        if file is not counted:
+            counts, counted = summary.counts(file), file
         counts.rows += 1
         counts.records += records
         if rejection is not None:
@@ -214,7 +221,10 @@ def import_items(
             counts.filtered += 1
         else:
             counts.accepted += accepted
-            batch.extend((file, line, v) for v in values)
+            if len(values) == 1:  # a JSON Lines line: one record
+                batch.append((file, line, values[0]))
+            else:
+                batch.extend((file, line, v) for v in values)
         if len(batch) >= batch_size:
             flush()
         elif progress is not None and n % PROGRESS_EVERY == 0:
