@@ -289,3 +289,35 @@ def test_a_knowledge_time_is_parsed_as_it_was_first_written(value: Any) -> None:
         assert "is outside the accepted range" in mine
     else:  # the same value, or the same message (the reference's shortened)
         assert mine.startswith(reference)
+
+
+def test_only_types_without_a_float_field_skip_the_walk_for_floats() -> None:
+    from sftimeline.records.value import _floatless
+
+    holding = {t for t, model in RECORD_MODELS.items() if not _floatless(model)}
+    assert holding == {
+        "assessment_scored",  # scores
+        "employment_started",  # hours_per_week
+        "exclusion_recorded",  # days
+        "health_event_recorded",  # value
+    }
+
+
+def test_every_float_a_record_can_hold_is_fingerprinted_as_the_standard_library_writes_it() -> None:
+    from conftest import SAMPLES
+
+    extra = {
+        "assessment_scored": {"scores": {"a": 1e16, "b": 0.1, "c": 3}},
+        "employment_started": {"hours_per_week": 1e-05},
+        "exclusion_recorded": {"days": 2.5},
+        "health_event_recorded": {"value": 123456789.123},
+    }
+    from datetime import UTC
+
+    from sftimeline.records import record_from_model
+
+    for record_type, fields in extra.items():
+        raw = {**sample(record_type), **fields}
+        record = record_from_model(validate_record(raw), default_recorded_at=datetime.now(UTC))
+        assert record.fingerprint == _standard_digest(raw)
+    assert set(extra) <= set(SAMPLES)

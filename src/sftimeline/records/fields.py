@@ -97,7 +97,8 @@ def _parse_knowledge_time(value: Any, info: ValidationInfo | None) -> Any:
         utc = parsed.astimezone(UTC)
     except OverflowError:  # only reachable with limits that reach the year 1 or 9999
         raise ValueError(f"{value} cannot be expressed in UTC") from None
-    _in_range(utc.date(), limits)
+    if utc is not parsed:  # (astimezone to its own zone returns the datetime itself)
+        _in_range(utc.date(), limits)
     return utc
 
 

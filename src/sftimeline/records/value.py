@@ -7,7 +7,8 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
-from typing import Any
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import orjson
 
@@ -34,7 +35,7 @@ def fingerprint(model: RecordModel) -> str:
 _STATED = ("recorded_at", "recorded_at_basis")
 
 
-def _digest(model: RecordModel, dumped: dict[str, Any]) -> str:
+def _digest(model: RecordModel, dumped: dict[str, Any], floats: bool = True) -> str:
     """SHA-256 of the canonical JSON (sorted keys, no spaces, UTF-8) of ``dumped``, the
     model's ``model_dump(mode="json", exclude_none=True)``.
 
@@ -43,13 +44,14 @@ def _digest(model: RecordModel, dumped: dict[str, Any]) -> str:
     ensure_ascii=False)`` does (tests/test_import_shortcuts.py); a float, which the two
     spell differently, is handed to orjson already spelled the standard library's way
     (:func:`_floats_spelled`); an integer past 64 bits goes through ``json.dumps``. So
-    every fingerprint ever stored stays the same.
+    every fingerprint ever stored stays the same. ``floats=False``: the caller knows
+    that ``dumped`` holds none (:func:`_floatless`).
     """
     payload = dumped
     if model.recorded_at_basis:
         payload = {k: v for k, v in dumped.items() if k not in _STATED}
     dumped_payload = payload
-    if _has_float(payload):
+    if floats and _has_float(payload):
         payload = _floats_spelled(payload)
     try:
         canonical = orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)
@@ -74,6 +76,36 @@ def _has_float(value: dict[str, Any] | list[Any]) -> bool:
         if (kind is dict or kind is list) and _has_float(item):
             return True
     return False
+
+
+_FLOATLESS: dict[type[RecordModel], bool] = {}
+
+
+def _floatless(model_type: type[RecordModel]) -> bool:
+    """Whether no field of ``model_type`` can dump a float: its annotations name none,
+    nor anything that might hold one (worked out once per type; four of five records in
+    a county are of such types, and skip the walk for floats)."""
+    known = _FLOATLESS.get(model_type)
+    if known is None:
+        fields = model_type.model_fields.values()
+        known = _FLOATLESS[model_type] = not any(_may_hold_float(f.annotation) for f in fields)
+    return known
+
+
+def _may_hold_float(annotation: Any) -> bool:
+    """Whether a field of this annotation may dump a float (anything unknown: yes)."""
+    if annotation is type(None) or (
+        isinstance(annotation, type) and issubclass(annotation, str | int | date)
+    ):
+        return False  # str and its enums, int (bool, int enums), date and datetime
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin is Literal:
+        return not all(a is None or isinstance(a, str | int) for a in args)
+    if origin is Annotated:
+        return _may_hold_float(args[0])
+    if origin in (Union, UnionType, list, dict) and args:
+        return any(_may_hold_float(a) for a in args)
+    return True
 
 
 def _floats_spelled(value: Any) -> Any:
@@ -246,7 +278,7 @@ def record_from_model(
     knowledge time ("absent: the moment of import").
     """
     dumped = model.model_dump(mode="json", exclude_none=True)
-    digest = _digest(model, dumped)
+    digest = _digest(model, dumped, floats=not _floatless(type(model)))
     own = {k: v for k, v in dumped.items() if k not in _COMMON_FIELDS}
     person = own.pop("person", None)
     for name in DATE_FIELDS.get(model.TYPE, ()):
