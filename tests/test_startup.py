@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -78,7 +79,10 @@ def test_store_commands_load_only_what_they_use(tmp_path: Path) -> None:
     read from the stored states); evaluating needs no SQLAlchemy and no aggregate
     classes; the status table needs neither the evaluator nor the policy compiler."""
     db = str(tmp_path / "s.sqlite")
-    loaded_by_command(["--db", db, "import", str(EXAMPLE), "--no-process"])
+    imported = loaded_by_command(["--db", db, "import", str(EXAMPLE), "--no-process"])
+    assert "sftimeline.importer" in imported
+    if not {"FORCE_COLOR", "TTY_COMPATIBLE"} & set(os.environ):  # rich would decide
+        assert [m for m in imported if m.startswith("rich")] == []  # no terminal, no bar
 
     families = loaded_by_command(["--db", db, "families"])
     assert "sftimeline.adapters.store" in families  # the command did read the store
