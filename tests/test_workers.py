@@ -92,6 +92,20 @@ def test_shrinking_tasks_keep_every_item_once_in_order() -> None:
     assert sizes == sorted(sizes, reverse=True)  # the last tasks are the smallest
 
 
+def test_workers_keep_one_postgresql_connection_per_application() -> None:
+    """A worker reads one chunk at a time: small_pools makes the library's pools one
+    connection each there (N workers would otherwise hold 10 × N), never in the caller."""
+    assert not pool.in_worker()
+    assert set(pool.ordered_map(_pool_size_after_small_pools, range(4), 2)) == {"1"}
+
+
+def _pool_size_after_small_pools(_: int) -> str | None:
+    from sftimeline.adapters.decide import small_pools
+
+    small_pools()
+    return os.environ.get("POSTGRES_POOL_SIZE")
+
+
 def _reversed(b: bytes) -> bytes:
     return b[::-1]
 

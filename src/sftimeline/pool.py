@@ -56,6 +56,13 @@ R = TypeVar("R")
 _HEAD = struct.Struct("!Q")
 #: tasks sent ahead to one worker (the one it works on and the next)
 _AHEAD = 2
+#: True in a worker process of :func:`ordered_map`
+_in_worker = False
+
+
+def in_worker() -> bool:
+    """Whether this process is one of :func:`ordered_map`'s workers."""
+    return _in_worker
 
 
 def default_workers() -> int:
@@ -126,6 +133,8 @@ class _Worker:
             stream.flush()
         pid = os.fork()
         if pid == 0:  # the worker: serve, then leave without running the caller's code
+            global _in_worker
+            _in_worker = True
             code = 1
             try:
                 os.close(task_w)

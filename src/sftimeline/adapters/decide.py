@@ -21,7 +21,6 @@ their order, are those of ``--workers 1``.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections import Counter, deque
 from collections.abc import Iterator, Sequence
@@ -30,7 +29,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from sftimeline.pool import chunks, ordered_map
+from sftimeline.pool import chunks, in_worker, ordered_map
 
 if TYPE_CHECKING:
     from sftimeline.adapters.outcomes import PolicyProcess, RunSummary
@@ -55,7 +54,7 @@ def small_pools() -> None:
     enough, and N workers would otherwise hold 10 × N connections. Does nothing in the
     calling process, nor where the council has set the sizes itself.
     """
-    if multiprocessing.parent_process() is not None:
+    if in_worker():
         os.environ.setdefault("POSTGRES_POOL_SIZE", "1")
         os.environ.setdefault("POSTGRES_MAX_OVERFLOW", "1")
 
