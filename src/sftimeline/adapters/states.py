@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import fields
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -56,79 +55,17 @@ def loads_state(state: bytes) -> Any:
     return d
 
 
-#: the fields of a Record in the order :func:`record_from_state` sets them
-_FIELDS = (
-    "key",
-    "type",
-    "family",
-    "occurred_on",
-    "recorded_at",
-    "source",
-    "source_id",
-    "person",
-    "data",
-    "fingerprint",
-    "recorded_at_supplied",
-    "recorded_at_basis",
-)
-
 #: (build, DATE_FIELDS), made on the first decode: the record models stay out of the
 #: commands that never read a record, and a per-call import cost ≈ 2.5 µs a record
 _RECORD_TYPES: tuple[Callable[..., Record], dict[str, tuple[str, ...]]] | None = None
 
 
-def _record_builder() -> Callable[..., Record]:
-    """A function of a Record's twelve fields (in :data:`_FIELDS` order) that makes it.
-
-    A frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``
-    (≈ 2.1 µs a record, a third of decoding a stored state); setting the slots with their
-    own descriptors makes the same value in ≈ 1 µs. Should ``Record`` ever gain, lose or
-    reorder a field, this falls back to the constructor (tests/test_scan.py compares
-    the two)."""
-    from sftimeline.records import Record
-
-    if tuple(f.name for f in fields(Record)) != _FIELDS or not hasattr(Record, "__slots__"):
-        return Record
-    new = Record.__new__
-    (k, t, fa, oc, ra, so, si, pe, da, fp, rs, rb) = (Record.__dict__[n].__set__ for n in _FIELDS)
-
-    def build(
-        key: Any,
-        type_: Any,
-        family: Any,
-        occurred_on: Any,
-        recorded_at: Any,
-        source: Any,
-        source_id: Any,
-        person: Any,
-        data: Any,
-        fingerprint: Any,
-        supplied: Any,
-        basis: Any,
-    ) -> Record:
-        r = new(Record)
-        k(r, key)
-        t(r, type_)
-        fa(r, family)
-        oc(r, occurred_on)
-        ra(r, recorded_at)
-        so(r, source)
-        si(r, source_id)
-        pe(r, person)
-        da(r, data)
-        fp(r, fingerprint)
-        rs(r, supplied)
-        rb(r, basis)
-        return r
-
-    return build
-
-
 def _record_types() -> tuple[Callable[..., Record], dict[str, tuple[str, ...]]]:
     global _RECORD_TYPES
     from sftimeline.records import DATE_FIELDS
+    from sftimeline.records.value import record_of_fields
 
-    _RECORD_TYPES = (_record_builder(), DATE_FIELDS)
+    _RECORD_TYPES = (record_of_fields, DATE_FIELDS)
     return _RECORD_TYPES
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
@@ -162,12 +162,12 @@ class Record:
     recorded_at_basis: str | None = None
 
     def __reduce__(self) -> tuple[Any, ...]:
-        """Pickled as its fields, rebuilt by one call (:func:`_rebuilt`): ``import
+        """Pickled as its fields, rebuilt by one call (:func:`record_of_fields`): ``import
         --workers`` sends every record back from a worker to the single writer, and a
         frozen dataclass's default pickling restores it field by field in Python,
         several times slower."""
         return (
-            _rebuilt,
+            record_of_fields,
             (
                 self.key,
                 self.type,
@@ -214,6 +214,9 @@ class Record:
         return out
 
 
+#: a Record's slot setters, each bound by its field's name (never by position: a field
+#: moved in the class must not receive another's value); the parameters of
+#: :func:`record_of_fields` are the fields in order (tests/test_scan.py pins both)
 (
     _set_key,
     _set_type,
@@ -227,11 +230,27 @@ class Record:
     _set_fingerprint,
     _set_supplied,
     _set_basis,
-) = (Record.__dict__[f.name].__set__ for f in fields(Record))
+) = (
+    Record.__dict__[name].__set__
+    for name in (
+        "key",
+        "type",
+        "family",
+        "occurred_on",
+        "recorded_at",
+        "source",
+        "source_id",
+        "person",
+        "data",
+        "fingerprint",
+        "recorded_at_supplied",
+        "recorded_at_basis",
+    )
+)
 _new = object.__new__
 
 
-def _rebuilt(
+def record_of_fields(
     key: str,
     type: str,
     family: str,
@@ -247,8 +266,11 @@ def _rebuilt(
 ) -> Record:
     """``Record(...)`` of all its fields, in the field order, without the frozen
     dataclass's ``__init__`` (which sets each field through ``object.__setattr__``: in
-    the single writer of an import with workers, half a record's unpickling); the slots'
-    own setters give the same object (tests/test_import_shortcuts.py)."""
+    the single writer of an import with workers, half a record's unpickling, and a third
+    of decoding a stored state); the slots' own setters give the same object
+    (tests/test_import_shortcuts.py, tests/test_scan.py). The one fast way a Record is
+    made: unpickling (:meth:`Record.__reduce__`), :func:`record_from_model` and the
+    stored-state decoder (adapters/states.py) all call it."""
     record = _new(Record)
     _set_key(record, key)
     _set_type(record, type)
@@ -286,7 +308,7 @@ def record_from_model(
             own[name] = date.fromisoformat(own[name])
     recorded_at = model.recorded_at
     source, source_id = model.source, model.source_id
-    return _rebuilt(
+    return record_of_fields(
         key or source_key(source, source_id) or f"#{digest[:16]}",
         model.TYPE,
         model.family,
