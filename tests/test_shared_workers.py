@@ -8,10 +8,10 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 import uuid
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -47,7 +47,7 @@ from datetime import date, datetime
 from sftimeline.adapters.outcomes import PolicyProcess
 from sftimeline.adapters.store import RecordStore
 from sftimeline.policies.loader import load_framework
-url, start, kill_after = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
+url, ready, kill_after = sys.argv[1], sys.argv[2], int(sys.argv[3])
 seen = []
 def hook(family):
     seen.append(family)
@@ -57,14 +57,19 @@ def hook(family):
 store = RecordStore.open(url)
 proc = PolicyProcess(store, [load_framework("national-2022")], on=date(2025, 6, 1),
                      known_at=datetime.fromisoformat(KNOWN), window=300, after_family=hook)
-time.sleep(max(0.0, start - time.time()))  # all three start together
+# all three start together, however long each took to import the package and open the
+# store on a loaded machine: a barrier of files, one per worker
+open(os.path.join(ready, str(os.getpid())), "w").close()
+deadline = time.time() + 240
+while len(os.listdir(ready)) < 3 and time.time() < deadline:
+    time.sleep(0.01)
 summary = proc.run()
 print(summary.families)
 """
 
 
 def test_three_workers_one_killed_record_what_one_worker_records(
-    two_urls: tuple[str, str],
+    two_urls: tuple[str, str], tmp_path: Path
 ) -> None:
     shared, single = two_urls
     with RecordStore.open(single) as store:
@@ -76,10 +81,11 @@ def test_three_workers_one_killed_record_what_one_worker_records(
     with RecordStore.open(shared) as store:
         generated(store, FAMILIES)
     script = textwrap.dedent(WORKER).replace("KNOWN", repr(KNOWN))
-    start = time.time() + 8  # after the three have imported the package
+    ready = tmp_path / "ready"
+    ready.mkdir()
     workers = [
         subprocess.Popen(
-            [sys.executable, "-c", script, shared, str(start), str(kill_after)],
+            [sys.executable, "-c", script, shared, str(ready), str(kill_after)],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
