@@ -130,7 +130,7 @@ def test_integers_beyond_64_bits_in_a_stored_state_decode_exactly() -> None:
 
 
 def test_a_decoded_state_is_the_record_its_constructor_makes() -> None:
-    """record_from_state sets a Record's slots directly (records.value.record_of_fields); the value
+    """record_from_state sets a Record's slots directly (records.record.record_of_fields); the value
     must be the one ``Record(...)`` makes: every field, equality and repr."""
     from dataclasses import astuple
     from datetime import date
@@ -172,7 +172,40 @@ def test_the_fast_record_maker_takes_every_field_of_a_record_in_order() -> None:
     from dataclasses import fields
 
     from sftimeline.records import Record
-    from sftimeline.records.value import record_of_fields
+    from sftimeline.records.record import record_of_fields
 
     params = list(inspect.signature(record_of_fields).parameters)
     assert params == [f.name for f in fields(Record)]
+
+
+def _holds_a_date(annotation: Any) -> bool:
+    from datetime import date, datetime
+    from typing import get_args
+
+    if annotation is date:
+        return True
+    if isinstance(annotation, type) and issubclass(annotation, datetime):
+        return False
+    return any(_holds_a_date(a) for a in get_args(annotation))
+
+
+def test_what_reading_knows_of_the_record_types_is_what_the_models_say() -> None:
+    """records/record.py names the record types and their date-valued fields without
+    building the pydantic models (reading commands never import them): the two must be
+    exactly what the models give."""
+    from sftimeline.records import RECORD_MODELS, RecordModel
+    from sftimeline.records.record import DATE_FIELDS, RECORD_TYPES
+
+    assert set(RECORD_MODELS) == RECORD_TYPES
+    common = set(RecordModel.model_fields)
+    from_models = {
+        t: tuple(
+            name
+            for name, f in model.model_fields.items()
+            if name not in common and _holds_a_date(f.annotation)
+        )
+        for t, model in RECORD_MODELS.items()
+    }
+    assert {t: set(v) for t, v in from_models.items() if v} == {
+        t: set(v) for t, v in DATE_FIELDS.items()
+    }

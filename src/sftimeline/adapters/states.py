@@ -63,7 +63,7 @@ _RECORD_TYPES: tuple[Callable[..., Record], dict[str, tuple[str, ...]]] | None =
 def _record_types() -> tuple[Callable[..., Record], dict[str, tuple[str, ...]]]:
     global _RECORD_TYPES
     from sftimeline.records import DATE_FIELDS
-    from sftimeline.records.value import record_of_fields
+    from sftimeline.records.record import record_of_fields
 
     _RECORD_TYPES = (record_of_fields, DATE_FIELDS)
     return _RECORD_TYPES

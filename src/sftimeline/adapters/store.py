@@ -53,10 +53,10 @@ def record_topics() -> frozenset[str]:
     """The topics of the Family aggregate's record events (the keys of
     ``aggregates.family.RECORD_TOPICS``, which a test pins), named as that module names
     its event classes, without building them."""
-    from sftimeline.records import RECORD_MODELS
+    from sftimeline.records.record import RECORD_TYPES
 
     return frozenset(
-        "sftimeline:Family." + "".join(p.capitalize() for p in t.split("_")) for t in RECORD_MODELS
+        "sftimeline:Family." + "".join(p.capitalize() for p in t.split("_")) for t in RECORD_TYPES
     )
 
 

@@ -84,6 +84,7 @@ from sftimeline.records.people import (
     PregnancyRecorded,
     SupportNeedFlagged,
 )
+from sftimeline.records.record import DATE_FIELDS, RECORD_TYPES
 
 #: Every record type of the interchange format, by its ``type`` value.
 RECORD_MODELS: dict[str, type[RecordModel]] = {
@@ -147,23 +148,12 @@ RECORD_MODELS: dict[str, type[RecordModel]] = {
 }
 
 
-#: Fields of a type's own data that hold dates (decoded back to ``date`` on read).
-DATE_FIELDS: dict[str, tuple[str, ...]] = {
-    "person_joined": ("born_on",),
-    "earnings_reported": ("period_end",),
-    "family_nominated": ("previous_support_closed_on",),
-    "evidence_recorded": ("period_from",),
-    "justice_spell_started": ("expected_end",),
-    "progress_to_work_recorded": ("until",),
-    "pregnancy_recorded": ("due_on",),
-}
-
-
 def register_record_model(model: type[RecordModel], date_fields: tuple[str, ...] = ()) -> None:
     """Add a record type (used by the framework-era extensions of the format)."""
     if model.TYPE in RECORD_MODELS and RECORD_MODELS[model.TYPE] is not model:
         raise ValueError(f"record type {model.TYPE!r} is already registered")
     RECORD_MODELS[model.TYPE] = model
+    RECORD_TYPES.add(model.TYPE)
     if date_fields:
         DATE_FIELDS[model.TYPE] = date_fields
 

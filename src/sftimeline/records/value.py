@@ -1,11 +1,12 @@
-"""The engine's own value of a validated record (:class:`Record`) and its fingerprint."""
+"""A validated record made into the engine's value (:func:`record_from_model`) and its
+fingerprint; the value itself, :class:`~sftimeline.records.record.Record`, lives in
+``record.py``, which needs no pydantic."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from datetime import date, datetime
 from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
@@ -13,10 +14,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 import orjson
 
 from sftimeline.records.base import RecordModel
-from sftimeline.records.codes import (
-    KNOWLEDGE_BASIS_TEXT,
-)
-from sftimeline.records.validation import DATE_FIELDS
+from sftimeline.records.record import DATE_FIELDS, Record, record_of_fields, source_key
 
 
 def fingerprint(model: RecordModel) -> str:
@@ -129,162 +127,6 @@ def _floats_spelled(value: Any) -> Any:
             out = dict(value) if type(value) is dict else list(value)
         out[key] = new
     return value if out is None else out
-
-
-def source_key(source: str | None, source_id: str | None) -> str | None:
-    """The identity of a record in its source system, or None when it has no id."""
-    if source_id is None:
-        return None
-    return f"{source or ''}:{source_id}"
-
-
-@dataclass(frozen=True, slots=True)
-class Record:
-    """A stored record as the projections and policies see it.
-
-    ``key`` identifies the record in decisions and explanations ("facts"): its
-    ``source:source_id`` when it has one, otherwise ``#`` and its fingerprint's start.
-    ``recorded_at`` is the knowledge time (from the source, or the moment of import).
-    """
-
-    key: str
-    type: str
-    family: str
-    occurred_on: date
-    recorded_at: datetime
-    source: str | None = None
-    source_id: str | None = None
-    person: str | None = None
-    data: Mapping[str, Any] = field(default_factory=dict)
-    fingerprint: str = ""
-    recorded_at_supplied: bool = True
-    #: which mapping default gave ``recorded_at`` (None: the source's own, or import)
-    recorded_at_basis: str | None = None
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        """Pickled as its fields, rebuilt by one call (:func:`record_of_fields`): ``import
-        --workers`` sends every record back from a worker to the single writer, and a
-        frozen dataclass's default pickling restores it field by field in Python,
-        several times slower."""
-        return (
-            record_of_fields,
-            (
-                self.key,
-                self.type,
-                self.family,
-                self.occurred_on,
-                self.recorded_at,
-                self.source,
-                self.source_id,
-                self.person,
-                self.data,
-                self.fingerprint,
-                self.recorded_at_supplied,
-                self.recorded_at_basis,
-            ),
-        )
-
-    @property
-    def knowledge_note(self) -> str:
-        """Said beside the record wherever it is shown: "" when the source gave the time."""
-        return KNOWLEDGE_BASIS_TEXT.get(self.recorded_at_basis or "", "")
-
-    def get(self, name: str, default: Any = None) -> Any:
-        return self.data.get(name, default)
-
-    def sort_key(self) -> tuple[date, datetime, str, str]:
-        """Deterministic order: valid date, knowledge time, type, key."""
-        return (self.occurred_on, self.recorded_at, self.type, self.key)
-
-    def to_interchange(self) -> dict[str, Any]:
-        """The record back in the interchange format (with its knowledge time)."""
-        out: dict[str, Any] = {"type": self.type, "family": self.family}
-        if self.person is not None:
-            out["person"] = self.person
-        out["occurred_on"] = self.occurred_on.isoformat()
-        out["recorded_at"] = self.recorded_at.isoformat()
-        if self.recorded_at_basis is not None:
-            out["recorded_at_basis"] = self.recorded_at_basis
-        if self.source is not None:
-            out["source"] = self.source
-        if self.source_id is not None:
-            out["source_id"] = self.source_id
-        for name, value in self.data.items():
-            out[name] = value.isoformat() if isinstance(value, date) else value
-        return out
-
-
-#: a Record's slot setters, each bound by its field's name (never by position: a field
-#: moved in the class must not receive another's value); the parameters of
-#: :func:`record_of_fields` are the fields in order (tests/test_scan.py pins both)
-(
-    _set_key,
-    _set_type,
-    _set_family,
-    _set_occurred_on,
-    _set_recorded_at,
-    _set_source,
-    _set_source_id,
-    _set_person,
-    _set_data,
-    _set_fingerprint,
-    _set_supplied,
-    _set_basis,
-) = (
-    Record.__dict__[name].__set__
-    for name in (
-        "key",
-        "type",
-        "family",
-        "occurred_on",
-        "recorded_at",
-        "source",
-        "source_id",
-        "person",
-        "data",
-        "fingerprint",
-        "recorded_at_supplied",
-        "recorded_at_basis",
-    )
-)
-_new = object.__new__
-
-
-def record_of_fields(
-    key: str,
-    type: str,
-    family: str,
-    occurred_on: date,
-    recorded_at: datetime,
-    source: str | None,
-    source_id: str | None,
-    person: str | None,
-    data: Mapping[str, Any],
-    fingerprint: str,
-    recorded_at_supplied: bool,
-    recorded_at_basis: str | None,
-) -> Record:
-    """``Record(...)`` of all its fields, in the field order, without the frozen
-    dataclass's ``__init__`` (which sets each field through ``object.__setattr__``: in
-    the single writer of an import with workers, half a record's unpickling, and a third
-    of decoding a stored state); the slots' own setters give the same object
-    (tests/test_import_shortcuts.py, tests/test_scan.py). The one fast way a Record is
-    made: unpickling (:meth:`Record.__reduce__`), :func:`record_from_model` and the
-    stored-state decoder (adapters/states.py) all call it."""
-    record = _new(Record)
-    _set_key(record, key)
-    _set_type(record, type)
-    _set_family(record, family)
-    _set_occurred_on(record, occurred_on)
-    _set_recorded_at(record, recorded_at)
-    _set_source(record, source)
-    _set_source_id(record, source_id)
-    _set_person(record, person)
-    _set_data(record, data)
-    _set_fingerprint(record, fingerprint)
-    _set_supplied(record, recorded_at_supplied)
-    _set_basis(record, recorded_at_basis)
-    return record
 
 
 #: the fields every record has (the rest of a dump is the type's own ``data``)
