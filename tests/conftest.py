@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -154,15 +155,17 @@ def pg_problem() -> str | None:
     return _PG_PROBLEM  # type: ignore[return-value]
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """URL of a fresh PostgreSQL schema, dropped after the test."""
+@contextmanager
+def fresh_pg_schema(prefix: str = "t_") -> Iterator[str]:
+    """URL of a new PostgreSQL schema, dropped on leaving (the test is skipped, with the
+    reason, where PostgreSQL cannot be reached). Every test that needs a schema of its
+    own makes it here."""
     problem = pg_problem()
     if problem:
         pytest.skip(problem)
     import psycopg
 
-    schema = f"t_{uuid.uuid4().hex[:12]}"
+    schema = f"{prefix}{uuid.uuid4().hex[:12]}"
     with psycopg.connect(PG_DSN, autocommit=True) as conn:
         conn.execute(f"CREATE SCHEMA {schema}")
     try:
@@ -170,6 +173,20 @@ def pg_url() -> Iterator[str]:
     finally:
         with psycopg.connect(PG_DSN, autocommit=True) as conn:
             conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """URL of a fresh PostgreSQL schema, dropped after the test."""
+    with fresh_pg_schema() as url:
+        yield url
+
+
+@pytest.fixture
+def second_pg_url() -> Iterator[str]:
+    """Another fresh PostgreSQL schema (to compare two stores)."""
+    with fresh_pg_schema() as url:
+        yield url
 
 
 @pytest.fixture

@@ -330,20 +330,10 @@ def clean_url(store_url: str, tmp_path: Path) -> Iterator[str]:
     if store_url.endswith(".sqlite"):
         yield str(tmp_path / "clean.sqlite")
         return
-    import uuid
+    from conftest import fresh_pg_schema
 
-    import psycopg
-
-    from conftest import PG_DSN, PG_URL
-
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_DSN, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
-    try:
-        yield f"{PG_URL}?schema={schema}"
-    finally:
-        with psycopg.connect(PG_DSN, autocommit=True) as conn:
-            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+    with fresh_pg_schema() as url:
+        yield url
 
 
 def test_crash_mid_batch_neither_loses_nor_duplicates(store_url: str, clean_url: str) -> None:

@@ -8,14 +8,11 @@ import signal
 import subprocess
 import sys
 import textwrap
-import uuid
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from conftest import PG_DSN, PG_URL
 from sftimeline.adapters.outcomes import PolicyProcess
 from sftimeline.adapters.store import RecordStore
 from sftimeline.adapters.workqueue import queued_families
@@ -24,21 +21,6 @@ from test_policy_process import FW, KNOWN, at, comparable, generated
 
 pytestmark = pytest.mark.postgres
 FAMILIES = 30
-
-
-@pytest.fixture
-def two_urls(pg_url: str) -> Iterator[tuple[str, str]]:
-    """The test's schema and a second one for the single-worker run."""
-    import psycopg
-
-    schema = f"t_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(PG_DSN, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
-    try:
-        yield pg_url, f"{PG_URL}?schema={schema}"
-    finally:
-        with psycopg.connect(PG_DSN, autocommit=True) as conn:
-            conn.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
 WORKER = """
@@ -69,9 +51,9 @@ print(summary.families)
 
 
 def test_three_workers_one_killed_record_what_one_worker_records(
-    two_urls: tuple[str, str], tmp_path: Path
+    pg_url: str, second_pg_url: str, tmp_path: Path
 ) -> None:
-    shared, single = two_urls
+    shared, single = pg_url, second_pg_url
     with RecordStore.open(single) as store:
         generated(store, FAMILIES)
         with PolicyProcess(store, [FW], on=date(2025, 6, 1), known_at=at(KNOWN), window=300) as p:

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import orjson
 import pytest
 from eventsourcing.persistence import StoredEvent
 
-from conftest import PG_DSN, PG_URL, pg_problem, sample
+from conftest import PG_DSN, sample
 from sftimeline.adapters.store import REGISTERED_TOPIC, RecordStore
 from sftimeline.aggregates.family import Family
 from sftimeline.records import validate_record
@@ -41,24 +40,6 @@ def _events(url: str) -> list[tuple[int, uuid.UUID, int, str, bytes]]:
             (n.id, n.originator_id, n.originator_version, n.topic, n.state)
             for n in store.app.recorder.select_notifications(None, 10_000)
         ]
-
-
-@pytest.fixture
-def second_pg_url() -> Iterator[str]:
-    """Another fresh PostgreSQL schema (to compare two stores)."""
-    problem = pg_problem()
-    if problem:
-        pytest.skip(problem)
-    import psycopg
-
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_DSN, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
-    try:
-        yield f"{PG_URL}?schema={schema}"
-    finally:
-        with psycopg.connect(PG_DSN, autocommit=True) as conn:
-            conn.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
 @pytest.mark.postgres

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,7 +20,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from conftest import PG_DSN, PG_URL, pg_problem
+from conftest import fresh_pg_schema
 from sftimeline.web import Settings, create_app
 from sftimeline.web.server import serving
 
@@ -40,24 +39,11 @@ def built_pg_store() -> Iterator[str]:
     default five: an app lives for a whole test module, the server's connections are
     shared by every suite running on the machine, and a request is served one at a time.
     """
-    problem = pg_problem()
-    if problem:
-        pytest.skip(problem)
-    import psycopg
-
-    schema = f"web_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_DSN, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
-    try:
-        with pytest.MonkeyPatch.context() as env:
-            env.setenv("POSTGRES_POOL_SIZE", "1")
-            env.setenv("POSTGRES_MAX_OVERFLOW", "1")
-            url = f"{PG_URL}?schema={schema}"
-            build(url).close()
-            yield url
-    finally:
-        with psycopg.connect(PG_DSN, autocommit=True) as conn:
-            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+    with fresh_pg_schema("web_") as url, pytest.MonkeyPatch.context() as env:
+        env.setenv("POSTGRES_POOL_SIZE", "1")
+        env.setenv("POSTGRES_MAX_OVERFLOW", "1")
+        build(url).close()
+        yield url
 
 
 @pytest.fixture(scope="session")
