@@ -7,7 +7,9 @@ from datetime import UTC, date, datetime
 import pytest
 
 from conftest import SAMPLES, sample
-from sftimeline.adapters.store import RecordStore, StoreUnavailable, UnknownFamily, env_for_url
+from sftimeline.adapters.store import RecordStore
+from sftimeline.adapters.store_errors import StoreUnavailable, UnknownFamily
+from sftimeline.adapters.store_url import env_for_url
 from sftimeline.aggregates.family import Family, Outcome
 from sftimeline.records import RECORD_MODELS, record_from_model, validate_record
 

@@ -61,15 +61,15 @@ def test_integers_beyond_64_bits_still_decode() -> None:
 
 
 def test_the_readers_topic_names_are_the_aggregates() -> None:
-    """The store names the Family aggregate's topics without importing its classes (a
+    """The decoder names the Family aggregate's topics without importing its classes (a
     reading command's start-up); the names must be exactly the aggregate's."""
-    from sftimeline.adapters import store
+    from sftimeline.adapters import states
     from sftimeline.aggregates import family
     from sftimeline.policies import process
     from sftimeline.projections import timeline
 
-    assert store.record_topics() == set(family.RECORD_TOPICS)
-    assert store.REGISTERED_TOPIC == family.Family.Registered.TOPIC
+    assert states.record_topics() == set(family.RECORD_TOPICS)
+    assert states.REGISTERED_TOPIC == family.Family.Registered.TOPIC
     assert process.RETRACTION == timeline.RETRACTION
 
 

@@ -19,7 +19,8 @@ from click.testing import CliRunner
 
 from conftest import PG_DSN, PG_URL, pg_problem
 from sftimeline.adapters.locks import schema_problem
-from sftimeline.adapters.store import InvalidStoreURL, RecordStore
+from sftimeline.adapters.store import RecordStore
+from sftimeline.adapters.store_errors import InvalidStoreURL
 from sftimeline.cli import main
 
 CLI = "import sys; from sftimeline.cli import main; sys.exit(main())"

@@ -18,7 +18,8 @@ import pytest
 from eventsourcing.persistence import StoredEvent
 
 from conftest import PG_DSN, sample
-from sftimeline.adapters.store import REGISTERED_TOPIC, RecordStore
+from sftimeline.adapters.states import REGISTERED_TOPIC
+from sftimeline.adapters.store import RecordStore
 from sftimeline.aggregates.family import Family
 from sftimeline.records import validate_record
 

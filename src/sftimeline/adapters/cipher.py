@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sftimeline.adapters.store import StoreError
+from sftimeline.adapters.store_errors import StoreError
 
 if TYPE_CHECKING:  # imported where used: opening a store in clear needs neither
     from eventsourcing.cryptography import AESCipher

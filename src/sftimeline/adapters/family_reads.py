@@ -14,7 +14,8 @@ import orjson
 from eventsourcing.persistence import PersistenceError
 
 from sftimeline.adapters.states import record_from_state
-from sftimeline.adapters.store import RecordStore, StoreUnavailable
+from sftimeline.adapters.store import RecordStore
+from sftimeline.adapters.store_errors import StoreUnavailable
 
 if TYPE_CHECKING:
     from sftimeline.records import Record
@@ -72,7 +73,7 @@ class FamilyReads:
         which event is damaged, exactly as before.
         """
         from sftimeline.adapters.scan import read_rows, state_reader
-        from sftimeline.adapters.store import REGISTERED_TOPIC, record_topics
+        from sftimeline.adapters.states import REGISTERED_TOPIC, record_topics
 
         try:
             rows = read_rows(self.store, fids)

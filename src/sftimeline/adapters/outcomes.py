@@ -54,12 +54,8 @@ from sftimeline.adapters.process_settings import (
     enabled_frameworks,
 )
 from sftimeline.adapters.sql import engine_for_url
-from sftimeline.adapters.store import (
-    FamilyRecords,
-    RecordStore,
-    StoreError,
-    StoreUnavailable,
-)
+from sftimeline.adapters.store import FamilyRecords, RecordStore
+from sftimeline.adapters.store_errors import StoreError, StoreUnavailable
 from sftimeline.adapters.workqueue import is_shared, run_shared
 from sftimeline.aggregates.outcomes import OUTCOME_TOPICS, FamilyOutcomes
 from sftimeline.calendar import today_uk

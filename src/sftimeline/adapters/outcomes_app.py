@@ -14,7 +14,8 @@ from eventsourcing.persistence import JSONTranscoder, ProcessRecorder
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteProcessRecorder
 
 from sftimeline.adapters.locks import create_once
-from sftimeline.adapters.store import DateAsISO, env_for_url
+from sftimeline.adapters.store import DateAsISO
+from sftimeline.adapters.store_url import env_for_url
 
 
 class OutcomesSQLiteRecorder(SQLiteProcessRecorder):

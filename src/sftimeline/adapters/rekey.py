@@ -38,7 +38,9 @@ from sftimeline.adapters.cipher import (
     write_state,
 )
 from sftimeline.adapters.sql import engine_for_url
-from sftimeline.adapters.store import RecordStore, StoreError, env_for_url
+from sftimeline.adapters.store import RecordStore
+from sftimeline.adapters.store_errors import StoreError
+from sftimeline.adapters.store_url import env_for_url
 
 #: events re-encrypted per transaction
 PAGE = 500

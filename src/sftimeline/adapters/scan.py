@@ -82,8 +82,8 @@ def read_families(
 
     ``codes`` names each family id (the code is the Record's ``family``).
     """
-    from sftimeline.adapters.states import record_from_state
-    from sftimeline.adapters.store import StoreUnavailable, record_topics
+    from sftimeline.adapters.states import record_from_state, record_topics
+    from sftimeline.adapters.store_errors import StoreUnavailable
 
     try:
         rows = _select(store, fids)

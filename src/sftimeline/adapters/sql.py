@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from sftimeline.adapters.locks import create_all
-from sftimeline.adapters.store import env_for_url
+from sftimeline.adapters.store_url import env_for_url
 
 metadata = MetaData()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -94,6 +95,23 @@ def record_from_state(state: bytes, family_code: str) -> Record:
         d["fingerprint"],
         d["recorded_at_supplied"],
         d.get("recorded_at_basis"),
+    )
+
+
+#: the topic of the Family aggregate's Registered event (``Family.Registered.TOPIC``;
+#: tests/test_record_store.py pins that they agree)
+REGISTERED_TOPIC = "sftimeline:Family.Registered"
+
+
+@cache
+def record_topics() -> frozenset[str]:
+    """The topics of the Family aggregate's record events (the keys of
+    ``aggregates.family.RECORD_TOPICS``, which a test pins), named as that module names
+    its event classes, without building them."""
+    from sftimeline.records.record import RECORD_TYPES
+
+    return frozenset(
+        "sftimeline:Family." + "".join(p.capitalize() for p in t.split("_")) for t in RECORD_TYPES
     )
 
 

@@ -10,7 +10,6 @@ URLs: a path or ``sqlite:///path`` (file created on first use), or
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 from collections import defaultdict
@@ -18,7 +17,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, cast
-from urllib.parse import parse_qs, unquote, urlparse
 from uuid import UUID
 
 import orjson
@@ -32,8 +30,15 @@ from eventsourcing.persistence import (
 )
 
 from sftimeline.adapters.family_cache import FamilyCache
-from sftimeline.adapters.locks import create_once, schema_problem
-from sftimeline.adapters.states import plain_state, record_from_state
+from sftimeline.adapters.locks import create_once
+from sftimeline.adapters.states import REGISTERED_TOPIC, plain_state, record_from_state
+from sftimeline.adapters.store_errors import NoStore, StoreError, StoreUnavailable, UnknownFamily
+from sftimeline.adapters.store_url import (
+    create_private_file,
+    default_url,
+    env_for_url,
+    postgres_reason,
+)
 
 if TYPE_CHECKING:
     # Imported where used: the Family aggregate's event classes and the record models
@@ -43,55 +48,7 @@ if TYPE_CHECKING:
     from sftimeline.aggregates.family import Outcome, RecordOutcome
     from sftimeline.records import Record, RecordModel
 
-#: the topic of the Family aggregate's Registered event (``Family.Registered.TOPIC``;
-#: tests/test_record_store.py pins that they agree)
-REGISTERED_TOPIC = "sftimeline:Family.Registered"
-
-
-@functools.cache
-def record_topics() -> frozenset[str]:
-    """The topics of the Family aggregate's record events (the keys of
-    ``aggregates.family.RECORD_TOPICS``, which a test pins), named as that module names
-    its event classes, without building them."""
-    from sftimeline.records.record import RECORD_TYPES
-
-    return frozenset(
-        "sftimeline:Family." + "".join(p.capitalize() for p in t.split("_")) for t in RECORD_TYPES
-    )
-
-
-DEFAULT_DB = "./sftimeline.sqlite"
 PAGE = 5000
-
-
-class StoreError(Exception):
-    """Base of the store's errors (shown to users without a traceback)."""
-
-
-class StoreUnavailable(StoreError):
-    """The database cannot be opened or reached."""
-
-
-class InvalidStoreURL(StoreError):
-    """The store URL cannot name a store (a bad schema name, an unknown scheme)."""
-
-
-class NoStore(StoreError):
-    """Nothing is stored at the URL, and the caller asked not to create a store there."""
-
-    def __init__(self, url: str) -> None:
-        super().__init__(f"no store at {url!r}; import records first")
-
-
-class UnknownFamily(StoreError, KeyError):
-    """No records were ever imported for this family code."""
-
-    def __init__(self, family: str) -> None:
-        self.family = family
-        super().__init__(f"unknown family {family!r}: no records imported for it")
-
-    def __str__(self) -> str:
-        return str(self.args[0])
 
 
 class DateAsISO(Transcoding):
@@ -119,75 +76,6 @@ class FamilyRecords(Application[UUID]):
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
-
-
-def default_url() -> str:
-    return os.environ.get("SFTIMELINE_DB") or DEFAULT_DB
-
-
-def env_for_url(url: str) -> dict[str, str]:
-    """Library settings for a store URL (a plain path means a SQLite file)."""
-    parsed = urlparse(url)
-    if parsed.scheme in ("postgresql", "postgres"):
-        env = {
-            "PERSISTENCE_MODULE": "eventsourcing.postgres",
-            "POSTGRES_DBNAME": unquote(parsed.path.lstrip("/")) or "postgres",
-            "POSTGRES_HOST": parsed.hostname or "127.0.0.1",
-            "POSTGRES_PORT": str(parsed.port or 5432),
-            "POSTGRES_USER": unquote(parsed.username or "postgres"),
-            "POSTGRES_PASSWORD": unquote(parsed.password or ""),
-            "POSTGRES_CONNECT_TIMEOUT": "5",
-        }
-        schema = parse_qs(parsed.query).get("schema")
-        if schema:
-            problem = schema_problem(schema[0])
-            if problem:
-                raise InvalidStoreURL(f"unusable store URL {url!r}: {problem}")
-            env["POSTGRES_SCHEMA"] = schema[0]
-        return env
-    if parsed.scheme == "sqlite":
-        # sqlite:///relative.db and sqlite:////absolute.db, as SQLAlchemy spells them
-        path = url[len("sqlite:///") :] if url.startswith("sqlite:///") else unquote(parsed.path)
-    elif parsed.scheme in ("", "file"):
-        path = url if parsed.scheme == "" else unquote(parsed.path)
-    else:
-        raise InvalidStoreURL(f"unsupported store URL {url!r}: use a file path or postgresql://")
-    if path != ":memory:":
-        parent = os.path.dirname(os.path.abspath(path))
-        if not os.path.isdir(parent):
-            raise StoreUnavailable(f"cannot create store {path!r}: no directory {parent!r}")
-    return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": path}
-
-
-def _create_private_file(path: str) -> None:
-    """Create an empty SQLite file readable by its owner only (SQLite's journal and WAL
-    files take the database file's permissions); an existing file is left alone."""
-    if path == ":memory:" or os.path.exists(path):
-        return
-    try:
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-    except FileExistsError:
-        pass
-    except OSError as exc:
-        raise StoreUnavailable(f"cannot create store {path!r}: {exc}") from None
-
-
-def _postgres_reason(env: dict[str, str]) -> str | None:
-    """Why PostgreSQL refused a connection: the library's pool only says it timed out."""
-    import psycopg
-
-    try:
-        psycopg.connect(
-            host=env["POSTGRES_HOST"],
-            port=env["POSTGRES_PORT"],
-            user=env["POSTGRES_USER"],
-            password=env["POSTGRES_PASSWORD"] or None,
-            dbname=env["POSTGRES_DBNAME"],
-            connect_timeout=5,
-        ).close()
-    except Exception as exc:
-        return str(exc).strip()
-    return None
 
 
 @dataclass
@@ -261,10 +149,10 @@ class RecordStore:
                 raise NoStore(url)
             env["CREATE_TABLE"] = "false"
         elif sqlite:
-            _create_private_file(env["SQLITE_DBNAME"])
+            create_private_file(env["SQLITE_DBNAME"])
         # The library's pool retries for seconds and then only says it timed out: one
         # plain connection first fails fast and says why (refused, no such database).
-        reason = None if sqlite else _postgres_reason(env)
+        reason = None if sqlite else postgres_reason(env)
         if reason is not None:
             if not create and "does not exist" in reason:
                 raise NoStore(url)

@@ -33,7 +33,8 @@ from sftimeline.adapters.outcomes import LEADER
 from sftimeline.adapters.outcomes_app import FamilyOutcomesApp, outcomes_env
 from sftimeline.adapters.process_settings import enabled_frameworks
 from sftimeline.adapters.sql import engine_for_url
-from sftimeline.adapters.store import PAGE, RecordStore, env_for_url
+from sftimeline.adapters.store import PAGE, RecordStore
+from sftimeline.adapters.store_url import env_for_url
 from sftimeline.aggregates.family import RECORD_TOPICS, REGISTERED_TOPIC, Family
 from sftimeline.aggregates.outcomes import OUTCOME_TOPICS, FamilyOutcomes
 from sftimeline.policies.evaluator import evaluate_family

@@ -247,6 +247,6 @@ def run_shared(proc: PolicyProcess, summary: RunSummary, **kw: Any) -> RunSummar
     try:
         return SharedWork(proc, **kw).run(summary, all_families=all_families)
     except PersistenceError as exc:
-        from sftimeline.adapters.store import StoreUnavailable
+        from sftimeline.adapters.store_errors import StoreUnavailable
 
         raise StoreUnavailable(f"cannot run the process on {proc.store.url!r}: {exc}") from None

@@ -50,7 +50,7 @@ def _service_error(exc: Exception) -> ServiceError | None:
     nobody imported cannot occur, and importing the policy compiler just to test for its
     error would cost every command its start-up time.
     """
-    store = sys.modules.get("sftimeline.adapters.store")
+    store = sys.modules.get("sftimeline.adapters.store_errors")
     compiler = sys.modules.get("sftimeline.policies.compiler")
     if store is not None:
         if isinstance(exc, store.NoStore | store.UnknownFamily):
