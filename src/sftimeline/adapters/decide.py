@@ -231,28 +231,21 @@ def _record_window(proc: PolicyProcess, w: _Window, summary: RunSummary) -> bool
     """Window ``w``'s outcome events and tracking in one transaction, its families in
     first-notified order; those kept back decided now. False: another run recorded
     first (nothing of ``w`` stored)."""
-    from eventsourcing.application import ProcessingEvent
     from eventsourcing.persistence import Tracking
 
     from sftimeline.adapters.outcomes import LEADER
 
     assert w.on is not None and w.known_at is not None
-    pe: ProcessingEvent[UUID] = ProcessingEvent(Tracking(LEADER, w.last))
-    evaluated = 0
-    proc.read_ahead([fid for fid in w.fids if fid in w.held])
-    try:
+    on, known_at = w.on, w.known_at
+
+    def in_order() -> Iterator[Decided]:
         for fid in w.fids:
-            one = proc._decide(fid, w.on, w.known_at) if fid in w.held else w.results.get(fid)
-            if one is None:
-                continue
-            code, agg = one
-            pe.collect_events(agg)
-            evaluated += 1
-            if proc.after_family is not None:
-                proc.after_family(code)
-    finally:
-        proc.read_ahead(())
-    if not proc.record(pe, evaluated, summary):
+            one = proc._decide(fid, on, known_at) if fid in w.held else w.results.get(fid)
+            if one is not None:
+                yield one
+
+    held = [fid for fid in w.fids if fid in w.held]
+    if not proc.record_decided(Tracking(LEADER, w.last), in_order(), held, summary):
         return False
     summary.notifications += w.count
     summary.windows += 1

@@ -256,11 +256,24 @@ class PolicyProcess(FamilyDecisions):
         """
         known_at = self._known_at()
         on = self.on or today_uk()
+        return self.record_decided(tracking, decided(self, fids, on, known_at), fids, summary)
+
+    def record_decided(
+        self,
+        tracking: Tracking | None,
+        decided: Iterable[tuple[str, FamilyOutcomes]],
+        read_ahead: Sequence[UUID],
+        summary: RunSummary,
+    ) -> bool:
+        """Collect the outcome events of ``decided`` (family code, outcomes), in order,
+        with ``read_ahead`` families read in one scan while they are decided, and record
+        them with ``tracking``: one transaction (:meth:`record`). The one way a batch is
+        recorded, whether decided here or on the workers (adapters/decide.py)."""
         pe: ProcessingEvent[UUID] = ProcessingEvent(tracking)
         evaluated = 0
-        self.read_ahead(fids)
+        self.read_ahead(read_ahead)
         try:
-            for code, agg in decided(self, fids, on, known_at):
+            for code, agg in decided:
                 pe.collect_events(agg)
                 evaluated += 1
                 if self.after_family is not None:
