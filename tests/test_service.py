@@ -203,3 +203,16 @@ def test_the_store_is_a_context_manager_and_reopens(sqlite_url: str) -> None:
     assert store.families()[0] == "FAM-0001"  # connections reopen on demand
     store.close()
     assert os.path.exists(sqlite_url)
+
+
+def test_one_familys_claims_are_its_rows_of_the_register(county: Store) -> None:
+    county.process_enable("national-2022")
+    county.process_on("2024-12-15")
+    county.process_run()
+    register = county.claims()
+    families = {c.family for c in register}
+    assert families, "the example county holds claims"
+    for family in sorted(families):
+        own = county.claims(family=family)
+        assert [c.to_dict() for c in own] == [c.to_dict() for c in register if c.family == family]
+    assert county.claims(family="NO-SUCH-FAMILY") == []

@@ -134,9 +134,12 @@ def query_claims(
     framework: str | None = None,
     at_risk: bool = False,
     entry_not_shown: bool = False,
+    family: str | None = None,
 ) -> Iterator[ClaimRow]:
     """Rows of the claims register; ``entry_not_shown`` keeps the claims whose decision
-    now rests on an entry the records do not show (AMB-A07)."""
+    now rests on an entry the records do not show (AMB-A07); ``family`` only that
+    family's (filtered in the query: a family page of a national register reads its own
+    rows, not every row)."""
     create_tables(engine)
     t = claims_table
     q = select(t).order_by(t.c.family, t.c.claim_date, t.c.claim)
@@ -144,8 +147,10 @@ def query_claims(
         q = q.where(t.c.framework == framework)
     if at_risk:
         q = q.where(t.c.state == "at_risk")
+    if family is not None:
+        q = q.where(t.c.family == family)
     with engine.connect() as conn:
-        unshown = _unshown(conn, framework)
+        unshown = _unshown(conn, framework, family)
         for r in conn.execute(q):
             d = r._asdict()
             d["criteria"] = json.loads(d["criteria"])

@@ -245,9 +245,12 @@ class ProcessService(DecisionsService):
             rows = [
                 _claim(r, enabled)
                 for r in query_claims(
-                    engine, framework=framework, at_risk=at_risk, entry_not_shown=entry_not_shown
+                    engine,
+                    framework=framework,
+                    at_risk=at_risk,
+                    entry_not_shown=entry_not_shown,
+                    family=family,
                 )
-                if family is None or r.family == family
             ]
         if not (at_risk or entry_not_shown) and (not enabled or self.pending_events()):
             listed = {(c.family, c.claim) for c in rows}
