@@ -360,3 +360,32 @@ def test_chromium_renders_bars_that_agree_with_the_decision_and_a_readable_pictu
         want = _hex(STATUS_COLOUR[status])
         near = sum(1 for p in pixels if all(abs(a - b) <= 4 for a, b in zip(p, want, strict=True)))
         assert near > 200, f"no {status} bar visible in the screenshot"
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "placed"),
+    [
+        ("2024-01-01", "2024-02-01", "beside, after"),  # room to the right
+        ("2024-11-01", "2024-12-31", "beside, before"),  # only room to the left
+        ("2024-01-01", "2024-12-31", "under"),  # spans the axis: room on neither side
+    ],
+)
+def test_a_window_label_stays_on_the_picture_and_off_its_window(
+    start: str, end: str, placed: str
+) -> None:
+    from datetime import date
+
+    from sftimeline.projections.results import Window
+    from sftimeline.reports.timeline_svg import CHAR_W, WIDTH, _Scale, _window_label
+
+    scale = _Scale(date(2024, 1, 1), date(2024, 12, 31))
+    w = Window("no offence for 6 months", date.fromisoformat(start), date.fromisoformat(end))
+    text, x, anchor, under = _window_label(w, scale)
+    left, right = (x, x + CHAR_W * len(text)) if anchor == "start" else (x - CHAR_W * len(text), x)
+    assert left >= 0 and right <= WIDTH, "the label runs off the picture"
+    wx1, wx2 = scale.x(w.start), scale.x(w.end)
+    if under:
+        assert placed == "under"
+    else:
+        assert right <= wx1 or left >= wx2, "the label covers its window"
+        assert placed == ("beside, after" if left >= wx2 else "beside, before")

@@ -134,7 +134,7 @@ def _svg(d: Decision, known: Sequence[Record], retracted: dict[str, Any], late_a
     lanes_h = LANE_H * len(lanes)
     crit_top = top + lanes_h + 30
     marks = _mark_list(d, known)
-    crit_bottom = crit_top + max(sum(_row_height(c) for c in d.criteria), CRIT_H)
+    crit_bottom = crit_top + max(sum(_row_height(c, scale) for c in d.criteria), CRIT_H)
     height = crit_bottom + 14 * len(_mark_groups(marks)) + 16
     el: list[str] = [
         f"<svg id='timeline' viewBox='0 0 {WIDTH} {height}' "
@@ -246,8 +246,34 @@ def _marks(marks: list[tuple[str, date, str]], scale: _Scale, top: int, bottom: 
     return out
 
 
-def _row_height(c: CriterionDecision) -> int:
-    return CRIT_H + WIN_H * len(_windows(c.result)) + 6
+#: the width of a window label's character (font-size 10), for placing it
+CHAR_W = 5.5
+#: the extra height of a window whose label has a line of its own below it
+UNDER_H = 11
+
+
+def _window_label(w: Window, scale: _Scale) -> tuple[str, float, str, bool]:
+    """A window's label, its x, its anchor and whether it goes under the window.
+
+    Beside the window on whichever side has room on the picture; when neither has (a
+    window spanning most of the axis), on a line of its own under the window, inside
+    its span, so that a label never covers a window's outline nor runs off the
+    picture.
+    """
+    wx1, wx2 = scale.x(w.start), scale.x(w.end)
+    text = f"{w.label}: {w.start.isoformat()} to {w.end.isoformat()}"
+    width = CHAR_W * len(text)
+    if wx2 + 6 + width <= WIDTH:
+        return text, wx2 + 6, "start", False
+    if wx1 - 6 - width >= 4:
+        return text, wx1 - 6, "end", False
+    return text, max(4.0, min(wx1, WIDTH - 4 - width)), "start", True
+
+
+def _row_height(c: CriterionDecision, scale: _Scale) -> int:
+    windows = _windows(c.result)
+    under = sum(_window_label(w, scale)[3] for w, _ in windows)
+    return CRIT_H + WIN_H * len(windows) + UNDER_H * under + 6
 
 
 def _criteria_bars(d: Decision, scale: _Scale, crit_top: int) -> list[str]:
@@ -273,15 +299,11 @@ def _criteria_bars(d: Decision, scale: _Scale, crit_top: int) -> list[str]:
             f"<text x='{x2 + 6}' y='{y + 14}' fill='{colour}' font-weight='bold'>"
             f"{escape(_bar_text(c))}</text></g>"
         )
-        for j, (w, st) in enumerate(_windows(c.result)):
+        wy = y + CRIT_H
+        for w, st in _windows(c.result):
             wx1, wx2 = scale.x(w.start), scale.x(w.end)
-            wy = y + CRIT_H + WIN_H * j
-            text = f"{w.label}: {w.start.isoformat()} to {w.end.isoformat()}"
-            # the label beside the window, on whichever side has room
-            if wx2 + 6 + 5.5 * len(text) <= WIDTH:
-                tx, anchor = wx2 + 6, "start"
-            else:
-                tx, anchor = max(wx1 - 6, LEFT), "end" if wx1 - 6 > LEFT else "start"
+            text, tx, anchor, under = _window_label(w, scale)
+            ty = wy + UNDER_H if under else wy
             out.append(
                 f"<g class='window' data-criterion='{escape(c.criterion)}' "
                 f"data-person='{escape(c.person or '')}' data-status='{st.value}' "
@@ -290,10 +312,11 @@ def _criteria_bars(d: Decision, scale: _Scale, crit_top: int) -> list[str]:
                 f"{w.start.isoformat()} to {w.end.isoformat()} ({st.value})</title>"
                 f"<rect x='{wx1}' y='{wy - 8}' width='{max(wx2 - wx1, 2)}' height='7' "
                 f"fill='none' stroke='{STATUS_COLOUR[st.value]}' stroke-width='1.5'/>"
-                f"<text x='{tx}' y='{wy}' font-size='10' fill='#555' text-anchor='{anchor}'>"
+                f"<text x='{tx}' y='{ty}' font-size='10' fill='#555' text-anchor='{anchor}'>"
                 f"{escape(text)}</text></g>"
             )
-        y += _row_height(c)
+            wy += WIN_H + (UNDER_H if under else 0)
+        y += _row_height(c, scale)
     return out
 
 
