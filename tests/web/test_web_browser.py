@@ -33,10 +33,14 @@ def _open(browser: Any, url: str) -> None:
 def _click_and_wait(browser: Any, target: Any) -> None:
     """Click a link or submit button and wait until the next page has replaced this one: a
     click returns before the browser navigates, so reading the page at once can read the old
-    one (a heavily loaded machine shows it)."""
+    one (a heavily loaded machine shows it). The new page is also waited for until it has
+    loaded: an element found while it is still being parsed can belong to a document the
+    browser then replaces ("Node with given id does not belong to the document")."""
     old = browser.find_element(By.TAG_NAME, "main")
     target.click()
-    WebDriverWait(browser, 30).until(expected_conditions.staleness_of(old))
+    wait = WebDriverWait(browser, 30)
+    wait.until(expected_conditions.staleness_of(old))
+    wait.until(lambda b: b.execute_script("return document.readyState") == "complete")
     assert browser.find_element(By.TAG_NAME, "main")
 
 
