@@ -8,12 +8,14 @@ from typing import Any
 
 from policy_helpers import LATE
 
-import sftimeline.policies.leaves  # noqa: F401  (registers the topic primitives)
 from sftimeline.policies.context import Context
+from sftimeline.policies.leaves import load_all
 from sftimeline.policies.primitives import PRIMITIVES
 from sftimeline.projections.results import Result
 from sftimeline.projections.timeline import Timeline
 from sftimeline.records import Record
+
+load_all()  # every topic module registers its primitives
 
 
 def run(

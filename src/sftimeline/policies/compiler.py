@@ -29,11 +29,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-import sftimeline.policies.leaves  # noqa: F401  (registers the topic primitives)
 from sftimeline.policies.context import Context
 from sftimeline.policies.leaves.incidents import baseline_records
 from sftimeline.policies.leaves.lookback import LookbackArgs
-from sftimeline.policies.primitives import PRIMITIVES, Rule
+from sftimeline.policies.primitives import Rule, primitive
 from sftimeline.projections.months import add_months
 from sftimeline.projections.results import ANY_OF, Result, Status, all_of, any_of
 
@@ -131,10 +130,11 @@ class Compiler:
             return self._switch(body, here, out, optional)
         if key == "sustained":
             return self._sustained(body, here, out, optional)
-        if key not in PRIMITIVES:
+        found = primitive(key)
+        if found is None:
             self.problems.append(f"{path}: unknown combinator or primitive {key!r}")
             return _broken
-        model, build, _doc = PRIMITIVES[key]
+        model, build, _doc = found
         args = self.resolve(body if body is not None else {}, here)
         try:
             parsed = model.model_validate(args)

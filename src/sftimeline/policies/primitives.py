@@ -7,11 +7,13 @@ so a council's typo is reported with its location) and a ``build`` function that
 validated arguments into a closure ``Context -> Result``. The primitives themselves live in
 :mod:`sftimeline.policies.leaves`, one module per topic (evidence, incidents, windows
 anchored on a day, attendance, exclusions, states, look-backs, justice, employment, health,
-…), each registering its own with :func:`register_primitive`; importing this module imports
-them all. A leaf says which records, which window and which threshold; the window and count
-arithmetic itself (months counted forward from a date, whole weeks, reductions) lives in
-:mod:`sftimeline.projections` (``months``, ``weeks``, ``windows``), docs/semantics.md §2–4,
-and the school calendar (terms, ages) in :mod:`sftimeline.calendar`.
+…), each registering its own with :func:`register_primitive` when imported;
+:func:`primitive` imports the one module a name needs (a framework uses a few topics), and
+:func:`sftimeline.policies.leaves.load_all` imports them all. A leaf says which records,
+which window and which threshold; the window and count arithmetic itself (months counted
+forward from a date, whole weeks, reductions) lives in :mod:`sftimeline.projections`
+(``months``, ``weeks``, ``windows``), docs/semantics.md §2–4, and the school calendar
+(terms, ages) in :mod:`sftimeline.calendar`.
 """
 
 from __future__ import annotations
@@ -69,9 +71,16 @@ def register_primitive(name: str, args: type[Args], build: Callable[[Any], Rule]
     PRIMITIVES[name] = (args, build, doc)
 
 
+def primitive(name: str) -> tuple[type[Args], Callable[[Any], Rule], str] | None:
+    """The registered (argument model, builder, doc) of primitive ``name``, its topic
+    module imported on first use (None for a name no module registers)."""
+    found = PRIMITIVES.get(name)
+    if found is None:
+        from sftimeline.policies import leaves
+
+        if leaves.load(name):
+            found = PRIMITIVES.get(name)
+    return found
+
+
 _ = Status  # re-exported for callers building custom primitives
-
-
-# The catalogue: every topic module registers its primitives when imported (last, so that
-# they can import the names above from this module).
-import sftimeline.policies.leaves  # noqa: E402, F401
