@@ -30,13 +30,13 @@ from datetime import UTC, datetime
 from itertools import chain, islice
 from typing import IO, Any, NamedTuple, Protocol, TextIO
 
+from sftimeline.adapters.eventstate import PreparedRecord, prepared_record
 from sftimeline.adapters.store import RecordStore
 from sftimeline.aggregates.family import Outcome
 from sftimeline.import_summary import Conflict, FileCounts, ImportSummary, Rejection
 from sftimeline.limits import DEFAULT_LIMITS, InputLimits
 from sftimeline.records import (
     FieldProblem,
-    Record,
     RecordError,
     RecordModel,
     record_from_model,
@@ -88,8 +88,10 @@ class Pending(Protocol):
 class Prepared(NamedTuple):
     """One row after validation, all the single writer needs: ``records`` counts the
     records the row held (0 for a row rejected or filtered upstream), ``values`` are the
-    accepted records as the engine's values (none on a dry run). It crosses from a
-    worker for every row as a plain tuple (a named tuple is rebuilt by a Python call)."""
+    accepted records, each as the writer takes it: plain strings and the event's state
+    as bytes (:func:`~sftimeline.adapters.eventstate.prepared_record`; none on a dry
+    run). It crosses from a worker for every row as a plain tuple (a named tuple is
+    rebuilt by a Python call)."""
 
     file: str
     line: int
@@ -97,7 +99,7 @@ class Prepared(NamedTuple):
     rejection: Rejection | None = None
     filtered: str | None = None
     accepted: int = 0
-    values: tuple[Record, ...] = ()
+    values: tuple[PreparedRecord, ...] = ()
 
 
 class _Prepare:
@@ -123,10 +125,12 @@ class _Prepare:
         models = validate_row(row, self.limits, self.known)
         if isinstance(models, Rejection):
             return Prepared(row.file, row.line, len(row.records), rejection=models)
-        values: tuple[Record, ...] = ()
+        values: tuple[PreparedRecord, ...] = ()
         if self.build:
             moment = self.moment
-            values = tuple([record_from_model(m, default_recorded_at=moment) for m in models])
+            values = tuple(
+                [prepared_record(record_from_model(m, default_recorded_at=moment)) for m in models]
+            )
         # every accepted row passes here: tuple.__new__ skips the named tuple's Python __new__
         return _new_prepared(
             Prepared, (row.file, row.line, len(row.records), None, None, len(models), values)
@@ -196,12 +200,12 @@ def import_items(
     moment = imported_at or datetime.now(UTC)
     known = frozenset(frameworks) if frameworks is not None else known_frameworks(store)
     summary = ImportSummary(dry_run=dry_run)
-    batch: list[tuple[str, int, Record]] = []
+    batch: list[tuple[str, int, PreparedRecord]] = []
     job = _Prepare(limits, known, moment, build=store is not None and not dry_run)
 
     def flush() -> None:
         if batch and store is not None and not dry_run:
-            _save(store, batch, moment, summary, rejects)
+            _save(store, batch, summary, rejects)
         batch.clear()
         if progress is not None:
             progress(summary)
@@ -264,12 +268,11 @@ def _row_text(row: SourceRow) -> str:
 
 def _save(
     store: RecordStore,
-    batch: list[tuple[str, int, Record]],
-    moment: datetime,
+    batch: list[tuple[str, int, PreparedRecord]],
     summary: ImportSummary,
     rejects: IO[str] | None,
 ) -> None:
-    result = store.save_records([m for _, _, m in batch], moment)
+    result = store.save_prepared([m for _, _, m in batch])
     for (file, number, _), out in zip(batch, result.outcomes, strict=True):
         if out.outcome is Outcome.STORED:
             summary.counts(file).stored += 1

@@ -4,11 +4,12 @@ The library turns every new record into a domain event object (``trigger_event``
 applies it, then transcodes its ``__dict__`` through the JSON transcoder's object hooks
 — about a third of an import's time once validation is done. The store writes the
 same stored events directly: the Family aggregate still decides each record's outcome
-(:meth:`Family.admit`, de-duplication by source id, conflicts, knowledge time), and this
-module serialises the event's fields in the transcoder's own format (dates and
-date-times as ``{"_type_": "date_iso" | "datetime_iso", "_data_": ISO}``), with orjson,
-then compresses and encrypts with the application's own compressor and cipher. So the
-library (``repository.get``, ``to_domain_event``) reads these events exactly as its own.
+(:meth:`Family.admit_key`, de-duplication by source id, conflicts), each record's state
+comes already serialised in the transcoder's own format (:mod:`.eventstate`, made where
+the record was validated), and this module splices in the batch's store time and a
+keyless record's key, then compresses and encrypts with the application's own compressor
+and cipher. So the library (``repository.get``, ``to_domain_event``) reads these events
+exactly as its own.
 
 Events travel as plain rows (:data:`Row`), not the library's ``StoredEvent`` objects (a
 frozen dataclass per event). :func:`insert_events` writes a batch on SQLite with one
@@ -21,55 +22,22 @@ binary ``COPY`` under the library's table lock (:mod:`.pgcopy`).
 
 from __future__ import annotations
 
-import json
-import math
 from collections.abc import Iterable, Sequence
-from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
-import orjson
 from eventsourcing.domain import datetime_now_with_tzinfo
 from eventsourcing.persistence import ApplicationRecorder, Mapper, StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder
-from eventsourcing.utils import get_topic
 
-from sftimeline.aggregates.family import EVENT_CLASSES, Family
+from sftimeline.adapters.eventstate import PreparedRecord, state_of, state_prefix
+from sftimeline.aggregates.family import Family, Outcome, RecordOutcome
 
 if TYPE_CHECKING:
     from eventsourcing.postgres import PostgresApplicationRecorder
 
 #: the library's PostgreSQL recorder (named, not imported: psycopg loads only for PostgreSQL)
 _PG_RECORDER = ("eventsourcing.postgres", "PostgresApplicationRecorder")
-
-_TOPICS = {t: get_topic(cls) for t, cls in EVENT_CLASSES.items()}
-
-
-def _orjson_exact(value: dict[str, Any] | list[Any]) -> bool:
-    """Whether orjson writes ``value`` (a dict or list) as the standard library would
-    (it writes NaN and infinities as null; integers beyond 64 bits it refuses, which
-    :func:`_dumps` catches). One flat loop per container: this runs on every record."""
-    items: Iterable[Any] = value.values() if isinstance(value, dict) else value
-    for item in items:
-        kind = type(item)
-        if kind is str or kind is int or kind is bool or item is None:
-            continue
-        if kind is float:
-            if not math.isfinite(item):
-                return False
-        elif (kind is dict or kind is list) and not _orjson_exact(item):
-            return False
-    return True
-
-
-def _dumps(state: dict[str, Any]) -> bytes:
-    if _orjson_exact(state["data"]):
-        try:
-            return orjson.dumps(state)
-        except TypeError:  # an integer beyond 64 bits
-            pass
-    return json.dumps(state, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-
 
 #: a stored event as the writers take it: (originator_id, originator_version, topic, state)
 Row = tuple[UUID, int, str, bytes]
@@ -82,24 +50,42 @@ def store_time() -> dict[str, str]:
     return {"_type_": "datetime_iso", "_data_": datetime_now_with_tzinfo().isoformat()}
 
 
-def record_event(
-    mapper: Mapper[Any], family: Family, fields: dict[str, Any], timestamp: dict[str, str]
-) -> Row:
-    """The stored event of one admitted record, as the family's next version."""
-    state: dict[str, Any] = {"timestamp": timestamp, **fields}
-    # the only date-valued fields (``data`` holds ISO strings)
-    occurred_on, recorded_at = fields["occurred_on"], fields["recorded_at"]
-    state["occurred_on"] = {
-        "_type_": "datetime_iso" if isinstance(occurred_on, datetime) else "date_iso",
-        "_data_": occurred_on.isoformat(),
-    }
-    state["recorded_at"] = {"_type_": "datetime_iso", "_data_": recorded_at.isoformat()}
-    raw = _dumps(state)
-    if mapper.compressor:
-        raw = mapper.compressor.compress(raw)
-    if mapper.cipher:
-        raw = mapper.cipher.encrypt(raw)
-    return (family.id, family.version + 1, _TOPICS[fields["record_type"]], raw)
+def decide_batch(
+    mapper: Mapper[Any],
+    families: dict[str, Family],
+    items: Iterable[PreparedRecord],
+    touched: set[UUID],
+) -> tuple[list[RecordOutcome], list[Row]]:
+    """Each prepared record's outcome, in order, and the rows of the events to store:
+    each family decides on the record's key and fingerprint (:meth:`Family.admit_key`),
+    a new family's ``Registered`` goes before its first record, a stored record takes
+    the family's next version. The families' keys and versions move on as if the rows
+    were written; ``touched`` gains every family given a row (the caller forgets them
+    if the rows are not written)."""
+    outcomes: list[RecordOutcome] = []
+    rows: list[Row] = []
+    prefix = state_prefix(store_time())
+    compressor, cipher = mapper.compressor, mapper.cipher
+    stored = Outcome.STORED
+    for item in items:
+        fam = families[item[0]]
+        result = fam.admit_key(item[1], item[2])
+        outcomes.append(result)
+        if result[0] is not stored:
+            continue
+        fid = fam.id
+        if fid not in touched:  # a new family's Registered goes first
+            touched.add(fid)
+            rows.extend(map(stored_row, map(mapper.to_stored_event, fam.collect_events())))
+        key = result[1]
+        state = state_of(prefix, item, key)
+        if compressor:
+            state = compressor.compress(state)
+        if cipher:
+            state = cipher.encrypt(state)
+        rows.append((fid, fam.version + 1, item[3], state))
+        fam.note_stored(key, item[2])
+    return outcomes, rows
 
 
 def stored_row(event: StoredEvent) -> Row:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, cast
@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     # cost a reading command most of its start-up, and reading needs neither (states
     # are folded straight into Records, family codes read from the Registered states).
     from sftimeline.adapters.cipher import CipherState
+    from sftimeline.adapters.eventstate import PreparedRecord
     from sftimeline.aggregates.family import Outcome, RecordOutcome
     from sftimeline.records import Record, RecordModel
 
@@ -241,45 +242,39 @@ class RecordStore:
     def save_records(
         self, models: Iterable[RecordModel | Record], imported_at: datetime, *, retries: int = 5
     ) -> BatchOutcome:
-        """Store a batch in one transaction; on a concurrent writer reload and retry.
+        """Store a batch in one transaction (see :meth:`save_prepared`); a model without
+        ``recorded_at`` is known from ``imported_at``."""
+        from sftimeline.adapters.eventstate import prepared_record
+        from sftimeline.records import Record
 
-        Each family decides each record's outcome (:meth:`Family.admit`); the stored
-        events are written in one insert (:mod:`sftimeline.adapters.bulkwrite`).
-        """
-        from sftimeline.adapters.bulkwrite import (
-            Row,
-            insert_events,
-            record_event,
-            store_time,
-            stored_row,
+        return self.save_prepared(
+            [
+                prepared_record(m if isinstance(m, Record) else record_value(m, imported_at))
+                for m in models
+            ],
+            retries=retries,
         )
 
-        items = list(models)
-        mapper = self.app.mapper
+    def save_prepared(self, items: Sequence[PreparedRecord], *, retries: int = 5) -> BatchOutcome:
+        """Store a batch of records prepared by :func:`~.eventstate.prepared_record` (an
+        import's workers prepare them) in one transaction; on a concurrent writer reload
+        and retry.
+
+        Each family decides each record's outcome on its keys
+        (:meth:`Family.admit_key`: de-duplication by source id, conflicts, a key of its
+        own for a record without one); the stored events are written in one insert
+        (:mod:`sftimeline.adapters.bulkwrite`).
+        """
+        from sftimeline.adapters.bulkwrite import decide_batch, insert_events
+
         for attempt in range(retries + 1):
-            outcome = BatchOutcome()
-            outcomes = outcome.outcomes
             touched: set[UUID] = set()
-            events: list[Row] = []
             try:
-                families = self._cache.load(dict.fromkeys(item.family for item in items))
+                families = self._cache.load(dict.fromkeys(item[0] for item in items))
             except PersistenceError as exc:
                 raise StoreUnavailable(f"cannot read store {self.url!r}: {exc}") from None
-            timestamp = store_time()
             try:
-                for item in items:
-                    fam = families[item.family]
-                    result, fields = fam.admit(item, imported_at=imported_at)
-                    outcomes.append(result)
-                    if fields is None:
-                        continue
-                    if fam.id not in touched:  # a new family's Registered goes first
-                        touched.add(fam.id)
-                        events.extend(
-                            map(stored_row, map(mapper.to_stored_event, fam.collect_events()))
-                        )
-                    events.append(record_event(mapper, fam, fields, timestamp))
-                    fam.note_stored(fields)
+                outcomes, events = decide_batch(self.app.mapper, families, items, touched)
             except BaseException:  # nothing written: the families' keys are read again
                 self._cache.forget(touched)
                 raise
@@ -287,7 +282,7 @@ class RecordStore:
                 if events:
                     insert_events(self.app.recorder, events)
                 self._cache.trim()  # memory flat in the file's size
-                return outcome
+                return BatchOutcome(outcomes)
             except IntegrityError:
                 self._cache.forget(touched)
                 if attempt == retries:

@@ -16,11 +16,18 @@ from __future__ import annotations
 import functools
 import uuid
 from datetime import date, datetime
-from enum import StrEnum
-from typing import Any, NamedTuple, cast
+from typing import Any, cast
 
 from eventsourcing.domain import Aggregate, event
 
+from sftimeline.aggregates.family_outcomes import (
+    ConflictingRecord,
+    DuplicateRecord,
+    FamilyError,
+    Outcome,
+    RecordOutcome,
+    WrongFamily,
+)
 from sftimeline.records import (
     DATE_FIELDS,
     RECORD_MODELS,
@@ -31,56 +38,6 @@ from sftimeline.records import (
 
 #: Fixed namespace for family ids; never change it (ids of stored families depend on it).
 FAMILY_NAMESPACE = uuid.UUID("5f0c3a4e-8d0b-5b7e-9a63-2f1d2a7c6b11")
-
-
-class Outcome(StrEnum):
-    """What became of one record offered to a family."""
-
-    STORED = "stored"
-    DUPLICATE = "duplicate"
-    CONFLICT = "conflict"
-
-
-class FamilyError(Exception):
-    """Base of the Family aggregate's domain errors."""
-
-
-class DuplicateRecord(FamilyError):
-    """The same source record (same key, same fingerprint) is already stored."""
-
-    def __init__(self, key: str) -> None:
-        self.key = key
-        super().__init__(f"record {key} is already stored unchanged")
-
-
-class ConflictingRecord(FamilyError):
-    """A record with this key is stored with different content; the stored one stays."""
-
-    def __init__(self, key: str, stored: str, offered: str) -> None:
-        self.key = key
-        self.stored_fingerprint = stored
-        self.offered_fingerprint = offered
-        super().__init__(
-            f"record {key} is already stored with different content "
-            f"(stored {stored[:12]}, offered {offered[:12]}); the stored record stays"
-        )
-
-
-class WrongFamily(FamilyError):
-    """A record addressed to another family was offered to this one."""
-
-    def __init__(self, expected: str, got: str) -> None:
-        super().__init__(f"record for family {got!r} offered to family {expected!r}")
-
-
-class RecordOutcome(NamedTuple):
-    """The outcome of :meth:`Family.record` for one record (a named tuple: an import
-    makes one per record, and a tuple is made several times faster than a frozen
-    dataclass)."""
-
-    outcome: Outcome
-    key: str
-    error: FamilyError | None = None
 
 
 @functools.lru_cache(maxsize=65536)
@@ -345,16 +302,6 @@ class Family(Aggregate):
         if family_code != self.family_code:
             raise WrongFamily(self.family_code, family_code)
 
-    def check_key_new(self, key: str, fp: str) -> None:
-        """Dedup by source+source_id only (AMB-B07): same fingerprint is a duplicate,
-        a different one a conflict."""
-        stored = self.fingerprints.get(key)
-        if stored is None:
-            return
-        if stored == fp:
-            raise DuplicateRecord(key)
-        raise ConflictingRecord(key, stored, fp)
-
     def unique_key(self, fp: str) -> str:
         """Records without source_id are never de-duplicated: each gets its own key."""
         prefix = f"#{fp[:16]}-"
@@ -393,16 +340,10 @@ class Family(Aggregate):
         else:
             rec = item
         self.check_family(rec.family)
-        if rec.source_id is None:
-            key = self.unique_key(rec.fingerprint)
-        else:
-            key = rec.key
-            try:
-                self.check_key_new(key, rec.fingerprint)
-            except DuplicateRecord as exc:
-                return RecordOutcome(Outcome.DUPLICATE, key, exc), None
-            except ConflictingRecord as exc:
-                return RecordOutcome(Outcome.CONFLICT, key, exc), None
+        outcome = self.admit_key(None if rec.source_id is None else rec.key, rec.fingerprint)
+        if outcome.outcome is not Outcome.STORED:
+            return outcome, None
+        key = outcome.key
         data = rec.data
         for value in data.values():
             if isinstance(value, date):  # stored as ISO text; copied only when there is one
@@ -421,14 +362,32 @@ class Family(Aggregate):
             "fingerprint": rec.fingerprint,
             "recorded_at_basis": rec.recorded_at_basis,
         }
-        return RecordOutcome(Outcome.STORED, key), fields
+        return outcome, fields
 
-    def note_stored(self, fields: dict[str, Any]) -> None:
+    def admit_key(self, key: str | None, fingerprint: str) -> RecordOutcome:
+        """What becomes of a record of this source ``key`` (None: the record has no
+        source id) and ``fingerprint``, changing nothing: stored under its key, or under
+        a key of its own (:meth:`unique_key`), or a duplicate, or a conflict. All that
+        :meth:`admit` decides, on plain values: the store's bulk writer calls it alone."""
+        if key is None:
+            return _outcome(RecordOutcome, (Outcome.STORED, self.unique_key(fingerprint), None))
+        stored = self.fingerprints.get(key)
+        if stored is None:
+            return _outcome(RecordOutcome, (Outcome.STORED, key, None))
+        if stored == fingerprint:
+            return RecordOutcome(Outcome.DUPLICATE, key, DuplicateRecord(key))
+        return RecordOutcome(Outcome.CONFLICT, key, ConflictingRecord(key, stored, fingerprint))
+
+    def note_stored(self, key: str, fingerprint: str) -> None:
         """Account for a record event the store wrote without an event object: its key
         is taken and the aggregate's version moves on (what ``RecordAdded.apply`` does,
         minus keeping the event: an importing store needs only keys and versions)."""
-        self.fingerprints[fields["key"]] = fields["fingerprint"]
+        self.fingerprints[key] = fingerprint
         self.version = self.version + 1
+
+
+#: a record's outcome made without the named tuple's Python ``__new__`` (one per record)
+_outcome = tuple.__new__
 
 
 #: record type → its event class
@@ -439,3 +398,17 @@ EVENT_CLASSES: dict[str, type[Family.RecordAdded]] = {
 #: event topic → record type (used by the bulk reader)
 RECORD_TOPICS: dict[str, str] = {cls.TOPIC: t for t, cls in EVENT_CLASSES.items()}
 REGISTERED_TOPIC = Family.Registered.TOPIC
+
+__all__ = [
+    "EVENT_CLASSES",
+    "FAMILY_NAMESPACE",
+    "RECORD_TOPICS",
+    "REGISTERED_TOPIC",
+    "ConflictingRecord",
+    "DuplicateRecord",
+    "Family",
+    "FamilyError",
+    "Outcome",
+    "RecordOutcome",
+    "WrongFamily",
+]

@@ -1,0 +1,132 @@
+"""A record's stored event, serialised before it reaches the single writer.
+
+An import validates on worker processes and writes from one process. The writer used to
+receive each record as a :class:`~sftimeline.records.Record` (dates and date-times rebuilt
+by unpickling: ≈ 9 µs a record) and then serialise the event itself (≈ 8 µs more): about
+half of its time, on the one process that cannot be divided. Here the worker does all of
+that and hands over plain values (:data:`PreparedRecord`): what de-duplication needs (the
+family code, the source key, the fingerprint), the event's topic, and the event's state as
+JSON bytes with out the parts only the writer can decide — the store time (the batch's
+``timestamp``, the first field) and, for a record without a source id, its ``key``
+(:meth:`Family.unique_key` counts the family's keys). The writer splices those in
+(:func:`state_of`), then compresses and encrypts as before (``bulkwrite``).
+
+The bytes are the ones the writer's own serialisation gave (tests/test_eventstate.py
+pins it): the transcoder's format for dates and date-times (``{"_type_": "date_iso" |
+"datetime_iso", "_data_": ISO}``), orjson where it writes exactly what the standard
+library would, else ``json.dumps`` with the library's separators, for the whole state.
+Both write a JSON object as ``{`` + its members joined by ``,`` + ``}`` with no spaces,
+so a member cut out and put back gives the same bytes whichever wrote it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+if TYPE_CHECKING:
+    from sftimeline.records import Record
+
+#: ``(family code, key or None, fingerprint, topic, head, tail)``: a record ready for the
+#: writer. ``key`` is None for a record without a source id (the writer chooses it); the
+#: state is ``{"timestamp":…,`` + ``head`` (+ the key's JSON + ``tail`` when ``key`` is None)
+PreparedRecord = tuple[str, str | None, str, str, bytes, bytes]
+
+#: where a keyless record's state is cut: its ``key`` member, written as null
+_KEY_HOLE = b',"key":null,'
+
+
+def _orjson_exact(value: dict[str, Any] | list[Any]) -> bool:
+    """Whether orjson writes ``value`` (a dict or list) as the standard library would
+    (it writes NaN and infinities as null; integers beyond 64 bits it refuses, which
+    :func:`dumps_state` catches). One flat loop per container: this runs on every record."""
+    items: Iterable[Any] = value.values() if isinstance(value, dict) else value
+    for item in items:
+        kind = type(item)
+        if kind is str or kind is int or kind is bool or item is None:
+            continue
+        if kind is float:
+            if not math.isfinite(item):
+                return False
+        elif (kind is dict or kind is list) and not _orjson_exact(item):
+            return False
+    return True
+
+
+def dumps_state(state: dict[str, Any]) -> bytes:
+    """A record event's state as JSON bytes (orjson when exact, see the module's docstring)."""
+    if _orjson_exact(state["data"]):
+        try:
+            return orjson.dumps(state)
+        except TypeError:  # an integer beyond 64 bits
+            pass
+    return json.dumps(state, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+_TOPICS: dict[str, str] = {}
+
+
+def _topic(record_type: str) -> str:
+    """The event class's topic (the same string object each time: pickled once a chunk)."""
+    topic = _TOPICS.get(record_type)
+    if topic is None:
+        from eventsourcing.utils import get_topic
+
+        from sftimeline.aggregates.family import EVENT_CLASSES
+
+        topic = _TOPICS[record_type] = get_topic(EVENT_CLASSES[record_type])
+    return topic
+
+
+def prepared_record(rec: Record) -> PreparedRecord:
+    """What the writer needs of ``rec`` (see the module's docstring)."""
+    data = rec.data
+    for value in data.values():
+        if isinstance(value, date):  # stored as ISO text; copied only when there is one
+            data = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in data.items()}
+            break
+    occurred_on = rec.occurred_on
+    keyed = rec.source_id is not None
+    body = dumps_state(
+        {
+            "record_type": rec.type,
+            "occurred_on": {
+                "_type_": "datetime_iso" if isinstance(occurred_on, datetime) else "date_iso",
+                "_data_": occurred_on.isoformat(),
+            },
+            "recorded_at": {"_type_": "datetime_iso", "_data_": rec.recorded_at.isoformat()},
+            "recorded_at_supplied": rec.recorded_at_supplied,
+            "source": rec.source,
+            "source_id": rec.source_id,
+            "person": rec.person,
+            "data": data,
+            "key": rec.key if keyed else None,
+            "fingerprint": rec.fingerprint,
+            "recorded_at_basis": rec.recorded_at_basis,
+        }
+    )
+    topic = _topic(rec.type)
+    if keyed:
+        return (rec.family, rec.key, rec.fingerprint, topic, body[1:], b"")
+    # the last such member is the state's own: only the fingerprint (hex) and the basis
+    # (a string, whose quotes are escaped) follow it
+    cut = body.rindex(_KEY_HOLE)
+    return (rec.family, None, rec.fingerprint, topic, body[1 : cut + 7], body[cut + 11 :])
+
+
+def state_prefix(timestamp: dict[str, str]) -> bytes:
+    """The start of every state of a batch: its ``timestamp`` member (see ``store_time``)."""
+    return b'{"timestamp":' + orjson.dumps(timestamp) + b","
+
+
+def state_of(prefix: bytes, item: PreparedRecord, key: str) -> bytes:
+    """The state of ``item`` stored under ``key`` (its own, or the one the family chose)."""
+    if item[1] is not None:
+        return prefix + item[4]
+    # a chosen key is ``#`` + hex + ``-`` + a number: the same JSON from either writer
+    return b"".join((prefix, item[4], b'"', key.encode(), b'"', item[5]))
