@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
+
 from conftest import sample
 from sftimeline.adapters import scan
+from sftimeline.adapters.cipher import generate_key
 from sftimeline.adapters.states import record_from_state
 from sftimeline.adapters.store import RecordStore
 from sftimeline.records import validate_record
@@ -35,6 +38,16 @@ def test_chunked_scans_equal_per_family_reads_in_code_order(store_url: str) -> N
         for code, records in scanned:
             assert records == store.family_records(code)
             assert len(records) == 9
+
+
+@pytest.mark.parametrize("encrypted", [False, True])
+def test_the_family_index_is_the_stores_plain_or_encrypted(store_url: str, encrypted: bool) -> None:
+    """The index read through the primary key (SQLite) is the store's own, the states
+    decrypted when the store has a key."""
+    with RecordStore.open(store_url, key=generate_key() if encrypted else "") as store:
+        _county(store, 5)
+        assert store.family_index()  # not vacuous
+        assert scan.family_index(store) == store.family_index()
 
 
 def test_a_family_without_records_reads_as_empty(store_url: str) -> None:

@@ -165,6 +165,45 @@ def notified_families(store: RecordStore, after: int, limit: int) -> tuple[list[
     return [UUID(h) for h in hexes], (rows[-1][0] if rows else after), len(rows)
 
 
+def family_index(store: RecordStore) -> list[tuple[str, UUID]]:
+    """Every family's (code, aggregate id), sorted by code: ``store.family_index()``.
+
+    SQLite: the Registered events are found through the primary key's index (each is its
+    aggregate's version 1) instead of the library's notification query, which filters on
+    the topic and so reads every event of the table: ≈ 25 ms against ≈ 9 ms for a county
+    of 100,000 records, paid before anything is decided (and, with workers, before they
+    start). Other stores: the store's own method.
+    """
+    import orjson
+
+    from sftimeline.adapters.states import REGISTERED_TOPIC
+
+    recorder: Any = store.app.recorder
+    datastore = recorder.datastore
+    if hasattr(datastore, "schema"):  # PostgreSQL
+        return store.family_index()
+    table = recorder.events_table_name
+    sql = (
+        f"SELECT e.originator_id, e.state FROM (SELECT DISTINCT originator_id AS id FROM {table})"
+        f" AS d JOIN {table} AS e ON e.originator_id = d.id AND e.originator_version = 1"
+        " WHERE e.topic = ?"
+    )
+    try:
+        with datastore.transaction(commit=False) as curs:
+            curs.execute(sql, (REGISTERED_TOPIC,))
+            rows = curs.fetchall()
+    except PersistenceError as exc:
+        from sftimeline.adapters.store_errors import StoreUnavailable
+
+        raise StoreUnavailable(f"cannot read store {store.url!r}: {exc}") from None
+    plain = _plain(store)
+    loads = orjson.loads
+    return sorted(
+        (loads(state if plain is None else plain(state))["family_code"], UUID(raw_id))
+        for raw_id, state in rows
+    )
+
+
 def iter_families(
     store: RecordStore, families: Sequence[tuple[str, UUID]], chunk: int = CHUNK
 ) -> Iterator[tuple[str, list[Record]]]:

@@ -70,7 +70,9 @@ def map_families(
     """``decide(code, records)`` for every family of ``store``, in family-code order,
     on ``workers`` processes (default: every core); the same results whatever the
     number."""
-    index = store.family_index()
+    from sftimeline.adapters.scan import family_index
+
+    index = family_index(store)
     tasks = [index[i : i + FAMILIES_PER_TASK] for i in range(0, len(index), FAMILIES_PER_TASK)]
     if (workers is not None and workers <= 1) or len(tasks) <= 1:
         # decided here with the open store: no pool (whose workers would each open the
