@@ -292,7 +292,7 @@ def test_a_knowledge_time_is_parsed_as_it_was_first_written(value: Any) -> None:
 
 
 def test_only_types_without_a_float_field_skip_the_walk_for_floats() -> None:
-    from sftimeline.records.value import _floatless
+    from sftimeline.records.value import floatless as _floatless
 
     holding = {t for t, model in RECORD_MODELS.items() if not _floatless(model)}
     assert holding == {

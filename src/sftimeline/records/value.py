@@ -34,8 +34,14 @@ _STATED = ("recorded_at", "recorded_at_basis")
 
 
 def _digest(model: RecordModel, dumped: dict[str, Any], floats: bool = True) -> str:
+    """:func:`canonical_digest` of a model's dump."""
+    return canonical_digest(model.recorded_at_basis, dumped, floats)
+
+
+def canonical_digest(basis: str | None, dumped: dict[str, Any], floats: bool = True) -> str:
     """SHA-256 of the canonical JSON (sorted keys, no spaces, UTF-8) of ``dumped``, the
-    model's ``model_dump(mode="json", exclude_none=True)``.
+    model's ``model_dump(mode="json", exclude_none=True)``; ``basis``, its
+    ``recorded_at_basis``.
 
     Written by orjson, which spells strings, integers, booleans and null exactly as the
     standard library's ``json.dumps(sort_keys=True, separators=(",", ":"),
@@ -43,10 +49,10 @@ def _digest(model: RecordModel, dumped: dict[str, Any], floats: bool = True) -> 
     spell differently, is handed to orjson already spelled the standard library's way
     (:func:`_floats_spelled`); an integer past 64 bits goes through ``json.dumps``. So
     every fingerprint ever stored stays the same. ``floats=False``: the caller knows
-    that ``dumped`` holds none (:func:`_floatless`).
+    that ``dumped`` holds none (:func:`floatless`).
     """
     payload = dumped
-    if model.recorded_at_basis:
+    if basis:
         payload = {k: v for k, v in dumped.items() if k not in _STATED}
     dumped_payload = payload
     if floats and _has_float(payload):
@@ -79,7 +85,7 @@ def _has_float(value: dict[str, Any] | list[Any]) -> bool:
 _FLOATLESS: dict[type[RecordModel], bool] = {}
 
 
-def _floatless(model_type: type[RecordModel]) -> bool:
+def floatless(model_type: type[RecordModel]) -> bool:
     """Whether no field of ``model_type`` can dump a float: its annotations name none,
     nor anything that might hold one (worked out once per type; four of five records in
     a county are of such types, and skip the walk for floats)."""
@@ -142,7 +148,7 @@ def record_from_model(
     knowledge time ("absent: the moment of import").
     """
     dumped = model.model_dump(mode="json", exclude_none=True)
-    digest = _digest(model, dumped, floats=not _floatless(type(model)))
+    digest = _digest(model, dumped, floats=not floatless(type(model)))
     own = {k: v for k, v in dumped.items() if k not in _COMMON_FIELDS}
     person = own.pop("person", None)
     for name in DATE_FIELDS.get(model.TYPE, ()):

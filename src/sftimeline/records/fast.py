@@ -1,0 +1,292 @@
+"""A fast path from a decoded record to the engine's :class:`Record`, for the forms an
+export nearly always takes; anything else is left to the full path.
+
+:func:`fast_record` answers ``record_from_model(validate_record(raw, ...),
+default_recorded_at=moment)`` (the same values, key, fingerprint, knowledge-time
+semantics) or None, "not sure": the caller then runs that full path, so every
+rejection and its message still come from pydantic and :mod:`.validation`. Per record
+it costs a fraction of the full path (a pydantic model, its Python validators, then a
+``model_dump`` to make the value; issue 14: validation was most of an import's CPU).
+
+Nothing is written per record type: each type's checker is compiled from the model's
+own pydantic core schema (its fields, literal codes, constraints, nullability,
+defaults, and the model validators wrapped around it). A schema element this module
+does not know (a new kind of field, an alias, a ``before`` validator, a non-None
+default) makes the whole type fall back, so a new record type can never drift from
+its model silently. The field types of :mod:`.fields` are recognised by their
+validator functions: dates and knowledge times in their canonical forms are checked
+here (with the same limits), any other value goes through the very function the model
+uses. The cross-field rules are the model's own ``model_validator`` functions, run on
+an instance of the model built from the checked values; any exception declines.
+
+Input limits (:mod:`sftimeline.limits`): a caller that proved the record within them
+(``within_limits``, from the line's text) skips the walk; otherwise the same
+:func:`~sftimeline.limits.value_problems` the full path runs must find nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from datetime import date, datetime
+from typing import Any
+
+from sftimeline.limits import InputLimits, value_problems
+from sftimeline.records.base import RecordModel
+from sftimeline.records.fast_checks import NO, Compiler, Field, Unsupported, _only
+from sftimeline.records.record import DATE_FIELDS, Record, record_of_fields, source_key
+from sftimeline.records.validation import RECORD_MODELS
+from sftimeline.records.value import canonical_digest, floatless
+
+_COMMON_FIELDS = frozenset(RecordModel.model_fields)
+
+
+class _Info:
+    """What the fields' validators and the model validators read of pydantic's
+    ``ValidationInfo``: the context (:func:`~sftimeline.records.validation.validate_record`
+    passes ``{"limits": ..., "frameworks": ...}``). Anything else they read raises,
+    which declines."""
+
+    __slots__ = ("context",)
+
+    def __init__(self, context: dict[str, Any]) -> None:
+        self.context = context
+
+
+def _basis_holds(values: dict[str, Any]) -> bool:
+    """``RecordModel._basis_matches_recorded_at`` holds: no basis stated (else: ask it)."""
+    return values.get("recorded_at_basis") is None
+
+
+def _known_after_it_happened(values: dict[str, Any]) -> bool:
+    """``RecordModel._known_no_earlier_than_it_happened`` holds: no knowledge time, or a
+    UTC one (every checked one is) on or after the ``occurred_on`` day (else: ask it)."""
+    recorded_at = values.get("recorded_at")
+    return recorded_at is None or recorded_at.date() >= values["occurred_on"]
+
+
+#: model validators whose rule is told here from the checked values without building an
+#: instance; False means "ask the validator itself" (tests/test_fast_path.py)
+_TOLD: dict[Any, Callable[[dict[str, Any]], bool]] = {
+    RecordModel.__pydantic_decorators__.model_validators[name].func: told
+    for name, told in (
+        ("_basis_matches_recorded_at", _basis_holds),
+        ("_known_no_earlier_than_it_happened", _known_after_it_happened),
+    )
+}
+
+
+class _Plan:
+    """One record type's fast path under one set of limits."""
+
+    def __init__(self, model: type[RecordModel], limits: InputLimits, days: dict[str, date]):
+        self.model = model
+        self.type = model.TYPE
+        self.limits = limits
+        self.info = _Info({"limits": limits, "frameworks": None})
+        schema = _core_schema(model)
+        #: the model validators, innermost first: (function, takes info, told here)
+        self.validators: list[tuple[Callable[..., Any], bool, Any]] = []
+        while schema["type"] == "function-after":
+            _only(schema, "function", "schema", "ref")
+            function = schema["function"]
+            told = _TOLD.get(function["function"])
+            entry = (function["function"], function["type"] == "with-info", told)
+            self.validators.insert(0, entry)
+            schema = schema["schema"]
+        _only(schema, "cls", "config", "custom_init", "root_model", "schema", "ref")
+        config = dict(schema["config"])
+        config.pop("title", None)
+        if (
+            schema["cls"] is not model
+            or schema["custom_init"]
+            or schema["root_model"]
+            or config != {"extra_fields_behavior": "forbid", "str_strip_whitespace": False}
+        ):
+            raise Unsupported("a model with its own config, __init__ or root")
+        fields = schema["schema"]
+        _only(fields, "fields", "computed_fields", "model_name")
+        if fields["computed_fields"] or list(fields["fields"]) != list(model.model_fields):
+            raise Unsupported("computed fields, or fields out of the model's order")
+        compiler = _compiler(limits, self.info, days)
+        date_fields = DATE_FIELDS.get(self.type, ())
+        self.fields: dict[str, Field] = {}
+        for name, field_schema in fields["fields"].items():
+            if len(name) > limits.max_string_chars:
+                raise Unsupported("a field name past the string limit")
+            self.fields[name] = compiler.field(field_schema)
+        if any(not self.fields[n].is_date for n in date_fields if n in self.fields):
+            raise Unsupported("a name in DATE_FIELDS that is not a date field")
+        self.required = frozenset(n for n, f in self.fields.items() if f.required)
+        self.checks = {n: (f.check, f.nullable) for n, f in self.fields.items()}
+        #: fields not spelled as their value: (name, spell)
+        self.spelled = [(n, f.spell) for n, f in self.fields.items() if f.spell is not None]
+        #: the type's own fields, in the model's order (the dump's): (name, kept as a date)
+        self.own = [
+            (n, n in date_fields) for n in self.fields if n not in _COMMON_FIELDS and n != "person"
+        ]
+        self.defaults = dict.fromkeys(self.fields)
+        self.floats = not floatless(model)
+
+    def record(
+        self, raw: dict[str, Any], frameworks: Collection[str] | None, moment: datetime
+    ) -> Record | None:
+        """The record, or None when not sure (see the module's docstring)."""
+        checks = self.checks
+        values = {}
+        for name, item in raw.items():
+            known = checks.get(name)
+            if known is None:
+                return None  # not a field: the full path names it
+            if item is None:
+                if known[1]:
+                    continue
+                return None
+            value = known[0](item)
+            if value is NO:
+                return None
+            values[name] = value
+        if not self.required <= values.keys() or not self._rules_hold(values, frameworks):
+            return None
+        dumped = dict(values)
+        for name, spell in self.spelled:
+            value = values.get(name)
+            if value is not None:
+                dumped[name] = spell(raw[name], value)
+        own = {}
+        for name, as_date in self.own:
+            if name in dumped:
+                own[name] = values[name] if as_date else dumped[name]
+        basis = values.get("recorded_at_basis")
+        digest = canonical_digest(basis, dumped, self.floats)
+        recorded_at = values.get("recorded_at")
+        source, source_id = values.get("source"), values.get("source_id")
+        return record_of_fields(
+            source_key(source, source_id) or f"#{digest[:16]}",
+            self.type,
+            values["family"],
+            values["occurred_on"],
+            recorded_at or moment,
+            source,
+            source_id,
+            dumped.get("person"),
+            own,
+            digest,
+            recorded_at is not None,
+            basis,
+        )
+
+    def _rules_hold(self, values: dict[str, Any], frameworks: Collection[str] | None) -> bool:
+        """Whether the model's validators accept the checked values: told here for the
+        rules every record has, else asked of the validator on a model instance."""
+        instance = None
+        info = self.info
+        if frameworks is not None:
+            info = _Info({"limits": self.limits, "frameworks": frameworks})
+        try:
+            for function, with_info, told in self.validators:
+                if told is not None and told(values):
+                    continue
+                if instance is None:
+                    instance = self._instance(values)
+                kept = function(instance, info) if with_info else function(instance)
+                if kept is not instance:
+                    return False
+        except Exception:  # any doubt: the full path decides, and says why
+            return False
+        return True
+
+    def _instance(self, values: dict[str, Any]) -> RecordModel:
+        """The model instance pydantic would build of ``values`` (as ``model_construct``
+        does, without its cost)."""
+        instance = _new(self.model)
+        state = dict(self.defaults)
+        state.update(values)
+        _set(instance, "__dict__", state)
+        _set(instance, "__pydantic_fields_set__", set(values))
+        _set(instance, "__pydantic_extra__", None)
+        _set(instance, "__pydantic_private__", None)
+        return instance
+
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _compiler(limits: InputLimits, info: _Info, days: dict[str, date]) -> Compiler:
+    return Compiler(limits, info, days)
+
+
+def _core_schema(model: type[RecordModel]) -> dict[str, Any]:
+    """The model's pydantic core schema (built now if the model defers building)."""
+    if not model.__pydantic_complete__:
+        model.model_rebuild()
+    schema = model.__pydantic_core_schema__
+    if not isinstance(schema, dict):
+        raise Unsupported("no core schema")
+    return schema
+
+
+class _Plans:
+    """The plans under one set of limits, each made on first use (None: the type
+    always takes the full path), and the date texts known within those limits."""
+
+    def __init__(self, limits: InputLimits) -> None:
+        self.limits = limits
+        self.by_type: dict[str, _Plan | None] = {}
+        self.days: dict[str, date] = {}
+
+    def get(self, record_type: str) -> _Plan | None:
+        if record_type in self.by_type:
+            return self.by_type[record_type]
+        model = RECORD_MODELS.get(record_type)
+        plan = None
+        if model is not None:
+            try:
+                plan = _Plan(model, self.limits, self.days)
+            except Unsupported:
+                plan = None
+        self.by_type[record_type] = plan
+        return plan
+
+
+#: the plans under each set of limits seen (by value), and the last (by identity)
+_PLANS: dict[InputLimits, _Plans] = {}
+_last: _Plans | None = None
+
+
+def plan_for(record_type: str, limits: InputLimits) -> _Plan | None:
+    """The type's fast path under ``limits`` (None: the type always takes the full path)."""
+    global _last
+    plans = _last
+    if plans is None or plans.limits is not limits:
+        plans = _PLANS.get(limits)
+        if plans is None:
+            if len(_PLANS) >= 16:
+                _PLANS.clear()
+            plans = _PLANS[limits] = _Plans(limits)
+        _last = plans
+    return plans.get(record_type)
+
+
+def fast_record(
+    raw: Any,
+    limits: InputLimits,
+    frameworks: Collection[str] | None,
+    moment: datetime,
+    within_limits: bool = False,
+) -> Record | None:
+    """``record_from_model(validate_record(raw, limits=limits, frameworks=frameworks,
+    within_limits=within_limits), default_recorded_at=moment)``, or None when not sure
+    (then run exactly that). ``within_limits``: the caller proved ``raw`` within
+    ``limits`` (:func:`sftimeline.limits.line_within_limits`)."""
+    if type(raw) is not dict:
+        return None
+    record_type = raw.get("type")
+    if type(record_type) is not str:
+        return None
+    plan = plan_for(record_type, limits)
+    if plan is None:
+        return None
+    if not within_limits and value_problems(raw, limits):
+        return None
+    return plan.record(raw, frameworks, moment)
