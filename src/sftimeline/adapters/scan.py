@@ -13,7 +13,9 @@ Memory holds one chunk at a time, so callers can still stream a county.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -85,20 +87,31 @@ def read_families(
     from sftimeline.adapters.states import record_from_state, record_topics
     from sftimeline.adapters.store_errors import StoreUnavailable
 
-    try:
-        rows = _select(store, fids)
-    except PersistenceError as exc:
-        raise StoreUnavailable(f"cannot read store {store.url!r}: {exc}") from None
-    except Exception as exc:  # driver errors (sqlite3 / psycopg) below the library
-        raise StoreUnavailable(f"cannot read store {store.url!r}: {exc}") from None
-    plain = _plain(store)
+    with _collector_paused():
+        try:
+            rows = _select(store, fids)
+        except PersistenceError as exc:
+            raise StoreUnavailable(f"cannot read store {store.url!r}: {exc}") from None
+        except Exception as exc:  # driver errors (sqlite3 / psycopg) below the library
+            raise StoreUnavailable(f"cannot read store {store.url!r}: {exc}") from None
+        return _decoded(rows, fids, codes, _plain(store), record_from_state, record_topics())
+
+
+def _decoded(
+    rows: list[Any],
+    fids: Sequence[UUID],
+    codes: Mapping[UUID, str],
+    plain: Any,
+    record_from_state: Any,
+    topics: frozenset[str],
+) -> dict[UUID, list[Record]]:
+    """The rows of :func:`_select` as each family's Records (record events only)."""
     out: dict[UUID, list[Record]] = {}
     by_hex = {f.hex: f for f in fids}
     current: list[Record] = []
     append = current.append
     code = ""
     last: object = None
-    topics = record_topics()
     for raw_id, _version, topic, state in rows:
         if topic not in topics:
             continue
@@ -114,6 +127,28 @@ def read_families(
             state = plain(state)
         append(record_from_state(state, code))
     return out
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused while a chunk is read and decoded.
+
+    A chunk is ≈ 20,000 rows, then as many Records with their data: all of it survives
+    the chunk, so each of the hundreds of young collections its allocations trigger
+    walks the growing chunk again — ≈ a fifth of reading a county (0.615 s against
+    0.502 s of CPU for 1,000 families read in tasks of 100). Rows, decoded JSON, dates
+    and Records hold no reference cycles, so nothing is left for the collector to find
+    that reference counting does not free; it runs again as soon as the chunk is read.
+    A caller that paused it itself keeps it paused.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def read_rows(store: RecordStore, fids: Sequence[UUID]) -> dict[UUID, list[tuple[int, str, bytes]]]:
