@@ -87,7 +87,7 @@ def read_families(
     from sftimeline.adapters.states import record_from_state, record_topics
     from sftimeline.adapters.store_errors import StoreUnavailable
 
-    with _collector_paused():
+    with collector_paused():
         try:
             rows = _select(store, fids)
         except PersistenceError as exc:
@@ -130,16 +130,18 @@ def _decoded(
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector paused while a chunk is read and decoded.
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused while a chunk is read and decoded (and, by
+    ``service.parallel.FamilyJob``, while its families are decided).
 
     A chunk is ≈ 20,000 rows, then as many Records with their data: all of it survives
     the chunk, so each of the hundreds of young collections its allocations trigger
     walks the growing chunk again — ≈ a fifth of reading a county (0.615 s against
     0.502 s of CPU for 1,000 families read in tasks of 100). Rows, decoded JSON, dates
     and Records hold no reference cycles, so nothing is left for the collector to find
-    that reference counting does not free; it runs again as soon as the chunk is read.
-    A caller that paused it itself keeps it paused.
+    that reference counting does not free; it runs again as soon as the chunk is done.
+    A caller that paused it itself keeps it paused. Use it around work that does not
+    yield: a generator left suspended inside it would leave the collector paused.
     """
     if not gc.isenabled():
         yield
