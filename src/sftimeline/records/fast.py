@@ -32,7 +32,7 @@ from typing import Any
 
 from sftimeline.limits import InputLimits, value_problems
 from sftimeline.records.base import RecordModel
-from sftimeline.records.fast_checks import NO, Compiler, Field, Unsupported, _only
+from sftimeline.records.fast_checks import NO, Compiler, Field, Unsupported, _only, inline
 from sftimeline.records.record import DATE_FIELDS, Record, record_of_fields, source_key
 from sftimeline.records.validation import RECORD_MODELS
 from sftimeline.records.value import canonical_digest, floatless
@@ -116,8 +116,7 @@ class _Plan:
             self.fields[name] = compiler.field(field_schema)
         if any(not self.fields[n].is_date for n in date_fields if n in self.fields):
             raise Unsupported("a name in DATE_FIELDS that is not a date field")
-        self.required = frozenset(n for n, f in self.fields.items() if f.required)
-        self.checks = {n: (f.check, f.nullable) for n, f in self.fields.items()}
+        self.check = _checker(self.type, self.fields)
         #: fields not spelled as their value: (name, spell)
         self.spelled = [(n, f.spell) for n, f in self.fields.items() if f.spell is not None]
         #: the type's own fields, in the model's order (the dump's): (name, kept as a date)
@@ -131,21 +130,8 @@ class _Plan:
         self, raw: dict[str, Any], frameworks: Collection[str] | None, moment: datetime
     ) -> Record | None:
         """The record, or None when not sure (see the module's docstring)."""
-        checks = self.checks
-        values = {}
-        for name, item in raw.items():
-            known = checks.get(name)
-            if known is None:
-                return None  # not a field: the full path names it
-            if item is None:
-                if known[1]:
-                    continue
-                return None
-            value = known[0](item)
-            if value is NO:
-                return None
-            values[name] = value
-        if not self.required <= values.keys() or not self._rules_hold(values, frameworks):
+        values = self.check(raw)
+        if values is None or not self._rules_hold(values, frameworks):
             return None
         dumped = dict(values)
         for name, spell in self.spelled:
@@ -210,6 +196,46 @@ class _Plan:
 
 _new = object.__new__
 _set = object.__setattr__
+
+
+def _checker(
+    record_type: str, fields: dict[str, Field]
+) -> Callable[[dict[str, Any]], dict[str, Any] | None]:
+    """One function checking a raw record field by field, written out for the type (no
+    loop, no call for the common checks): its checked values by name, or None when a key
+    is not a field, a required one is missing, or a value is not sure. A null is the
+    absence of a nullable field (pydantic holds None; the dump leaves it out)."""
+    env: dict[str, Any] = {"NAMES": frozenset(fields), "NO": NO}
+    body = ["def check(raw):", "    if not raw.keys() <= NAMES:", "        return None"]
+    body += ["    get = raw.get", "    values = {}"]
+    for i, (name, field) in enumerate(fields.items()):
+        key = repr(name)
+        written = inline(field.check)
+        if written is None:
+            env[f"check{i}"] = field.check
+            test = [f"v = check{i}(v)", "if v is NO:", "    return None"]
+        else:
+            condition, constants = written
+            env.update({f"{k}{i}": c for k, c in constants.items()})
+            test = [f"if {condition.format(i=i)}:", "    return None"]
+        store = [*test, f"values[{key}] = v"]
+        if field.nullable:
+            lines = [f"v = get({key})", "if v is not None:", *_indented(store)]
+            if field.required:
+                lines = [f"if {key} not in raw:", "    return None", *lines]
+        elif field.required:
+            lines = [f"v = get({key})", *store]  # a missing value (None) is refused
+        else:
+            lines = [f"v = get({key}, NO)", "if v is None:", "    return None"]
+            lines += ["if v is not NO:", *_indented(store)]
+        body += _indented(lines)
+    body.append("    return values")
+    exec(compile("\n".join(body), f"<fast path of {record_type}>", "exec"), env)
+    return env["check"]  # type: ignore[no-any-return]
+
+
+def _indented(lines: list[str]) -> list[str]:
+    return ["    " + line for line in lines]
 
 
 def _compiler(limits: InputLimits, info: _Info, days: dict[str, date]) -> Compiler:

@@ -126,13 +126,17 @@ class Compiler:
             if not all(type(e) is str for e in expected):
                 raise Unsupported("a literal that is not all strings")
             codes = frozenset(expected)
-            return lambda v: v if type(v) is str and v in codes else NO
+            return _inline(
+                lambda v: v if type(v) is str and v in codes else NO,
+                "type(v) is not str or v not in codes{i}",
+                codes=codes,
+            )
         if kind == "str":
             _only(schema)
-            return lambda v: v if type(v) is str else NO
+            return _inline(lambda v: v if type(v) is str else NO, "type(v) is not str")
         if kind == "bool":
             _only(schema, "strict")
-            return lambda v: v if type(v) is bool else NO
+            return _inline(lambda v: v if type(v) is bool else NO, "type(v) is not bool")
         if kind == "int":
             return self.integer(schema)
         if kind == "float":
@@ -150,7 +154,10 @@ class Compiler:
         if schema["schema"] != {"type": "str"} or func not in _STRING_VALIDATORS:
             raise Unsupported(f"the validator {func!r}")
         if func is field_types._non_blank:  # the most common field: inlined
-            return lambda v: v if type(v) is str and v.strip() else NO
+            return _inline(
+                lambda v: v if type(v) is str and v.strip() else NO,
+                "type(v) is not str or not v.strip()",
+            )
 
         def check(v: Any) -> Any:
             if type(v) is not str:
@@ -237,7 +244,11 @@ class Compiler:
             raise Unsupported("a lax integer")
         if schema.keys() - {"type", "metadata", "strict"} == {"ge"}:  # NonNegativeInt
             ge = schema["ge"]
-            return lambda v: v if type(v) is int and v >= ge else NO
+            return _inline(
+                lambda v: v if type(v) is int and v >= ge else NO,
+                "type(v) is not int or v < ge{i}",
+                ge=ge,
+            )
         within = _bounds(schema)
         return lambda v: v if type(v) is int and within(v) else NO
 
@@ -285,6 +296,19 @@ class Compiler:
             return out
 
         return check
+
+
+def _inline(check: Check, refuses: str, **constants: Any) -> Check:
+    """``check``, told how the generated checker of :mod:`.fast` writes it in line: the
+    condition on ``v`` under which it gives NO (its constants suffixed by the field's
+    number ``i``)."""
+    check.refuses = (refuses, constants)  # type: ignore[attr-defined]
+    return check
+
+
+def inline(check: Check) -> tuple[str, dict[str, Any]] | None:
+    """How ``check`` is written in line (see :func:`_inline`), or None: call it."""
+    return getattr(check, "refuses", None)
 
 
 def _only(schema: dict[str, Any], *known: str) -> None:
