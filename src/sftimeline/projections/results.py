@@ -102,11 +102,21 @@ class Result:
         return _replace(self, label=label)
 
     def all_facts(self) -> tuple[str, ...]:
-        """Facts of this result and every part, each once, in first-seen order."""
+        """Facts of this result and every part, each once, in first-seen order (this
+        result's, then each part's depth first). One dictionary gathers the whole tree:
+        a decision asks this of every criterion's tree twice, and a dictionary and a
+        tuple per node made it ≈ 5% of deciding a family."""
         seen: dict[str, None] = dict.fromkeys(self.facts)
-        for part in self.parts:
-            seen.update(dict.fromkeys(part.all_facts()))
+        if self.parts:
+            _gather_facts(self.parts, seen)
         return tuple(seen)
+
+
+def _gather_facts(parts: tuple[Result, ...], seen: dict[str, None]) -> None:
+    for part in parts:
+        seen.update(dict.fromkeys(part.facts))
+        if part.parts:
+            _gather_facts(part.parts, seen)
 
 
 def _replace(result: Result, **changes: Any) -> Result:
