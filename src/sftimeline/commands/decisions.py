@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import gc
 import json
 import sys
 from collections import Counter
@@ -79,6 +81,7 @@ def evaluate(
     """
     fw_id, fw_file = framework_choice(framework, framework_file)
     hidden: Counter[str] = Counter()
+    _no_collection_at_exit()
     with store_session(ctx) as store:
         stream = started(
             store.iter_evaluate_as(
@@ -107,6 +110,25 @@ def evaluate(
             f"{fw_file or fw_id} not listed; --all lists them",
             err=True,
         )
+
+
+def _no_collection_at_exit() -> None:
+    """At exit, leave what the process holds to be freed without the cyclic collector.
+
+    The interpreter's shutdown runs a full collection over everything still alive (the
+    modules, the pydantic models, the framework): ≈ 0.03 s of CPU after a county's
+    output is written, 3% of evaluating 1,000 families, with nothing to find (deciding
+    makes no cycles: tests/test_workers.py). ``gc.freeze`` as the first exit handler (they
+    run last registered first) moves it all out of that collection's reach; the
+    standard streams are still flushed and the store was closed by the command. Once
+    per process."""
+    global _EXIT_FREEZE
+    if not _EXIT_FREEZE:
+        _EXIT_FREEZE = True
+        atexit.register(gc.freeze)
+
+
+_EXIT_FREEZE = False
 
 
 class Shown(NamedTuple):
