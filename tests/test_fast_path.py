@@ -473,3 +473,9 @@ def test_a_parsed_line_is_the_row_the_dataclass_would_make() -> None:
     made = SourceRow("f.jsonl", 7, records=(json.loads(text),), text=text, within_limits=True)
     assert row == made
     assert list(vars(row)) == [f.name for f in fields(SourceRow)]
+
+
+def test_an_unknown_type_is_declined_and_not_remembered() -> None:
+    raw = sample("case_closed", type="alien_landed")
+    assert fast_record(raw, DEFAULT_LIMITS, KNOWN, MOMENT) is None
+    assert "alien_landed" not in fast._PLANS[DEFAULT_LIMITS].by_type

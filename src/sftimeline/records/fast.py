@@ -265,12 +265,12 @@ class _Plans:
         if record_type in self.by_type:
             return self.by_type[record_type]
         model = RECORD_MODELS.get(record_type)
-        plan = None
-        if model is not None:
-            try:
-                plan = _Plan(model, self.limits, self.days)
-            except Unsupported:
-                plan = None
+        if model is None:
+            return None  # not remembered: a file of made-up types must not grow the cache
+        try:
+            plan: _Plan | None = _Plan(model, self.limits, self.days)
+        except Unsupported:
+            plan = None
         self.by_type[record_type] = plan
         return plan
 
