@@ -23,14 +23,18 @@ The rule (also in docs/records.md, "Encodings and line endings"):
   its final ``\\n``) is yielded with ``text=None`` and an error, and is skipped
   without being held in memory.
 
-Memory stays flat in file size: one line (bounded by ``max_line_bytes``) and the
-64 KiB sample are the most ever held.
+Memory stays flat in file size: a block of lines read at once (:data:`BLOCK_BYTES`,
+and the 64 KiB sample with the first) and one unfinished line (bounded by
+``max_line_bytes``) are the most ever held. Lines are read in blocks, not one by one:
+an import's single process then only reads bytes and hands them to the workers that
+decode them (:func:`raw_blocks`, :func:`block_texts`).
 """
 
 from __future__ import annotations
 
 import codecs
-from collections.abc import Generator, Iterator
+import contextlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO
 
@@ -45,7 +49,9 @@ ENCODING_NAMES: dict[str, str] = {
     "windows-1252": "cp1252",
 }
 BOM = codecs.BOM_UTF8
-_READ_CHUNK = 64 * 1024
+#: bytes read at a time: a block of about 500 lines of a generated county, one task of an
+#: import's workers (:mod:`sftimeline.jsonl`)
+BLOCK_BYTES = 128 * 1024
 _DESCRIBE = {"utf-8": "valid UTF-8", "cp1252": "defined in Windows-1252"}
 
 
@@ -114,80 +120,123 @@ def decoded_texts(
     """:func:`decoded_lines` as plain tuples ``(number, text, offset, error, shown)``: an
     import reads every line in its single writing process, where a :class:`DecodedLine`
     (a frozen dataclass, built field by field in Python) cost more than the decoding."""
+    chosen, blocks = raw_blocks(stream, encoding, max_line_bytes)
+    for number, offset, data, _ in blocks:
+        if data is None:
+            yield number, None, offset, too_long(offset, max_line_bytes), ""
+        else:
+            yield from block_texts(data, number, offset, chosen, max_line_bytes)
+
+
+#: A block of whole lines: ``(number of its first line, that line's offset, the lines'
+#: bytes, how many lines)``; the bytes are None for one line too long to hold
+Block = tuple[int, int, bytes | None, int]
+
+
+def raw_blocks(
+    stream: IO[bytes], encoding: str | None = "auto", max_line_bytes: int | None = None
+) -> tuple[str, Iterator[Block]]:
+    """The encoding ``stream`` is read with (``utf-8`` or ``cp1252``, from its first
+    :data:`SAMPLE_BYTES`), and its bytes as blocks of whole lines, read
+    :data:`BLOCK_BYTES` at a time (:func:`block_texts` decodes one the module's way).
+
+    Lines are cut only at ``\\n``; every line of a block ends with it but the file's last.
+    A line still unfinished after more than ``max_line_bytes`` is reported as a block
+    of its own without bytes, then skipped unread (memory holds at most a block and
+    one line); a shorter line over the limit is left in its block, where
+    :func:`block_texts` reports it.
+    Raises :class:`EncodingNameError` for an encoding name that is not accepted (before
+    reading anything).
+    """
     declared = canonical_encoding(encoding)
     sample = stream.read(SAMPLE_BYTES)
     chosen = resolve_encoding(declared, sample)
-    describe = _DESCRIBE[chosen]
-    start = 0
-    if sample.startswith(BOM):
-        start = len(BOM)
-    raw_lines = _raw_lines(stream, sample, start, max_line_bytes)
-    for number, (offset, raw, too_long) in enumerate(raw_lines, 1):
-        if too_long:
-            error = f"line at offset {offset} is longer than the limit of {max_line_bytes} bytes"
-            yield number, None, offset, error, ""
-            continue
-        if raw.endswith(b"\n"):
-            raw = raw[:-2] if raw.endswith(b"\r\n") else raw[:-1]
-        try:
-            text = raw.decode(chosen)
-        except UnicodeDecodeError as exc:
-            error = f"byte 0x{raw[exc.start]:02x} at offset {offset + exc.start} is not {describe}"
-            yield number, None, offset, error, raw.decode(chosen, "backslashreplace")
-            continue
-        yield number, text, offset, None, ""
+    start = len(BOM) if sample.startswith(BOM) else 0
+    return chosen, _blocks(stream, sample[start:], start, max_line_bytes)
 
 
-def _raw_lines(
-    stream: IO[bytes], sample: bytes, start: int, limit: int | None
-) -> Iterator[tuple[int, bytes, bool]]:
-    """(offset, bytes including the ``\\n``, too long?) of each line; the sample first.
-
-    Splits only on ``\\n`` (binary ``readline`` never splits on ``\\r``). A line over
-    ``limit`` is reported once and its bytes are read and dropped in chunks.
-    """
-    offset = start
-    pending = b""  # the sample's unfinished last line
-    pos = start
+def _blocks(stream: IO[bytes], held: bytes, offset: int, limit: int | None) -> Iterator[Block]:
+    # read1: what a pipe has now (a record piped in is imported without waiting for more)
+    read = getattr(stream, "read1", None) or stream.read
+    number = 1
     while True:
-        end = sample.find(b"\n", pos)
-        if end < 0:
-            pending = sample[pos:]
-            break
-        line = sample[pos : end + 1]
-        yield offset, line, limit is not None and len(line) - 1 > limit
-        offset += len(line)
-        pos = end + 1
-    while True:
-        if limit is not None and len(pending) > limit:
-            offset += yield from _skip_long(stream, offset, pending)
-            pending = b""
-            continue
-        want = -1 if limit is None else limit + 2 - len(pending)
-        line = pending + stream.readline(want)
-        pending = b""
-        if not line:
+        chunk = read(BLOCK_BYTES)
+        held += chunk
+        cut = held.rfind(b"\n") + 1 if chunk else len(held)  # at the end, every line held
+        if cut:
+            block = held[:cut]
+            held = held[cut:]
+            lines = block.count(b"\n") + (not block.endswith(b"\n"))
+            yield number, offset, block, lines
+            number += lines
+            offset += cut
+        if not chunk:
             return
-        if limit is not None and not line.endswith(b"\n") and len(line) > limit:
-            offset += yield from _skip_long(stream, offset, line)
-            continue
-        yield offset, line, limit is not None and len(line.rstrip(b"\n")) > limit
-        offset += len(line)
+        if limit is not None and len(held) > limit:  # an unfinished line, too long to hold
+            yield number, offset, None, 1
+            skipped, held = _skip_line(read, held)
+            number += 1
+            offset += skipped
 
 
-def _skip_long(
-    stream: IO[bytes], offset: int, head: bytes
-) -> Generator[tuple[int, bytes, bool], None, int]:
-    """Report a too-long line starting with ``head`` and read past its end; return its size."""
-    yield offset, b"", True
+def _skip_line(read: Callable[[int], bytes], head: bytes) -> tuple[int, bytes]:
+    """Read past the end of the line that begins with ``head``: its size (with its
+    ``\\n``) and the bytes read after it."""
     size = len(head)
-    if head.endswith(b"\n"):
-        return size
-    while chunk := stream.readline(_READ_CHUNK):
+    while chunk := read(BLOCK_BYTES):
+        end = chunk.find(b"\n")
+        if end >= 0:
+            return size + end + 1, chunk[end + 1 :]
         size += len(chunk)
-        if chunk.endswith(b"\n"):
-            break
-    return size
+    return size, b""
+
+
+def too_long(offset: int, limit: int | None) -> str:
+    """The error of a line over ``limit`` bytes."""
+    return f"line at offset {offset} is longer than the limit of {limit} bytes"
+
+
+def block_texts(
+    data: bytes, number: int, offset: int, chosen: str, limit: int | None
+) -> Iterator[tuple[int, str | None, int, str | None, str]]:
+    """The lines of a block (:func:`raw_blocks`) as :func:`decoded_texts` gives them.
+
+    A block whose lines are all within the limit and which decodes whole is decoded in
+    one call (a block holds hundreds of lines), then cut: ``\\n`` is never part of
+    another character in UTF-8 or Windows-1252, so each line's text is what decoding it
+    alone gives. Otherwise each line is decoded on its own, so that one bad byte costs
+    one line, and its error names the byte's offset in the file.
+    """
+    raws = data.split(b"\n")
+    ended = raws[-1] == b""  # the block's last line ends with "\n" (else it is the file's last)
+    if ended:
+        raws.pop()
+    texts = None
+    if limit is None or max(map(len, raws), default=0) <= limit:
+        with contextlib.suppress(UnicodeDecodeError):  # then line by line, below
+            texts = data.decode(chosen).split("\n")
+    unended = -1 if ended else len(raws) - 1  # the one line whose "\r" is its own
+    describe = _DESCRIBE[chosen]
+    for i, raw in enumerate(raws):
+        if texts is not None:
+            text = texts[i]
+            if text.endswith("\r") and i != unended:
+                text = text[:-1]
+            yield number, text, offset, None, ""
+        elif limit is not None and len(raw) > limit:
+            yield number, None, offset, too_long(offset, limit), ""
+        else:
+            line = raw[:-1] if raw.endswith(b"\r") and i != unended else raw
+            try:
+                text = line.decode(chosen)
+            except UnicodeDecodeError as exc:
+                at = offset + exc.start
+                error = f"byte 0x{line[exc.start]:02x} at offset {at} is not {describe}"
+                yield number, None, offset, error, line.decode(chosen, "backslashreplace")
+            else:
+                yield number, text, offset, None, ""
+        offset += len(raw) + 1
+        number += 1
 
 
 __all__ = [

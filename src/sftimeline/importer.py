@@ -28,7 +28,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import chain, islice
-from typing import IO, Any, NamedTuple, Protocol, TextIO
+from typing import IO, Any, ClassVar, NamedTuple, Protocol, TextIO, cast
 
 from sftimeline.adapters.eventstate import PreparedRecord, prepared_record
 from sftimeline.adapters.store import RecordStore
@@ -79,12 +79,31 @@ class SourceRow:
     #: the source proved (from the line's text) that no value can break an input limit,
     #: so validation skips the per-value walk (:func:`sftimeline.limits.line_within_limits`)
     within_limits: bool = False
+    #: rows it holds (a task's weight: :class:`PendingRows` hold many)
+    lines: ClassVar[int] = 1
 
 
 class Pending(Protocol):
     """A row not yet parsed (a JSON Lines line): the worker that validates it parses it."""
 
+    lines: ClassVar[int]
+
     def row(self, limits: InputLimits) -> SourceRow: ...
+
+
+class PendingRows(Protocol):
+    """Rows not yet read (a block of a JSON Lines file's lines): the worker that
+    validates them reads them, so the single writer never handles each line."""
+
+    @property
+    def lines(self) -> int:
+        """How many rows it may hold (at most: blank lines are none)."""
+
+    def items(self) -> Iterable[SourceRow | Pending]: ...
+
+
+#: what an importer hands :func:`import_items`
+Item = SourceRow | Pending | PendingRows
 
 
 class Prepared(NamedTuple):
@@ -115,8 +134,8 @@ class _Prepare:
         self.moment = moment
         self.build = build
 
-    def __call__(self, chunk: list[SourceRow | Pending]) -> list[tuple[Any, ...]]:
-        return [tuple(self.one(item)) for item in chunk]
+    def __call__(self, chunk: list[Item]) -> list[tuple[Any, ...]]:
+        return [tuple(self.one(item)) for item in _rows(chunk)]
 
     def one(self, item: SourceRow | Pending) -> Prepared:
         row = item if isinstance(item, SourceRow) else item.row(self.limits)
@@ -139,15 +158,30 @@ class _Prepare:
 _new_prepared = tuple.__new__
 
 
-def _chunks(items: Iterable[SourceRow | Pending]) -> Iterator[list[SourceRow | Pending]]:
-    it = iter(items)
-    while chunk := list(islice(it, CHUNK)):
+def _rows(items: Iterable[Item]) -> Iterator[SourceRow | Pending]:
+    """Every row, those of :class:`PendingRows` read."""
+    for item in items:
+        if isinstance(item, SourceRow) or hasattr(item, "row"):
+            yield cast(SourceRow | Pending, item)
+        else:
+            yield from item.items()
+
+
+def _chunks(items: Iterable[Item]) -> Iterator[list[Item]]:
+    """Tasks of at least :data:`CHUNK` rows (a block of lines counts its lines)."""
+    chunk: list[Item] = []
+    rows = 0
+    for item in items:
+        chunk.append(item)
+        rows += item.lines
+        if rows >= CHUNK:
+            yield chunk
+            chunk, rows = [], 0
+    if chunk:
         yield chunk
 
 
-def _prepared(
-    items: Iterable[SourceRow | Pending], job: _Prepare, workers: int
-) -> Iterator[tuple[Any, ...]]:
+def _prepared(items: Iterable[Item], job: _Prepare, workers: int) -> Iterator[tuple[Any, ...]]:
     """Every row prepared, in input order: on ``workers`` processes, at most ``2 ×
     workers`` chunks in flight (memory stays flat); here, one row at a time (each row
     counted and any rejection written before the next is read), for one worker or an
@@ -162,13 +196,13 @@ def _prepared(
                 yield from done
             return
         items = chain.from_iterable(head)
-    for item in items:
+    for item in _rows(items):
         yield job.one(item)
 
 
 def import_items(
     store: RecordStore | None,
-    rows: Iterable[SourceRow | Pending],
+    rows: Iterable[Item],
     *,
     dry_run: bool = False,
     batch_size: int = DEFAULT_BATCH,
@@ -370,6 +404,7 @@ __all__ = [
     "FileCounts",
     "ImportSummary",
     "Pending",
+    "PendingRows",
     "Prepared",
     "Progress",
     "Rejection",
