@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import pickle
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -68,6 +68,29 @@ def test_a_prepared_state_is_the_bytes_the_library_writes_for_its_own_event(
     assert state_of(prefix, prepared, key) == expected
     assert prepared[1] == (key if keyed else None)
     assert key.endswith("-2") or keyed
+
+
+WHENS: list[dict[str, Any]] = [
+    {"recorded_at": datetime(2024, 5, 2, 10, 0, 0, 1, tzinfo=UTC)},
+    {"recorded_at": datetime(2024, 5, 2, 10, tzinfo=timezone(timedelta(hours=5, seconds=15)))},
+    {"recorded_at": datetime(999, 5, 2, 10, tzinfo=timezone(timedelta(hours=-3)))},
+    {"occurred_on": datetime(2024, 5, 1, 23, 59, 59, 999999, tzinfo=UTC)},
+    {"occurred_on": datetime(2024, 5, 1, 9, 30, tzinfo=timezone(timedelta(minutes=90)))},
+    {"occurred_on": date(1, 1, 1), "data": {"huge": 2**80, "on": datetime(2024, 1, 1, tzinfo=UTC)}},
+]
+
+
+@pytest.mark.parametrize("when", WHENS)
+def test_dates_and_times_are_written_as_the_library_writes_them(
+    sqlite_url: str, when: dict[str, Any]
+) -> None:
+    rec = replace(_record("evidence_recorded", keyed=True), **when)
+    with RecordStore.open(sqlite_url) as store:
+        family = Family("F1")
+        key, expected = _library_state(store, family, rec)
+        timestamp = family.stored[-1].timestamp.isoformat()
+    prefix = state_prefix({"_type_": "datetime_iso", "_data_": timestamp})
+    assert state_of(prefix, prepared_record(rec), key) == expected
 
 
 def test_what_crosses_to_the_writer_is_strings_and_bytes() -> None:
