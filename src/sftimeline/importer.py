@@ -33,6 +33,7 @@ from typing import IO, Any, ClassVar, NamedTuple, Protocol, TextIO, cast
 from sftimeline.adapters.eventstate import PreparedRecord, prepared_record
 from sftimeline.adapters.store import RecordStore
 from sftimeline.aggregates.family import Outcome
+from sftimeline.import_frameworks import known_frameworks
 from sftimeline.import_summary import Conflict, FileCounts, ImportSummary, Rejection
 from sftimeline.limits import DEFAULT_LIMITS, InputLimits
 from sftimeline.records import (
@@ -325,39 +326,17 @@ def _save(
     rejects: IO[str] | None,
 ) -> None:
     result = store.save_prepared([m for _, _, m in batch])
+    stored, duplicate = Outcome.STORED, Outcome.DUPLICATE
+    counts, counted = FileCounts(), None  # the file ``counts`` belongs to
     for (file, number, _), out in zip(batch, result.outcomes, strict=True):
-        if out.outcome is Outcome.STORED:
-            summary.counts(file).stored += 1
-        elif out.outcome is Outcome.DUPLICATE:
-            summary.counts(file).unchanged += 1
+        if file is not counted:
+            counts, counted = summary.counts(file), file
+        if out[0] is stored:
+            counts.stored += 1
+        elif out[0] is duplicate:
+            counts.unchanged += 1
         else:
             summary.conflict(Conflict(file, number, out.key), rejects)
-
-
-def known_frameworks(store: RecordStore | None) -> frozenset[str]:
-    """The framework ids a claim may name: the packaged ones and those the council
-    has enabled in ``store``. Reading the settings never creates them."""
-    from importlib import resources
-
-    # the packaged ids as policies/loader.py lists them, without importing the policy
-    # compiler (a tenth of a second of every import command's start-up)
-    folder = resources.files("sftimeline.policies") / "frameworks"
-    ids = {p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml")}
-    if store is not None:
-        from sqlalchemy import inspect
-
-        from sftimeline.adapters.process_settings import enabled_frameworks
-        from sftimeline.adapters.sql import engine_for_url, settings_table
-
-        engine = engine_for_url(store.url)
-        try:
-            if inspect(engine).has_table(settings_table.name):
-                # the settings alone, without importing the policy process (a third of
-                # a second of start-up)
-                ids.update(f.id for f in enabled_frameworks(engine))
-        finally:
-            engine.dispose()
-    return frozenset(ids)
 
 
 def import_files(

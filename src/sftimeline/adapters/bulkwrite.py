@@ -67,16 +67,19 @@ def decide_batch(
     prefix = state_prefix(store_time())
     compressor, cipher = mapper.compressor, mapper.cipher
     stored = Outcome.STORED
+    last: Family | None = None  # records come a family at a time: its id is asked once
+    fid = UUID(int=0)  # the id of ``last``
     for item in items:
         fam = families[item[0]]
         result = fam.admit_key(item[1], item[2])
         outcomes.append(result)
         if result[0] is not stored:
             continue
-        fid = fam.id
-        if fid not in touched:  # a new family's Registered goes first
-            touched.add(fid)
-            rows.extend(map(stored_row, map(mapper.to_stored_event, fam.collect_events())))
+        if fam is not last:
+            last, fid = fam, fam.id
+            if fid not in touched:  # a new family's Registered goes first
+                touched.add(fid)
+                rows.extend(map(stored_row, map(mapper.to_stored_event, fam.collect_events())))
         key = result[1]
         state = state_of(prefix, item, key)
         if compressor:
@@ -96,12 +99,11 @@ def stored_row(event: StoredEvent) -> Row:
 def insert_events(recorder: ApplicationRecorder, rows: Sequence[Row]) -> None:
     """Store a batch of events in one transaction, in order (see the module's docstring)."""
     if type(recorder) is SQLiteApplicationRecorder:
-        hexes: dict[UUID, str] = {}
         params = []
+        last, h = None, ""
         for fid, version, topic, state in rows:
-            h = hexes.get(fid)
-            if h is None:
-                h = hexes[fid] = fid.hex  # as the library keeps ids on SQLite
+            if fid is not last:  # a family's rows come together: its hex is made once
+                last, h = fid, fid.hex  # as the library keeps ids on SQLite
             params.append((h, version, topic, state))
         with recorder.datastore.transaction(commit=True) as cursor:
             cursor.executemany(recorder.insert_events_statement, params)
