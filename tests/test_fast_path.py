@@ -479,3 +479,27 @@ def test_an_unknown_type_is_declined_and_not_remembered() -> None:
     raw = sample("case_closed", type="alien_landed")
     assert fast_record(raw, DEFAULT_LIMITS, KNOWN, MOMENT) is None
     assert "alien_landed" not in fast._PLANS[DEFAULT_LIMITS].by_type
+
+
+_PLAIN_FLOATS = st.floats(min_value=1e-4, max_value=1e15, exclude_max=True)
+
+
+@given(_PLAIN_FLOATS | _PLAIN_FLOATS.map(lambda f: -f) | st.sampled_from([0.0, -0.0]))
+def test_orjson_spells_a_float_of_moderate_size_as_repr_does(number: float) -> None:
+    """What lets the fingerprint hand such floats to orjson unspelled (records/value.py)."""
+    import orjson
+
+    assert orjson.dumps(number).decode() == repr(number) == json.dumps(number)
+
+
+def test_a_fingerprint_with_moderate_floats_is_the_standard_librarys_digest() -> None:
+    import hashlib
+
+    for scores in ({"a": 4.0}, {"a": 0.0001, "b": -0.0}, {"a": 999999999999999.9}, {"a": 1e15}):
+        raw = sample("assessment_scored", scores=scores)
+        record = fast_record(raw, DEFAULT_LIMITS, KNOWN, MOMENT)
+        assert record is not None
+        model = validate_record(raw, frameworks=KNOWN)
+        dumped = model.model_dump(mode="json", exclude_none=True)
+        text = json.dumps(dumped, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        assert record.fingerprint == hashlib.sha256(text.encode()).hexdigest()

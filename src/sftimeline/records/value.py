@@ -46,10 +46,10 @@ def canonical_digest(basis: str | None, dumped: dict[str, Any], floats: bool = T
     Written by orjson, which spells strings, integers, booleans and null exactly as the
     standard library's ``json.dumps(sort_keys=True, separators=(",", ":"),
     ensure_ascii=False)`` does (tests/test_import_shortcuts.py); a float, which the two
-    spell differently, is handed to orjson already spelled the standard library's way
-    (:func:`_floats_spelled`); an integer past 64 bits goes through ``json.dumps``. So
-    every fingerprint ever stored stays the same. ``floats=False``: the caller knows
-    that ``dumped`` holds none (:func:`floatless`).
+    spell differently (outside the range :func:`_has_float` names), is handed to orjson
+    already spelled the standard library's way (:func:`_floats_spelled`); an integer past
+    64 bits goes through ``json.dumps``. So every fingerprint ever stored stays the same.
+    ``floats=False``: the caller knows that ``dumped`` holds none (:func:`floatless`).
     """
     payload = dumped
     if basis:
@@ -70,14 +70,18 @@ _NON_FINITE = {"nan": b"NaN", "inf": b"Infinity", "-inf": b"-Infinity"}
 
 
 def _has_float(value: dict[str, Any] | list[Any]) -> bool:
-    """Whether a dumped record (a dict, or a list in it) holds a float at any depth; one
-    flat loop per container, no call per scalar (it runs on every record)."""
+    """Whether a dumped record (a dict, or a list in it) holds, at any depth, a float that
+    orjson would not spell as ``float.__repr__`` does; one flat loop per container, no call
+    per scalar (it runs on every record). Zero and magnitudes from 1e-4 to under 1e15 the
+    two spell alike (both the shortest text that reads back, without an exponent;
+    tests/test_fast_path.py pins it), so a score of 4.0 needs no spelling."""
     items: Iterable[Any] = value.values() if isinstance(value, dict) else value
     for item in items:
         kind = type(item)
         if kind is float:
-            return True
-        if (kind is dict or kind is list) and _has_float(item):
+            if not (item == 0.0 or 1e-4 <= abs(item) < 1e15):
+                return True
+        elif (kind is dict or kind is list) and _has_float(item):
             return True
     return False
 
