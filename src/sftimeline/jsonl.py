@@ -117,14 +117,9 @@ class PendingBlock:
             long = Rejection(name, self.number, ["line"], too_long(self.offset, limit), "")
             yield SourceRow(name, self.number, rejection=long, text="")
             return
-        for number, text, _, error, shown in block_texts(
-            self.data, self.number, self.offset, self.encoding, limit
-        ):
-            if text is None:
-                rejection = Rejection(name, number, ["line"], error or "cannot be decoded", shown)
-                yield SourceRow(name, number, rejection=rejection, text=shown)
-            elif text.strip():
-                yield PendingLine(name, number, text)
+        yield from _line_rows(
+            name, block_texts(self.data, self.number, self.offset, self.encoding, limit)
+        )
 
 
 def file_blocks(
@@ -212,7 +207,15 @@ def file_lines(
     name: str, stream: IO[bytes], encoding: str = "utf-8", limits: InputLimits = DEFAULT_LIMITS
 ) -> Iterator[SourceRow | PendingLine]:
     """The lines of one binary stream, reported under ``name``, unparsed."""
-    for number, text, _, error, shown in decoded_texts(stream, encoding, limits.max_line_bytes):
+    yield from _line_rows(name, decoded_texts(stream, encoding, limits.max_line_bytes))
+
+
+def _line_rows(
+    name: str, texts: Iterable[tuple[int, str | None, int, str | None, str]]
+) -> Iterator[SourceRow | PendingLine]:
+    """Decoded lines as rows: a line that could not be decoded is rejected naming its
+    number; a blank line is skipped; any other is left for a worker to parse."""
+    for number, text, _, error, shown in texts:
         if text is None:
             rejection = Rejection(name, number, ["line"], error or "cannot be decoded", shown)
             yield SourceRow(name, number, rejection=rejection, text=shown)
