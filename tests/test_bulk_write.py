@@ -78,3 +78,14 @@ def test_a_batch_lands_in_order_and_a_taken_version_is_the_librarys_integrity_er
         assert [r.source_id for r in store.family_records("F1")] == [
             f"incident_recorded-{n}" for n in range(1, 6)
         ]
+
+
+def test_the_existence_query_finds_exactly_the_families_with_events(store_url: str) -> None:
+    from sftimeline.aggregates.family import Family
+
+    rows = [sample("incident_recorded", n, family=f) for f in ("F1", "F2") for n in (1, 2, 3)]
+    with RecordStore.open(store_url) as store:
+        store.save_records([validate_record(r) for r in rows], NOW)
+        ids = [Family.create_id(code) for code in ("F1", "F2", "F3")]
+        assert family_cache.stored_ids(store.app, ids) == set(ids[:2])
+        assert family_cache.stored_ids(store.app, ids[2:]) == set()

@@ -34,7 +34,15 @@ _QUERY_IDS = 500
 
 def stored_ids(app: Application[UUID], fids: Sequence[UUID]) -> set[UUID]:
     """Those of ``fids`` that have at least one stored event, one query per
-    :data:`_QUERY_IDS` ids on the store's events table (its primary key's index)."""
+    :data:`_QUERY_IDS` ids on the store's events table.
+
+    A family that has any event has its first, version 1 (``Registered``; events are
+    never deleted), so the query asks for that one row of each id: one probe of the
+    primary key ``(originator_id, originator_version)`` per id. Asking for every event of
+    the ids (``DISTINCT originator_id``) read a hundred rows a family, and on PostgreSQL,
+    once a backfill had grown the table past the statistics the planner last saw, it
+    chose parallel scans of the table: half a second a batch at ten million events.
+    """
     recorder: Any = app.recorder
     datastore = recorder.datastore
     table = recorder.events_table_name
@@ -44,15 +52,15 @@ def stored_ids(app: Application[UUID], fids: Sequence[UUID]) -> set[UUID]:
         params: Any
         if hasattr(datastore, "schema"):  # PostgreSQL
             sql = (
-                f'SELECT DISTINCT originator_id FROM "{datastore.schema}"."{table}"'
-                " WHERE originator_id = ANY(%s)"
+                f'SELECT originator_id FROM "{datastore.schema}"."{table}"'
+                " WHERE originator_id = ANY(%s) AND originator_version = 1"
             )
             uuids = datastore.originator_id_type == "uuid"
             params = (list(part) if uuids else [str(f) for f in part],)
         else:  # SQLite keeps ids as hex text
             sql = (
-                f"SELECT DISTINCT originator_id FROM {table}"
-                f" WHERE originator_id IN ({','.join('?' * len(part))})"
+                f"SELECT originator_id FROM {table}"
+                f" WHERE originator_id IN ({','.join('?' * len(part))}) AND originator_version = 1"
             )
             params = [f.hex for f in part]
         with datastore.transaction(commit=False) as curs:
