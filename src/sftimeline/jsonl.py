@@ -21,7 +21,7 @@ from typing import IO, Any, ClassVar, TextIO
 
 import orjson
 
-from sftimeline.decoding import block_texts, decoded_texts, raw_blocks, too_long
+from sftimeline.decoding import block_texts, raw_blocks, too_long
 from sftimeline.import_summary import Rejection
 from sftimeline.importer import SourceRow
 from sftimeline.limits import (
@@ -34,27 +34,6 @@ from sftimeline.limits import (
 )
 
 
-def jsonl_rows(
-    files: list[str],
-    *,
-    stdin: TextIO | IO[bytes] | Iterable[str] | None = None,
-    encoding: str = "utf-8",
-    limits: InputLimits = DEFAULT_LIMITS,
-) -> Iterator[SourceRow]:
-    """The rows of every file in turn (``-`` is ``stdin``, default the process's).
-
-    Every named file is opened first, so a missing one raises ``OSError`` before
-    any row is produced; an unknown ``encoding`` raises ``ValueError`` likewise.
-    """
-    from sftimeline.decoding import canonical_encoding
-
-    canonical_encoding(encoding)
-    for name in files:
-        if name != "-":
-            open(name, "rb").close()
-    return _rows(files, stdin, encoding, limits)
-
-
 def jsonl_lines(
     files: list[str],
     *,
@@ -62,7 +41,7 @@ def jsonl_lines(
     encoding: str = "utf-8",
     limits: InputLimits = DEFAULT_LIMITS,
 ) -> Iterator[PendingBlock]:
-    """As :func:`jsonl_rows`, but the lines come in blocks of whole lines, neither
+    """The lines of every file in turn (``-`` is ``stdin``), in blocks of whole lines, neither
     decoded nor parsed (:class:`PendingBlock`): an import's single writer only reads
     the bytes, and its workers decode, parse and validate."""
     from sftimeline.decoding import canonical_encoding
@@ -111,7 +90,7 @@ class PendingBlock:
         )
 
     def items(self) -> Iterator[SourceRow | PendingLine]:
-        """The block's lines as :func:`file_lines` gives them."""
+        """The block's lines as rows (:func:`_line_rows`)."""
         name, limit = self.file, self.limit
         if self.data is None:
             long = Rejection(name, self.number, ["line"], too_long(self.offset, limit), "")
@@ -203,13 +182,6 @@ def _parsed_row(
     return row
 
 
-def file_lines(
-    name: str, stream: IO[bytes], encoding: str = "utf-8", limits: InputLimits = DEFAULT_LIMITS
-) -> Iterator[SourceRow | PendingLine]:
-    """The lines of one binary stream, reported under ``name``, unparsed."""
-    yield from _line_rows(name, decoded_texts(stream, encoding, limits.max_line_bytes))
-
-
 def _line_rows(
     name: str, texts: Iterable[tuple[int, str | None, int, str | None, str]]
 ) -> Iterator[SourceRow | PendingLine]:
@@ -221,28 +193,6 @@ def _line_rows(
             yield SourceRow(name, number, rejection=rejection, text=shown)
         elif text.strip():
             yield PendingLine(name, number, text)
-
-
-def _rows(
-    files: list[str],
-    stdin: TextIO | IO[bytes] | Iterable[str] | None,
-    encoding: str,
-    limits: InputLimits,
-) -> Iterator[SourceRow]:
-    for name in files:
-        if name == "-":
-            yield from file_rows(name, _binary(stdin), encoding, limits)
-        else:
-            with open(name, "rb") as stream:
-                yield from file_rows(name, stream, encoding, limits)
-
-
-def file_rows(
-    name: str, stream: IO[bytes], encoding: str = "utf-8", limits: InputLimits = DEFAULT_LIMITS
-) -> Iterator[SourceRow]:
-    """The rows of one binary stream, reported under ``name``."""
-    for line in file_lines(name, stream, encoding, limits):
-        yield line if isinstance(line, SourceRow) else line.row(limits)
 
 
 def parse_line(
