@@ -9,6 +9,7 @@ tracked position.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 from collections.abc import Iterable, Mapping
@@ -172,6 +173,13 @@ class WritesService(ProcessService):
             return None
 
     def _after_import(self, summary: ImportSummary, run_process: bool) -> ImportResult:
+        if summary.stored and not summary.dry_run:
+            from sftimeline.adapters.pgstats import analyze_if_grown
+
+            # the records are stored: a failure here leaves the statistics to autovacuum
+            # or the next import, and failing the import would mislead
+            with contextlib.suppress(Exception):
+                analyze_if_grown(self.record_store(), summary.stored)
         ran = run_process and summary.stored and not summary.dry_run
         return ImportResult(summary, self.catch_up() if ran else None)
 
