@@ -227,13 +227,14 @@ def notified_families(store: RecordStore, after: int, limit: int) -> tuple[list[
 
 
 def family_index(store: RecordStore) -> list[tuple[str, UUID]]:
-    """Every family's (code, aggregate id), sorted by code: ``store.family_index()``.
+    """Every family's (code, aggregate id), sorted by code (``store.family_index()``).
 
-    SQLite: the Registered events are found through the primary key's index (each is its
-    aggregate's version 1) instead of the library's notification query, which filters on
-    the topic and so reads every event of the table: ≈ 25 ms against ≈ 9 ms for a county
-    of 100,000 records, paid before anything is decided (and, with workers, before they
-    start). Other stores: the store's own method.
+    The Registered events are found as their aggregates' version 1, through the primary
+    key's index, instead of by the library's notification query, which pages through the
+    whole table by notification id filtering on the topic: on SQLite ≈ 9 ms against ≈ 25 ms
+    for a county of 100,000 records; on PostgreSQL 0.11 s of the server's against 1.2 s
+    for a million events (a bitmap scan of the index). Paid before anything is decided
+    (and, with workers, before they start).
     """
     import orjson
 
@@ -241,16 +242,26 @@ def family_index(store: RecordStore) -> list[tuple[str, UUID]]:
 
     recorder: Any = store.app.recorder
     datastore = recorder.datastore
-    if hasattr(datastore, "schema"):  # PostgreSQL
-        return store.family_index()
     table = recorder.events_table_name
-    sql = (
-        f"SELECT e.originator_id, e.state FROM (SELECT DISTINCT originator_id AS id FROM {table})"
-        f" AS d JOIN {table} AS e ON e.originator_id = d.id AND e.originator_version = 1"
-        " WHERE e.topic = ?"
-    )
+    if hasattr(datastore, "schema"):  # PostgreSQL
+        from psycopg.rows import tuple_row
+
+        sql = (
+            f'SELECT originator_id, state FROM "{datastore.schema}"."{table}"'
+            " WHERE originator_version = 1 AND topic = %s"
+        )
+        factory: Any = tuple_row
+    else:
+        sql = (
+            f"SELECT e.originator_id, e.state FROM (SELECT DISTINCT originator_id AS id"
+            f" FROM {table}) AS d JOIN {table} AS e ON e.originator_id = d.id"
+            " AND e.originator_version = 1 WHERE e.topic = ?"
+        )
+        factory = None
     try:
         with datastore.transaction(commit=False) as curs:
+            if factory is not None:
+                curs.row_factory = factory
             curs.execute(sql, (REGISTERED_TOPIC,))
             rows = curs.fetchall()
     except PersistenceError as exc:
@@ -260,7 +271,10 @@ def family_index(store: RecordStore) -> list[tuple[str, UUID]]:
     plain = _plain(store)
     loads = orjson.loads
     return sorted(
-        (loads(state if plain is None else plain(state))["family_code"], UUID(raw_id))
+        (
+            loads(bytes(state) if plain is None else plain(bytes(state)))["family_code"],
+            raw_id if isinstance(raw_id, UUID) else UUID(raw_id),
+        )
         for raw_id, state in rows
     )
 

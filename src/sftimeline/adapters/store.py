@@ -321,10 +321,12 @@ class RecordStore:
             if len(page) < PAGE:
                 return
 
-    def _registered_codes(self) -> Iterator[tuple[str, UUID]]:
+    def registered_codes(self) -> Iterator[tuple[str, UUID]]:
         """(family code, aggregate id) of every Registered event, read from its state
-        (no event objects: listing families then needs neither the Family aggregate's
-        classes nor the record models, most of a reading command's start-up)."""
+        through the library's notification log (no event objects: listing families then
+        needs neither the Family aggregate's classes nor the record models). The
+        reference for :func:`~sftimeline.adapters.scan.family_index`, which finds the
+        same events through the primary key, faster."""
         plain = plain_state(self.app.mapper)
         for n in self._notifications((REGISTERED_TOPIC,)):
             state = n.state if plain is None else plain(n.state)
@@ -332,11 +334,13 @@ class RecordStore:
 
     def families(self) -> list[str]:
         """Every family code with records, sorted."""
-        return sorted(code for code, _ in self._registered_codes())
+        return [code for code, _ in self.family_index()]
 
     def family_index(self) -> list[tuple[str, UUID]]:
         """Every family's (code, aggregate id), sorted by code."""
-        return sorted(self._registered_codes())
+        from sftimeline.adapters.scan import family_index
+
+        return family_index(self)
 
     def iter_family_records(
         self, families: list[tuple[str, UUID]] | None = None
