@@ -14,16 +14,17 @@ import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
 from pydantic import ValidationError
 
 from sftimeline.calendar import DEFAULT_TERM_CALENDAR, TermCalendar, TermDates
 from sftimeline.policies.compiler import Compiled, Compiler, FrameworkError, loc_str
 from sftimeline.policies.model import Criterion, FrameworkModel
+from sftimeline.policies.packaged import parsed
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+if TYPE_CHECKING:
+    import yaml
 
 __all__ = [
     "CompiledCriterion",
@@ -82,12 +83,23 @@ def list_frameworks() -> list[str]:
     return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml"))
 
 
+def _yaml_loader() -> Any:
+    """PyYAML's C loader where it was built with libyaml, else its Python one. PyYAML is
+    imported here, when a file is parsed: the packaged files are parsed already
+    (policies/packaged.py), and importing it costs ≈ 13 ms of every command's start-up."""
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_framework(id_or_path: str, overrides: dict[str, Any] | None = None) -> Framework:
     """A packaged framework by id, or a framework file by path."""
     if id_or_path in list_frameworks():
-        text = (
-            resources.files("sftimeline.policies") / "frameworks" / f"{id_or_path}.yaml"
-        ).read_text(encoding="utf-8")
+        name = f"frameworks/{id_or_path}.yaml"
+        text = (resources.files("sftimeline.policies") / name).read_text(encoding="utf-8")
+        raw = parsed("sftimeline.policies", name, text)
+        if raw is not None:
+            return _framework(raw, text, id_or_path, overrides)
         return load_framework_text(text, id_or_path, overrides)
     path = Path(id_or_path)
     if not path.is_file():
@@ -102,7 +114,12 @@ def _severe_list(name: str) -> frozenset[str]:
         text = (resources.files("sftimeline.reference") / name).read_text(encoding="utf-8")
     except (FileNotFoundError, ModuleNotFoundError):
         return frozenset()
-    data = yaml.safe_load(text) or {}
+    data = parsed("sftimeline.reference", name, text)
+    if data is None:
+        import yaml
+
+        data = yaml.safe_load(text)
+    data = data or {}
     return frozenset(str(x) for x in (data.get("offences") or []))
 
 
@@ -113,6 +130,8 @@ def _line_of(root: yaml.Node | None, problem: str) -> int | None:
     """The 1-based line of the deepest YAML node a problem's path (``a[1].b: msg``) reaches."""
     if root is None:
         return None
+    import yaml
+
     path = problem.split(": ", 1)[0]
     node: yaml.Node = root
     line: int | None = node.start_mark.line + 1
@@ -132,8 +151,10 @@ def _line_of(root: yaml.Node | None, problem: str) -> int | None:
 
 
 def _error(problems: list[str], source: str, text: str) -> FrameworkError:
+    import yaml
+
     try:
-        root = yaml.compose(text, Loader=_Loader)
+        root = yaml.compose(text, Loader=_yaml_loader())
     except yaml.YAMLError:
         root = None
     return FrameworkError(problems, source, [_line_of(root, p) for p in problems])
@@ -142,8 +163,10 @@ def _error(problems: list[str], source: str, text: str) -> FrameworkError:
 def load_framework_text(
     text: str, source: str = "<text>", overrides: dict[str, Any] | None = None
 ) -> Framework:
+    import yaml
+
     try:
-        raw = yaml.load(text, Loader=_Loader)
+        raw = yaml.load(text, Loader=_yaml_loader())
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -151,6 +174,14 @@ def load_framework_text(
     except (ValueError, RecursionError, OverflowError) as exc:
         # PyYAML's own limits: an integer of more than 4,300 digits, nesting too deep
         raise FrameworkError([f"not a usable YAML document: {exc}"], source) from None
+    return _framework(raw, text, source, overrides)
+
+
+def _framework(
+    raw: Any, text: str, source: str, overrides: dict[str, Any] | None = None
+) -> Framework:
+    """The framework a parsed definition describes (``text`` is its YAML, for the lines
+    of any problem)."""
     if not isinstance(raw, dict):
         raise FrameworkError(["the file must be a mapping"], source)
     try:

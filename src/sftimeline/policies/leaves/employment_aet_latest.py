@@ -17,10 +17,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import Literal
 
-import yaml
-
 from sftimeline.policies.context import Context
 from sftimeline.policies.leaves._common import as_date
+from sftimeline.policies.packaged import parsed
 from sftimeline.policies.primitives import Args, Rule, register_primitive
 from sftimeline.projections.results import Result, any_of, insufficient, met, pending
 
@@ -29,8 +28,13 @@ from sftimeline.projections.results import Result, any_of, insufficient, met, pe
 def aet_table() -> tuple[tuple[date, dict[str, int]], ...]:
     """The AET rows of ``reference/aet.yaml`` in date order: (effective_from, thresholds)."""
     text = (resources.files("sftimeline.reference") / "aet.yaml").read_text(encoding="utf-8")
+    data = parsed("sftimeline.reference", "aet.yaml", text)
+    if data is None:  # edited since policies/_packaged_yaml.py was generated
+        import yaml
+
+        data = yaml.safe_load(text)
     rows = []
-    for row in yaml.safe_load(text)["thresholds"]:
+    for row in data["thresholds"]:
         start = as_date(row["effective_from"])
         if start is None:
             raise ValueError("reference/aet.yaml: every row needs an effective_from date")
