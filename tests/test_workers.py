@@ -154,7 +154,7 @@ def test_workers_keep_one_postgresql_connection_per_application() -> None:
 
 
 def _pool_size_after_small_pools(_: int) -> str | None:
-    from sftimeline.adapters.decide import small_pools
+    from sftimeline.pool import small_pools
 
     small_pools()
     return os.environ.get("POSTGRES_POOL_SIZE")

@@ -65,6 +65,21 @@ def in_worker() -> bool:
     return _in_worker
 
 
+def small_pools() -> None:
+    """In a worker process, make the library's PostgreSQL pools one connection each.
+
+    The library opens ``POSTGRES_POOL_SIZE`` (default 5) connections per application
+    eagerly; a worker reads one chunk at a time, so one connection per application is
+    enough, and N workers would otherwise hold 10 × N connections. Does nothing in the
+    calling process, nor where the council has set the sizes itself. Here rather than
+    beside the jobs that call it (``adapters/decide.py``, ``service/parallel.py``), so
+    that a worker does not import the policy process's module to call it.
+    """
+    if _in_worker:
+        os.environ.setdefault("POSTGRES_POOL_SIZE", "1")
+        os.environ.setdefault("POSTGRES_MAX_OVERFLOW", "1")
+
+
 def default_workers() -> int:
     """The number of cores this process may run on (the ``--workers`` default)."""
     try:

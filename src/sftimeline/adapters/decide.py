@@ -21,7 +21,6 @@ their order, are those of ``--workers 1``.
 
 from __future__ import annotations
 
-import os
 from collections import Counter, deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -29,7 +28,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from sftimeline.pool import chunks, in_worker, ordered_map
+from sftimeline.pool import chunks, ordered_map, small_pools
 
 if TYPE_CHECKING:
     from sftimeline.adapters.outcomes import PolicyProcess, RunSummary
@@ -44,19 +43,6 @@ FAMILIES_PER_TASK = 10
 #: a catch-up window of 2,000 notifications holds only ≈ 20 families, so workers cost
 #: more CPU than they save (1,000 families: 6.1 s of CPU with 2 workers, 3.1 s without)
 MIN_FAMILIES_PER_WORKER = 50
-
-
-def small_pools() -> None:
-    """In a worker process, make the library's PostgreSQL pools one connection each.
-
-    The library opens ``POSTGRES_POOL_SIZE`` (default 5) connections per application
-    eagerly; a worker reads one chunk at a time, so one connection per application is
-    enough, and N workers would otherwise hold 10 × N connections. Does nothing in the
-    calling process, nor where the council has set the sizes itself.
-    """
-    if in_worker():
-        os.environ.setdefault("POSTGRES_POOL_SIZE", "1")
-        os.environ.setdefault("POSTGRES_MAX_OVERFLOW", "1")
 
 
 class DecideJob:

@@ -59,8 +59,8 @@ class FamilyJob(Generic[R]):
         store = self._store
         if store is None:
             if self._opened is None:
-                from sftimeline.adapters.decide import small_pools
                 from sftimeline.adapters.store import RecordStore
+                from sftimeline.pool import small_pools
 
                 small_pools()
                 self._opened = RecordStore.open(self.url, key=self.key, create=False)
