@@ -6,17 +6,16 @@ family's ``FamilyOutcomes`` aggregate; whatever raises becomes that family's
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
-from sqlalchemy.engine import Engine
 
 from sftimeline.adapters.family_reads import FamilyReads, StoredFamily, reason
 from sftimeline.adapters.outcomes_app import FamilyOutcomesApp
-from sftimeline.adapters.process_settings import EnabledFramework, enabled_frameworks
+from sftimeline.adapters.process_settings import EnabledFramework, Settings
 from sftimeline.aggregates.outcomes import FamilyOutcomes
 from sftimeline.policies import process as pp
 
@@ -49,7 +48,7 @@ class FamilyDecisions(FamilyReads):
     """Deciding one family under the process's frameworks and its claims."""
 
     app: FamilyOutcomesApp
-    engine: Engine
+    settings: Callable[[], Settings]
     frameworks: dict[str, Framework]
     _claim_frameworks: dict[str, tuple[Framework | None, str]]
     _enabled: dict[str, EnabledFramework] | None
@@ -92,7 +91,7 @@ class FamilyDecisions(FamilyReads):
         from sftimeline.policies.loader import FrameworkError, list_frameworks
 
         if self._enabled is None:
-            self._enabled = {f.id: f for f in enabled_frameworks(self.engine)}
+            self._enabled = {f.id: f for f in self.settings().enabled_frameworks()}
         chosen = self._enabled.get(fw_id)
         if chosen is None and fw_id in list_frameworks():
             chosen = EnabledFramework(fw_id)

@@ -84,3 +84,8 @@ def postgres_reason(env: dict[str, str]) -> str | None:
     except Exception as exc:
         return str(exc).strip()
     return None
+
+
+def is_shared(url: str) -> bool:
+    """Whether a store URL is a database several workers can share (PostgreSQL)."""
+    return url.startswith(("postgresql://", "postgres://"))

@@ -39,6 +39,8 @@ from eventsourcing.persistence import PersistenceError, Tracking
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from sftimeline.adapters.store_url import is_shared
+
 if TYPE_CHECKING:
     from sftimeline.adapters.outcomes import PolicyProcess, RunSummary
 
@@ -60,11 +62,6 @@ PATIENCE = 60.0
 #: families claimed by this process right now (a nested run in the same process must
 #: not wait for its own caller's claim)
 _held: set[UUID] = set()
-
-
-def is_shared(url: str) -> bool:
-    """Whether a store URL is a database several workers can share (PostgreSQL)."""
-    return url.startswith(("postgresql://", "postgres://"))
 
 
 def create_table(conn: Connection) -> None:

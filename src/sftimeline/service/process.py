@@ -72,12 +72,14 @@ class ProcessService(DecisionsService):
     # -- settings -------------------------------------------------------------------
 
     def enabled_frameworks(self) -> list[EnabledFramework]:
-        """The frameworks the council enabled for the process (kept in the store)."""
-        from sftimeline.adapters.process_settings import enabled_frameworks
+        """The frameworks the council enabled for the process (kept in the store; read
+        without SQLAlchemy where the store is a SQLite file: adapters/process_settings.py)."""
+        from sftimeline.adapters.process_settings import Settings
 
-        engine = self.engine()
+        self.record_store()  # a missing store fails here, before any file is opened
         with translated():
-            return [EnabledFramework(f.id, f.file) for f in enabled_frameworks(engine)]
+            enabled = Settings(self.url, self.engine).enabled_frameworks()
+            return [EnabledFramework(f.id, f.file) for f in enabled]
 
     def process_enable(self, framework: str, file: str | None = None) -> EnabledFramework:
         """Enable a framework for the process: a packaged id, or the council's ``file``
