@@ -117,9 +117,10 @@ def test_a_task_that_fails_fails_the_map_in_the_caller() -> None:
 
 
 def test_tasks_and_results_larger_than_a_pipe_cross_whole() -> None:
-    """A pipe holds 64 KiB: a task and a result of a megabyte each still arrive whole,
-    in order, while other workers' results are being read."""
-    tasks = [bytes([i]) * (1 << 20) for i in range(6)]
+    """A pipe holds 64 KiB, or ``pool.PIPE_SIZE`` where it can be widened: a task and a
+    result of four times that still arrive whole, in order, while other workers' results
+    are being read."""
+    tasks = [bytes([i]) * (4 * pool.PIPE_SIZE) for i in range(6)]
     assert list(pool.ordered_map(_reversed, tasks, 2)) == [t[::-1] for t in tasks]
 
 
