@@ -141,6 +141,8 @@ class _Worker:
         self.holds: deque[int] = deque()
         #: whether the selector is watching for room in the pipe of tasks
         self.watched = False
+        #: the worker has left (its pipe of results reached its end), every task done
+        self.ended = False
 
     @classmethod
     def fork(cls, job: Callable[[Any], Any], others: list[_Worker]) -> _Worker:
@@ -185,6 +187,9 @@ class _Worker:
                 n = os.write(self.tasks_fd, self.outbox)
             except BlockingIOError:
                 return
+            except BrokenPipeError:  # the worker died: the end of its results says so
+                self.outbox.clear()
+                return
             del self.outbox[:n]
 
     def receive(self) -> list[tuple[int, Any]]:
@@ -194,9 +199,12 @@ class _Worker:
         except BlockingIOError:
             return []
         if not chunk:
-            raise RuntimeError(
-                f"worker process {self.pid} ended with {len(self.holds)} task(s) unfinished"
-            )
+            if self.holds or self.inbox:
+                raise RuntimeError(
+                    f"worker process {self.pid} ended with {len(self.holds)} task(s) unfinished"
+                )
+            self.ended = True  # told it has no more tasks (:meth:`finish`), it left
+            return []
         self.inbox += chunk
         out = []
         while len(self.inbox) >= _HEAD.size:
@@ -208,6 +216,15 @@ class _Worker:
             del self.inbox[:end]
         return out
 
+    def finish(self) -> None:
+        """Close the pipe of tasks once every task is in it: the worker leaves as soon as
+        it has done them — closing its store, giving back its memory — while its last
+        results are still being read here, instead of after (the caller's wait for the
+        workers to exit was ≈ 4 ms each at the end of every map)."""
+        if self.tasks_fd >= 0:
+            os.close(self.tasks_fd)
+            self.tasks_fd = -1
+
     def stop(self, *, kill: bool) -> None:
         """End the worker: its pipe of tasks closed (it leaves when it has read them all),
         killed first when its results are no longer wanted; then reaped."""
@@ -215,8 +232,10 @@ class _Worker:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self.pid, signal.SIGKILL)
         for fd in (self.tasks_fd, self.results_fd):
-            with contextlib.suppress(OSError):
-                os.close(fd)
+            if fd >= 0:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+        self.tasks_fd = self.results_fd = -1
         with contextlib.suppress(ChildProcessError):
             os.waitpid(self.pid, 0)
 
@@ -273,6 +292,12 @@ def _drive(pool: list[_Worker], tasks: Iterator[Any], workers: int) -> Iterator[
                 return
             for w in pool:  # what a full pipe did not take yet: written when it can be
                 w.flush()
+                if not more and not w.outbox:
+                    if w.watched:
+                        sel.unregister(w.tasks_fd)
+                        w.watched = False
+                    w.finish()
+                    continue
                 if bool(w.outbox) != w.watched:
                     if w.outbox:
                         sel.register(w.tasks_fd, selectors.EVENT_WRITE, w)
@@ -283,6 +308,8 @@ def _drive(pool: list[_Worker], tasks: Iterator[Any], workers: int) -> Iterator[
                 worker: _Worker = key.data
                 if key.fd == worker.results_fd:
                     done.update(worker.receive())
+                    if worker.ended:
+                        sel.unregister(key.fd)
     finally:
         sel.close()
 
