@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
 
+import orjson
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
@@ -24,10 +25,12 @@ from hypothesis import strategies as st
 from pydantic import StringConstraints, TypeAdapter, model_validator
 
 from conftest import sample
-from sftimeline import importer
+from sftimeline import importer, jsonl
+from sftimeline.adapters.eventstate import prepared_record
 from sftimeline.adapters.store import RecordStore
+from sftimeline.aggregates.family import EVENT_CLASSES
 from sftimeline.generate import write_county
-from sftimeline.limits import DEFAULT_LIMITS, InputLimits, line_within_limits
+from sftimeline.limits import DEFAULT_LIMITS, InputLimits, line_within_limits, text_within_limits
 from sftimeline.records import (
     RECORD_MODELS,
     Record,
@@ -38,7 +41,7 @@ from sftimeline.records import (
     record_from_model,
     validate_record,
 )
-from sftimeline.records.fast import fast_record, plan_for
+from sftimeline.records.fast import fast_prepared, fast_record, plan_for
 from sftimeline.records.fast_checks import json_time
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,7 +83,11 @@ def _agree(
     frameworks: Any = KNOWN,
     within: bool = False,
 ) -> bool:
-    """Assert the fast path declines or gives the full path's record; whether it answered."""
+    """Assert the fast path declines or gives the full path's record; whether it answered.
+    And the block path's (:func:`fast_prepared`, on what orjson reads of the record's
+    line when its text is within the limits): declines, or gives what the writer is
+    handed of the full path's record."""
+    _agree_prepared(raw, limits, frameworks)
     got = fast_record(raw, limits, frameworks, MOMENT, within)
     if got is None:
         return False
@@ -88,6 +95,25 @@ def _agree(
     assert not isinstance(want, RecordError), (raw, str(want))
     assert _slots(got) == _slots(want), raw
     return True
+
+
+def _agree_prepared(raw: Any, limits: InputLimits, frameworks: Any) -> None:
+    try:
+        text = json.dumps(raw, ensure_ascii=False)
+        value = orjson.loads(text)
+    except (TypeError, ValueError):
+        return
+    if type(value) is not dict or not text_within_limits(text, limits):
+        return
+    kind = value.get("type")
+    if type(kind) is str and kind in RECORD_MODELS and kind not in EVENT_CLASSES:
+        return  # a test's own type: it has no event class
+    got = fast_prepared(value, limits, frameworks, MOMENT)
+    if got is None:
+        return
+    want = _full(json.loads(text), limits, frameworks, False)
+    assert not isinstance(want, RecordError), (text, str(want))
+    assert got == prepared_record(want), text
 
 
 # --- hypothesis: records of every type, valid, near-valid and hostile -------------------
@@ -458,8 +484,31 @@ def test_an_import_stores_the_same_with_the_fast_path_and_without(
 
     with_fast = run("fast")
     monkeypatch.setattr(importer, "fast_record", lambda *args: None)
+    monkeypatch.setattr(jsonl, "fast_prepared", lambda *args: None)
     assert run("full") == with_fast
     assert with_fast[1].count("\n") == 2
+
+
+def test_a_block_of_lines_prepares_what_its_rows_prepare() -> None:
+    """A block's own fast way (``PendingBlock.prepared``) gives the writer, row for row,
+    what preparing each of its rows gives: good and hostile lines, a dry run."""
+    import random
+
+    from fuzz_lines import fuzz_file
+    from sftimeline.importer import _Prepare
+    from sftimeline.jsonl import file_blocks
+
+    data, _ = fuzz_file(random.Random(5), 400)
+    county = io.StringIO()
+    write_county(county, families=3, seed=2)
+    data += county.getvalue().encode()
+    for build in (True, False):
+        job = _Prepare(DEFAULT_LIMITS, KNOWN, MOMENT, build)
+        blocks = list(file_blocks("f.jsonl", io.BytesIO(data)))
+        fast_way = [row for block in blocks for row in block.prepared(job)]
+        rows = [tuple(job.one(row)) for block in blocks for row in block.items()]
+        assert fast_way == rows
+        assert len(rows) > 700
 
 
 def test_a_parsed_line_is_the_row_the_dataclass_would_make() -> None:

@@ -136,7 +136,7 @@ class _Prepare:
         self.build = build
 
     def __call__(self, chunk: list[Item]) -> list[tuple[Any, ...]]:
-        return [tuple(self.one(item)) for item in _rows(chunk)]
+        return list(_each(chunk, self))
 
     def one(self, item: SourceRow | Pending) -> Prepared:
         row = item if isinstance(item, SourceRow) else item.row(self.limits)
@@ -159,13 +159,18 @@ class _Prepare:
 _new_prepared = tuple.__new__
 
 
-def _rows(items: Iterable[Item]) -> Iterator[SourceRow | Pending]:
-    """Every row, those of :class:`PendingRows` read."""
+def _each(items: Iterable[Item], job: _Prepare) -> Iterator[tuple[Any, ...]]:
+    """Every row prepared (a plain tuple: it crosses from a worker): a block of lines
+    the fast way it has (``PendingBlock.prepared``), any other row by ``job.one``."""
     for item in items:
         if isinstance(item, SourceRow) or hasattr(item, "row"):
-            yield cast(SourceRow | Pending, item)
+            yield tuple(job.one(cast(SourceRow | Pending, item)))
         else:
-            yield from item.items()
+            prepared = getattr(item, "prepared", None)
+            if prepared is not None:
+                yield from prepared(job)
+            else:
+                yield from (tuple(job.one(row)) for row in item.items())
 
 
 def _chunks(items: Iterable[Item]) -> Iterator[list[Item]]:
@@ -197,8 +202,7 @@ def _prepared(items: Iterable[Item], job: _Prepare, workers: int) -> Iterator[tu
                 yield from done
             return
         items = chain.from_iterable(head)
-    for item in _rows(items):
-        yield job.one(item)
+    yield from _each(items, job)
 
 
 def import_items(

@@ -17,7 +17,7 @@ import json
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import IO, Any, ClassVar, TextIO
+from typing import IO, TYPE_CHECKING, Any, ClassVar, TextIO
 
 import orjson
 
@@ -31,7 +31,12 @@ from sftimeline.limits import (
     json_depth_problem,
     line_within_limits,
     orjson_line_within_limits,
+    text_within_limits,
 )
+from sftimeline.records.fast import fast_prepared
+
+if TYPE_CHECKING:
+    from sftimeline.importer import _Prepare
 
 
 def jsonl_lines(
@@ -99,6 +104,33 @@ class PendingBlock:
         yield from _line_rows(
             name, block_texts(self.data, self.number, self.offset, self.encoding, limit)
         )
+
+    def prepared(self, job: _Prepare) -> list[tuple[Any, ...]]:
+        """The block's rows as ``job`` prepares them (the import's workers), each line of
+        the usual form straight from its text to the writer's values
+        (:func:`~sftimeline.records.fast.fast_prepared`: no row, no Record, no walk of its
+        numbers); any other line, or any line of a dry run, as ``job.one`` prepares its
+        row, which is exactly what such a line gives then (the same decoding, parsing,
+        limits and validation: :meth:`items`)."""
+        if self.data is None or not job.build:
+            return [tuple(job.one(row)) for row in self.items()]
+        name, limits, known, moment = self.file, job.limits, job.known, job.moment
+        out: list[tuple[Any, ...]] = []
+        texts = block_texts(self.data, self.number, self.offset, self.encoding, self.limit)
+        for number, text, _, error, shown in texts:
+            if text is not None and text_within_limits(text, limits):
+                try:
+                    value = orjson.loads(text)
+                except ValueError:
+                    value = None
+                if type(value) is dict:
+                    prepared = fast_prepared(value, limits, known, moment)
+                    if prepared is not None:
+                        out.append((name, number, 1, None, None, 1, (prepared,)))
+                        continue
+            for row in _line_rows(name, ((number, text, 0, error, shown),)):
+                out.append(tuple(job.one(row)))
+        return out
 
 
 def file_blocks(

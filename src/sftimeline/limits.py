@@ -174,12 +174,14 @@ def line_within_limits(text: str, value: Any, limits: InputLimits) -> bool:
     string holds NUL or a lone surrogate; nesting is at most the number of opening
     brackets; the numbers are then checked directly.
     """
-    return _text_within_limits(text, limits) and _numbers_within(
+    return text_within_limits(text, limits) and _numbers_within(
         value, 10**limits.max_integer_digits
     )
 
 
-def _text_within_limits(text: str, limits: InputLimits) -> bool:
+def text_within_limits(text: str, limits: InputLimits) -> bool:
+    """The part of :func:`line_within_limits` told from the text alone (its strings'
+    lengths and characters, its nesting); the numbers are the caller's to check."""
     return (
         len(text) <= limits.max_string_chars
         and text.count("[") + text.count("{") <= limits.max_depth
@@ -228,7 +230,7 @@ def orjson_line_within_limits(text: str, value: dict[str, Any], limits: InputLim
     numbers = _orjson_numbers(value, 10**limits.max_integer_digits)
     if numbers is None:
         return None
-    return numbers and _text_within_limits(text, limits)
+    return numbers and text_within_limits(text, limits)
 
 
 def _orjson_numbers(value: Any, bound: int) -> bool | None:

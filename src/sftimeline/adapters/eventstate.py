@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -94,47 +94,79 @@ def prepared_record(rec: Record) -> PreparedRecord:
         if isinstance(value, date):  # stored as ISO text; copied only when there is one
             data = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in data.items()}
             break
+    return prepared_fields(
+        rec.type,
+        rec.family,
+        rec.occurred_on,
+        rec.recorded_at,
+        rec.recorded_at_supplied,
+        rec.source,
+        rec.source_id,
+        rec.person,
+        data,
+        rec.key,
+        rec.fingerprint,
+        rec.recorded_at_basis,
+    )
+
+
+def prepared_fields(
+    record_type: str,
+    family: str,
+    occurred_on: date,
+    recorded_at: datetime,
+    supplied: bool,
+    source: str | None,
+    source_id: str | None,
+    person: str | None,
+    data: dict[str, Any] | Mapping[str, Any],
+    key: str,
+    fingerprint: str,
+    basis: str | None,
+) -> PreparedRecord:
+    """:func:`prepared_record` of a record of these fields, ``data`` with its dates as ISO
+    text: the one place the state is written, so the import's fast path
+    (:meth:`~sftimeline.records.fast.fast_prepared`), which makes no Record, writes the
+    same bytes."""
     # a date, or a date-time of UTC, as a value orjson writes as isoformat() does (an
     # offset of seconds, which RFC 3339 has not, it would not): else the ISO text
-    occurred_on = rec.occurred_on
     kind = type(occurred_on)
     occurred = (
         occurred_on
         if kind is date or (kind is datetime and occurred_on.tzinfo is UTC)  # type: ignore[attr-defined]
         else occurred_on.isoformat()
     )
-    recorded_at = rec.recorded_at
     recorded = (
         recorded_at
         if type(recorded_at) is datetime and recorded_at.tzinfo is UTC
         else recorded_at.isoformat()
     )
-    keyed = rec.source_id is not None
+    keyed = source_id is not None
     body = dumps_state(
         {
-            "record_type": rec.type,
+            "record_type": record_type,
             "occurred_on": {
                 "_type_": "datetime_iso" if isinstance(occurred_on, datetime) else "date_iso",
                 "_data_": occurred,
             },
             "recorded_at": {"_type_": "datetime_iso", "_data_": recorded},
-            "recorded_at_supplied": rec.recorded_at_supplied,
-            "source": rec.source,
-            "source_id": rec.source_id,
-            "person": rec.person,
+            "recorded_at_supplied": supplied,
+            "source": source,
+            "source_id": source_id,
+            "person": person,
             "data": data,
-            "key": rec.key if keyed else None,
-            "fingerprint": rec.fingerprint,
-            "recorded_at_basis": rec.recorded_at_basis,
+            "key": key if keyed else None,
+            "fingerprint": fingerprint,
+            "recorded_at_basis": basis,
         }
     )
-    topic = _TOPICS.get(rec.type) or _topic(rec.type)
+    topic = _TOPICS.get(record_type) or _topic(record_type)
     if keyed:
-        return (rec.family, rec.key, rec.fingerprint, topic, body[1:], b"")
+        return (family, key, fingerprint, topic, body[1:], b"")
     # the last such member is the state's own: only the fingerprint (hex) and the basis
     # (a string, whose quotes are escaped) follow it
     cut = body.rindex(_KEY_HOLE)
-    return (rec.family, None, rec.fingerprint, topic, body[1 : cut + 7], body[cut + 11 :])
+    return (family, None, fingerprint, topic, body[1 : cut + 7], body[cut + 11 :])
 
 
 def state_prefix(timestamp: dict[str, str]) -> bytes:

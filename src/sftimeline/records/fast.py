@@ -30,6 +30,7 @@ from collections.abc import Callable, Collection
 from datetime import date, datetime
 from typing import Any
 
+from sftimeline.adapters.eventstate import PreparedRecord, prepared_fields
 from sftimeline.limits import InputLimits, value_problems
 from sftimeline.records.base import RecordModel
 from sftimeline.records.fast_checks import NO, Compiler, Field, Unsupported, _only, inline
@@ -130,20 +131,14 @@ class _Plan:
         self, raw: dict[str, Any], frameworks: Collection[str] | None, moment: datetime
     ) -> Record | None:
         """The record, or None when not sure (see the module's docstring)."""
-        values = self.check(raw)
-        if values is None or not self._rules_hold(values, frameworks):
+        decided = self._decide(raw, frameworks)
+        if decided is None:
             return None
-        dumped = dict(values)
-        for name, spell in self.spelled:
-            value = values.get(name)
-            if value is not None:
-                dumped[name] = spell(raw[name], value)
+        values, dumped, digest = decided
         own = {}
         for name, as_date in self.own:
             if name in dumped:
                 own[name] = values[name] if as_date else dumped[name]
-        basis = values.get("recorded_at_basis")
-        digest = canonical_digest(basis, dumped, self.floats)
         recorded_at = values.get("recorded_at")
         source, source_id = values.get("source"), values.get("source_id")
         return record_of_fields(
@@ -158,7 +153,58 @@ class _Plan:
             own,
             digest,
             recorded_at is not None,
-            basis,
+            values.get("recorded_at_basis"),
+        )
+
+    def prepared(
+        self, raw: dict[str, Any], frameworks: Collection[str] | None, moment: datetime
+    ) -> PreparedRecord | None:
+        """``prepared_record(self.record(raw, frameworks, moment))`` without the Record:
+        the same fields handed straight to the state's writer
+        (:func:`~sftimeline.adapters.eventstate.prepared_fields`), a record's dates as the
+        canonical text they were given in (which is their ``isoformat``)."""
+        decided = self._decide(raw, frameworks)
+        if decided is None:
+            return None
+        values, dumped, digest = decided
+        own = {}
+        for name, _ in self.own:
+            if name in dumped:
+                own[name] = dumped[name]
+        recorded_at = values.get("recorded_at")
+        source, source_id = values.get("source"), values.get("source_id")
+        return prepared_fields(
+            self.type,
+            values["family"],
+            values["occurred_on"],
+            recorded_at or moment,
+            recorded_at is not None,
+            source,
+            source_id,
+            dumped.get("person"),
+            own,
+            source_key(source, source_id) or f"#{digest[:16]}",
+            digest,
+            values.get("recorded_at_basis"),
+        )
+
+    def _decide(
+        self, raw: dict[str, Any], frameworks: Collection[str] | None
+    ) -> tuple[dict[str, Any], dict[str, Any], str] | None:
+        """The checked values, their dump (as the model's JSON dump spells them) and the
+        fingerprint, or None when not sure."""
+        values = self.check(raw)
+        if values is None or not self._rules_hold(values, frameworks):
+            return None
+        dumped = dict(values)
+        for name, spell in self.spelled:
+            value = values.get(name)
+            if value is not None:
+                dumped[name] = spell(raw[name], value)
+        return (
+            values,
+            dumped,
+            canonical_digest(values.get("recorded_at_basis"), dumped, self.floats),
         )
 
     def _rules_hold(self, values: dict[str, Any], frameworks: Collection[str] | None) -> bool:
@@ -316,3 +362,25 @@ def fast_record(
     if not within_limits and value_problems(raw, limits):
         return None
     return plan.record(raw, frameworks, moment)
+
+
+def fast_prepared(
+    raw: dict[str, Any],
+    limits: InputLimits,
+    frameworks: Collection[str] | None,
+    moment: datetime,
+) -> PreparedRecord | None:
+    """``prepared_record(fast_record(raw, limits, frameworks, moment, True))`` when that
+    is a record, else None; for a ``raw`` dict parsed by orjson from a line whose text
+    :func:`~sftimeline.limits.text_within_limits` passed. The numbers need no walk of
+    their own: a type's checker accepts only integers within the limit's digits and
+    floats below 2**63 (which orjson and the standard library read alike), and it
+    sees every value, so a record it accepts is one the line's proof would have passed
+    (:func:`~sftimeline.limits.orjson_line_within_limits`)."""
+    record_type = raw.get("type")
+    if type(record_type) is not str:
+        return None
+    plan = plan_for(record_type, limits)
+    if plan is None:
+        return None
+    return plan.prepared(raw, frameworks, moment)

@@ -14,7 +14,6 @@ and any other knowledge time goes through ``_parse_knowledge_time`` itself.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
@@ -32,6 +31,9 @@ Spell = Callable[[Any, Any], Any]
 
 #: integers a float field takes exactly (pydantic converts an int to a float)
 _EXACT_INT = 2**53
+#: floats of this magnitude or more orjson may have read from an integer literal
+#: (:data:`sftimeline.limits._INTEGER_AS_FLOAT`)
+_INTEGER_AS_FLOAT = 2.0**63
 
 #: a knowledge time as the dump spells a UTC one without microseconds
 _utc_seconds = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z").fullmatch
@@ -86,6 +88,11 @@ class Compiler:
         self.info = info
         #: canonical date texts within the limits, and their dates (shared by every type)
         self.days = days
+        #: integers are accepted below this magnitude only (``max_integer_digits``), and
+        #: floats below 2**63: so a record a checker accepts holds no number that would
+        #: break the limits or that orjson may read otherwise than the standard library
+        #: (:func:`~sftimeline.records.fast.fast_prepared` relies on it)
+        self.big = 10**limits.max_integer_digits
 
     def field(self, schema: dict[str, Any]) -> Field:
         """One ``model-field`` schema."""
@@ -242,26 +249,28 @@ class Compiler:
         _only(schema, "strict", "ge", "gt", "le", "lt")
         if schema.get("strict") is not True:
             raise Unsupported("a lax integer")
+        big = self.big
         if schema.keys() - {"type", "metadata", "strict"} == {"ge"}:  # NonNegativeInt
             ge = schema["ge"]
             return _inline(
-                lambda v: v if type(v) is int and v >= ge else NO,
-                "type(v) is not int or v < ge{i}",
+                lambda v: v if type(v) is int and ge <= v < big else NO,
+                "type(v) is not int or v < ge{i} or v >= big{i}",
                 ge=ge,
+                big=big,
             )
         within = _bounds(schema)
-        return lambda v: v if type(v) is int and within(v) else NO
+        return lambda v: v if type(v) is int and -big < v < big and within(v) else NO
 
     def number(self, schema: dict[str, Any]) -> Check:
         _only(schema, "ge", "gt", "le", "lt")
-        within = _bounds(schema)
+        within, big = _bounds(schema), self.big
 
         def check(v: Any) -> Any:
             kind = type(v)
-            if kind is int and -_EXACT_INT <= v <= _EXACT_INT:
+            if kind is int and -_EXACT_INT <= v <= _EXACT_INT and -big < v < big:
                 v = float(v)
-            elif kind is not float or not math.isfinite(v):
-                return NO
+            elif kind is not float or not -_INTEGER_AS_FLOAT < v < _INTEGER_AS_FLOAT:
+                return NO  # (NaN and the infinities too)
             return v if within(v) else NO
 
         return check
