@@ -118,3 +118,33 @@ def test_admit_key_decides_as_record_does() -> None:
     family.note_stored(own.key, fp)
     assert family.admit_key(None, fp).key == f"#{fp[:16]}-2"
     assert family.version == 3  # Registered (1) and two records
+
+
+def test_admit_many_decides_as_admit_key_and_note_stored_do() -> None:
+    fp, other = "a" * 64, "b" * 64
+    offered = [
+        ("F1", "s:1", fp),
+        ("F1", "s:1", fp),  # a duplicate within the run
+        ("F1", "s:1", other),  # a conflict
+        ("F1", None, fp),  # keyless: keys of its own
+        ("F1", None, fp),
+        ("F1", "s:2", other),
+    ]
+    one_by_one, many = Family("F1"), Family("F1")
+    many.admit_key("s:0", fp)
+    many.note_stored("s:0", fp)
+    one_by_one.admit_key("s:0", fp)
+    one_by_one.note_stored("s:0", fp)
+    want = []
+    for _, key, fingerprint in offered:
+        outcome = one_by_one.admit_key(key, fingerprint)
+        if outcome.outcome is Outcome.STORED:
+            one_by_one.note_stored(outcome.key, fingerprint)
+        want.append(outcome)
+    got = many.admit_many(offered)
+    assert [(o.outcome, o.key, str(o.error)) for o in got] == [
+        (o.outcome, o.key, str(o.error)) for o in want
+    ]
+    assert many.fingerprints == one_by_one.fingerprints
+    assert many.version == one_by_one.version == 6  # Registered, s:0 and four stored
+    assert many.admit_many([]) == [] and many.version == 6

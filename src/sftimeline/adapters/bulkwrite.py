@@ -22,7 +22,7 @@ binary ``COPY`` under the library's table lock (:mod:`.pgcopy`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
@@ -53,41 +53,50 @@ def store_time() -> dict[str, str]:
 def decide_batch(
     mapper: Mapper[Any],
     families: dict[str, Family],
-    items: Iterable[PreparedRecord],
+    items: Sequence[PreparedRecord],
     touched: set[UUID],
 ) -> tuple[list[RecordOutcome], list[Row]]:
     """Each prepared record's outcome, in order, and the rows of the events to store:
-    each family decides on the record's key and fingerprint (:meth:`Family.admit_key`),
-    a new family's ``Registered`` goes before its first record, a stored record takes
-    the family's next version. The families' keys and versions move on as if the rows
-    were written; ``touched`` gains every family given a row (the caller forgets them
-    if the rows are not written)."""
+    each family decides on the record's key and fingerprint (:meth:`Family.admit_many`,
+    a run of its records at a time: de-duplication, conflicts), a new family's
+    ``Registered`` goes before its first record, a stored record takes the family's next
+    version. The families' keys and versions move on as if the rows were written;
+    ``touched`` gains every family offered a record (the caller forgets them if the rows
+    are not written)."""
     outcomes: list[RecordOutcome] = []
     rows: list[Row] = []
     prefix = state_prefix(store_time())
     compressor, cipher = mapper.compressor, mapper.cipher
     stored = Outcome.STORED
-    last: Family | None = None  # records come a family at a time: its id is asked once
-    fid = UUID(int=0)  # the id of ``last``
-    for item in items:
-        fam = families[item[0]]
-        result = fam.admit_key(item[1], item[2])
-        outcomes.append(result)
-        if result[0] is not stored:
-            continue
-        if fam is not last:
-            last, fid = fam, fam.id
-            if fid not in touched:  # a new family's Registered goes first
-                touched.add(fid)
-                rows.extend(map(stored_row, map(mapper.to_stored_event, fam.collect_events())))
-        key = result[1]
-        state = state_of(prefix, item, key)
-        if compressor:
-            state = compressor.compress(state)
-        if cipher:
-            state = cipher.encrypt(state)
-        rows.append((fid, fam.version + 1, item[3], state))
-        fam.note_stored(key, item[2])
+    i, n = 0, len(items)
+    while i < n:  # records come a family at a time: each run is decided at once
+        code = items[i][0]
+        j = i + 1
+        while j < n and items[j][0] == code:
+            j += 1
+        run = items[i:j]
+        i = j
+        fam = families[code]
+        fid = fam.id
+        version = fam.version
+        if fid not in touched:  # a new family's Registered goes first
+            touched.add(fid)
+            rows.extend(map(stored_row, map(mapper.to_stored_event, fam.collect_events())))
+        decided = fam.admit_many(run)
+        outcomes += decided
+        for item, result in zip(run, decided, strict=True):
+            if result[0] is not stored:
+                continue
+            if item[1] is not None and not (compressor or cipher):  # the usual record
+                state = prefix + item[4]
+            else:
+                state = state_of(prefix, item, result[1])
+                if compressor:
+                    state = compressor.compress(state)
+                if cipher:
+                    state = cipher.encrypt(state)
+            version += 1
+            rows.append((fid, version, item[3], state))
     return outcomes, rows
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import uuid
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, cast
 
@@ -377,6 +378,30 @@ class Family(Aggregate):
         if stored == fingerprint:
             return RecordOutcome(Outcome.DUPLICATE, key, DuplicateRecord(key))
         return RecordOutcome(Outcome.CONFLICT, key, ConflictingRecord(key, stored, fingerprint))
+
+    def admit_many(self, items: Sequence[Sequence[Any]]) -> list[RecordOutcome]:
+        """:meth:`admit_key` then, for a record to store, :meth:`note_stored`, for each
+        of ``items`` in turn (each holds its source key at ``[1]`` and its fingerprint at
+        ``[2]``: a prepared record, ``adapters/eventstate.py``); the version moves on once,
+        by the number stored. The store's bulk writer offers a family's records a run at
+        a time: per record this costs a third of the two calls (issue 14)."""
+        fingerprints = self.fingerprints
+        stored, made = Outcome.STORED, _outcome
+        out: list[RecordOutcome] = []
+        taken = 0
+        for item in items:
+            key, fingerprint = item[1], item[2]
+            if key is None:
+                key = self.unique_key(fingerprint)
+            elif key in fingerprints:
+                out.append(self.admit_key(key, fingerprint))  # a duplicate or a conflict
+                continue
+            fingerprints[key] = fingerprint
+            taken += 1
+            out.append(made(RecordOutcome, (stored, key, None)))
+        if taken:
+            self.version = self.version + taken
+        return out
 
     def note_stored(self, key: str, fingerprint: str) -> None:
         """Account for a record event the store wrote without an event object: its key

@@ -340,6 +340,13 @@ def plan_for(record_type: str, limits: InputLimits) -> _Plan | None:
     return plans.get(record_type)
 
 
+def compile_plans(limits: InputLimits) -> None:
+    """Every record type's plan under ``limits`` made now (each is otherwise made on first
+    use): an import makes them before it forks its workers, which then share them."""
+    for record_type in list(RECORD_MODELS):
+        plan_for(record_type, limits)
+
+
 def fast_record(
     raw: Any,
     limits: InputLimits,
