@@ -490,12 +490,13 @@ def test_an_import_stores_the_same_with_the_fast_path_and_without(
 
 
 def test_a_block_of_lines_prepares_what_its_rows_prepare() -> None:
-    """A block's own fast way (``PendingBlock.prepared``) gives the writer, row for row,
-    what preparing each of its rows gives: good and hostile lines, a dry run."""
+    """A block's own fast way (``PendingBlock.prepared``) gives the writer, row for row
+    (its runs of fast lines taken apart), what preparing each of its rows gives: good and
+    hostile lines, a dry run."""
     import random
 
     from fuzz_lines import fuzz_file
-    from sftimeline.importer import _Prepare
+    from sftimeline.importer import _each_row, _Prepare
     from sftimeline.jsonl import file_blocks
 
     data, _ = fuzz_file(random.Random(5), 400)
@@ -505,10 +506,12 @@ def test_a_block_of_lines_prepares_what_its_rows_prepare() -> None:
     for build in (True, False):
         job = _Prepare(DEFAULT_LIMITS, KNOWN, MOMENT, build)
         blocks = list(file_blocks("f.jsonl", io.BytesIO(data)))
-        fast_way = [row for block in blocks for row in block.prepared(job)]
+        entries = [entry for block in blocks for entry in block.prepared(job)]
         rows = [tuple(job.one(row)) for block in blocks for row in block.items()]
-        assert fast_way == rows
+        assert list(_each_row(entries)) == rows
         assert len(rows) > 700
+        runs = [entry for entry in entries if len(entry) == 3]
+        assert bool(runs) == build  # a dry run prepares no records: no runs
 
 
 def test_a_parsed_line_is_the_row_the_dataclass_would_make() -> None:

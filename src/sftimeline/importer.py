@@ -27,12 +27,13 @@ import json
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from itertools import chain, islice
 from typing import IO, Any, ClassVar, NamedTuple, Protocol, TextIO, cast
 
 from sftimeline.adapters.eventstate import PreparedRecord, prepared_record
 from sftimeline.adapters.store import RecordStore
-from sftimeline.aggregates.family import Outcome
+from sftimeline.import_batch import Batch
 from sftimeline.import_frameworks import known_frameworks
 from sftimeline.import_summary import Conflict, FileCounts, ImportSummary, Rejection
 from sftimeline.limits import DEFAULT_LIMITS, InputLimits
@@ -242,22 +243,28 @@ def import_items(
     moment = imported_at or datetime.now(UTC)
     known = frozenset(frameworks) if frameworks is not None else known_frameworks(store)
     summary = ImportSummary(dry_run=dry_run)
-    batch: list[tuple[str, int, PreparedRecord]] = []
     job = _Prepare(limits, known, moment, build=store is not None and not dry_run)
-
-    def flush() -> None:
-        if batch and store is not None and not dry_run:
-            _save(store, batch, summary, rejects)
-        batch.clear()
-        if progress is not None:
-            progress(summary)
-
+    flushed = None if progress is None else partial(progress, summary)
+    batch = Batch(None if dry_run else store, batch_size, summary, rejects, flushed)
+    entries = _prepared(rows, job, workers)
+    if progress is not None:  # progress every PROGRESS_EVERY rows: each row on its own
+        entries = _each_row(entries)
     counts = FileCounts()
     counted = None  # the file ``counts`` belongs to (rows come file after file)
-    for n, (file, line, records, rejection, filtered, accepted, values) in enumerate(
-        _prepared(rows, job, workers), 1
-    ):
-        if file is not counted:
+    n = 0
+    for entry in entries:
+        if len(entry) == 3:  # a run of accepted one-record rows: (file, lines, records)
+            file, lines, values = entry
+            if file != counted:
+                counts, counted = summary.counts(file), file
+            counts.rows += len(lines)
+            counts.records += len(lines)
+            counts.accepted += len(lines)
+            batch.add_run(file, lines, values)
+            continue
+        file, line, records, rejection, filtered, accepted, values = entry
+        n += 1
+        if file != counted:
             counts, counted = summary.counts(file), file
         counts.rows += 1
         counts.records += records
@@ -267,16 +274,23 @@ def import_items(
             counts.filtered += 1
         else:
             counts.accepted += accepted
-            if len(values) == 1:  # a JSON Lines line: one record
-                batch.append((file, line, values[0]))
-            else:
-                batch.extend((file, line, v) for v in values)
-        if len(batch) >= batch_size:
-            flush()
-        elif progress is not None and n % PROGRESS_EVERY == 0:
+            if batch.add(file, line, values):
+                continue  # stored (and progress told)
+        if progress is not None and n % PROGRESS_EVERY == 0:
             progress(summary)
-    flush()
+    batch.flush()
     return summary
+
+
+def _each_row(entries: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+    """Every run of rows (:meth:`sftimeline.jsonl.PendingBlock.prepared`) as its rows."""
+    for entry in entries:
+        if len(entry) == 3:
+            file, lines, values = entry
+            for line, value in zip(lines, values, strict=True):
+                yield (file, line, 1, None, None, 1, (value,))
+        else:
+            yield entry
 
 
 def validate_row(
@@ -325,26 +339,6 @@ def _row_text(row: SourceRow) -> str:
         return json.dumps(list(row.records), default=str, ensure_ascii=False)
     except (TypeError, ValueError):
         return repr(row.records)
-
-
-def _save(
-    store: RecordStore,
-    batch: list[tuple[str, int, PreparedRecord]],
-    summary: ImportSummary,
-    rejects: IO[str] | None,
-) -> None:
-    result = store.save_prepared([m for _, _, m in batch])
-    stored, duplicate = Outcome.STORED, Outcome.DUPLICATE
-    counts, counted = FileCounts(), None  # the file ``counts`` belongs to
-    for (file, number, _), out in zip(batch, result.outcomes, strict=True):
-        if file is not counted:
-            counts, counted = summary.counts(file), file
-        if out[0] is stored:
-            counts.stored += 1
-        elif out[0] is duplicate:
-            counts.unchanged += 1
-        else:
-            summary.conflict(Conflict(file, number, out.key), rejects)
 
 
 def import_files(

@@ -36,6 +36,7 @@ from sftimeline.limits import (
 from sftimeline.records.fast import fast_prepared
 
 if TYPE_CHECKING:
+    from sftimeline.adapters.eventstate import PreparedRecord
     from sftimeline.importer import _Prepare
 
 
@@ -111,11 +112,17 @@ class PendingBlock:
         (:func:`~sftimeline.records.fast.fast_prepared`: no row, no Record, no walk of its
         numbers); any other line, or any line of a dry run, as ``job.one`` prepares its
         row, which is exactly what such a line gives then (the same decoding, parsing,
-        limits and validation: :meth:`items`)."""
+        limits and validation: :meth:`items`).
+
+        Consecutive lines prepared the fast way come as one run, ``(file, [line numbers],
+        [records])``, rather than a :class:`~sftimeline.importer.Prepared` row each: the
+        single writer takes a run a slice at a time (``import_batch.Batch.add_run``)."""
         if self.data is None or not job.build:
             return [tuple(job.one(row)) for row in self.items()]
         name, limits, known, moment = self.file, job.limits, job.known, job.moment
         out: list[tuple[Any, ...]] = []
+        lines: list[int] = []  # the run of lines prepared the fast way, and their records
+        records: list[PreparedRecord] = []
         texts = block_texts(self.data, self.number, self.offset, self.encoding, self.limit)
         for number, text, _, error, shown in texts:
             if text is not None and text_within_limits(text, limits):
@@ -126,10 +133,16 @@ class PendingBlock:
                 if type(value) is dict:
                     prepared = fast_prepared(value, limits, known, moment)
                     if prepared is not None:
-                        out.append((name, number, 1, None, None, 1, (prepared,)))
+                        lines.append(number)
+                        records.append(prepared)
                         continue
             for row in _line_rows(name, ((number, text, 0, error, shown),)):
+                if lines:
+                    out.append((name, lines, records))
+                    lines, records = [], []
                 out.append(tuple(job.one(row)))
+        if lines:
+            out.append((name, lines, records))
         return out
 
 
