@@ -58,11 +58,13 @@ def _orjson_exact(value: dict[str, Any] | list[Any]) -> bool:
     return True
 
 
-def dumps_state(state: dict[str, Any]) -> bytes:
+def dumps_state(state: dict[str, Any], exact: bool = False) -> bytes:
     """A record event's state as JSON bytes (orjson when exact, see the module's docstring).
     Its two dates may be left as values (``date``, or ``datetime`` in UTC): orjson writes
-    them as ``isoformat`` does (tests/test_eventstate.py), which costs a tenth as much."""
-    if _orjson_exact(state["data"]):
+    them as ``isoformat`` does (tests/test_eventstate.py), which costs a tenth as much.
+    ``exact``: the caller knows the data holds no float orjson would spell otherwise
+    (the import's fast path checks every float finite), so it is not walked."""
+    if exact or _orjson_exact(state["data"]):
         try:
             return orjson.dumps(state)
         except TypeError:  # an integer beyond 64 bits
@@ -123,11 +125,12 @@ def prepared_fields(
     key: str,
     fingerprint: str,
     basis: str | None,
+    exact: bool = False,
 ) -> PreparedRecord:
     """:func:`prepared_record` of a record of these fields, ``data`` with its dates as ISO
     text: the one place the state is written, so the import's fast path
     (:meth:`~sftimeline.records.fast.fast_prepared`), which makes no Record, writes the
-    same bytes."""
+    same bytes. ``exact``: see :func:`dumps_state`."""
     # a date, or a date-time of UTC, as a value orjson writes as isoformat() does (an
     # offset of seconds, which RFC 3339 has not, it would not): else the ISO text
     kind = type(occurred_on)
@@ -158,7 +161,8 @@ def prepared_fields(
             "key": key if keyed else None,
             "fingerprint": fingerprint,
             "recorded_at_basis": basis,
-        }
+        },
+        exact,
     )
     topic = _TOPICS.get(record_type) or _topic(record_type)
     if keyed:

@@ -186,6 +186,7 @@ class _Plan:
             source_key(source, source_id) or f"#{digest[:16]}",
             digest,
             values.get("recorded_at_basis"),
+            True,  # every float checked finite (fast_checks): orjson spells the data exactly
         )
 
     def _decide(
