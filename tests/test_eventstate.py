@@ -98,9 +98,9 @@ def test_what_crosses_to_the_writer_is_strings_and_bytes() -> None:
         prepared = prepared_record(_record("person_joined", keyed=keyed))
         assert {type(v) for v in prepared} <= {str, bytes, type(None)}
         assert pickle.loads(pickle.dumps(prepared)) == prepared
-        family, key, fingerprint, topic, _, tail = prepared
+        family, key, fingerprint, record_type, _, tail = prepared
         assert (key is None) != keyed
-        assert (family, topic) == ("F1", "sftimeline:Family.PersonJoined")
+        assert (family, record_type) == ("F1", "person_joined")
         assert len(fingerprint) == 64 and (tail == b"") == keyed
 
 

@@ -29,9 +29,10 @@ from uuid import UUID
 from eventsourcing.domain import datetime_now_with_tzinfo
 from eventsourcing.persistence import ApplicationRecorder, Mapper, StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder
+from eventsourcing.utils import get_topic
 
 from sftimeline.adapters.eventstate import PreparedRecord, state_of, state_prefix
-from sftimeline.aggregates.family import Family, Outcome, RecordOutcome
+from sftimeline.aggregates.family import EVENT_CLASSES, Family, Outcome, RecordOutcome
 
 if TYPE_CHECKING:
     from eventsourcing.postgres import PostgresApplicationRecorder
@@ -96,8 +97,17 @@ def decide_batch(
                 if cipher:
                     state = cipher.encrypt(state)
             version += 1
-            rows.append((fid, version, item[3], state))
+            rows.append((fid, version, topics.get(item[3]) or _topic(item[3]), state))
     return outcomes, rows
+
+
+#: each record type's event topic, as the library names the aggregate's event class
+topics: dict[str, str] = {}
+
+
+def _topic(record_type: str) -> str:
+    topic = topics[record_type] = get_topic(EVENT_CLASSES[record_type])
+    return topic
 
 
 def stored_row(event: StoredEvent) -> Row:

@@ -5,11 +5,12 @@ receive each record as a :class:`~sftimeline.records.Record` (dates and date-tim
 by unpickling: ≈ 9 µs a record) and then serialise the event itself (≈ 8 µs more): about
 half of its time, on the one process that cannot be divided. Here the worker does all of
 that and hands over plain values (:data:`PreparedRecord`): what de-duplication needs (the
-family code, the source key, the fingerprint), the event's topic, and the event's state as
-JSON bytes with out the parts only the writer can decide — the store time (the batch's
-``timestamp``, the first field) and, for a record without a source id, its ``key``
-(:meth:`Family.unique_key` counts the family's keys). The writer splices those in
-(:func:`state_of`), then compresses and encrypts as before (``bulkwrite``).
+family code, the source key, the fingerprint), the record's type (the writer names the
+event's topic: the workers need not import the aggregate's event classes, ≈ 0.2 s each),
+and the event's state as JSON bytes with out the parts only the writer can decide — the
+store time (the batch's ``timestamp``, the first field) and, for a record without a source
+id, its ``key`` (:meth:`Family.unique_key` counts the family's keys). The writer splices
+those in (:func:`state_of`), then compresses and encrypts as before (``bulkwrite``).
 
 The bytes are the ones the writer's own serialisation gave (tests/test_eventstate.py
 pins it): the transcoder's format for dates and date-times (``{"_type_": "date_iso" |
@@ -32,8 +33,8 @@ import orjson
 if TYPE_CHECKING:
     from sftimeline.records import Record
 
-#: ``(family code, key or None, fingerprint, topic, head, tail)``: a record ready for the
-#: writer. ``key`` is None for a record without a source id (the writer chooses it); the
+#: ``(family code, key or None, fingerprint, record type, head, tail)``: a record ready for
+#: the writer. ``key`` is None for a record without a source id (the writer chooses it); the
 #: state is ``{"timestamp":…,`` + ``head`` (+ the key's JSON + ``tail`` when ``key`` is None)
 PreparedRecord = tuple[str, str | None, str, str, bytes, bytes]
 
@@ -74,19 +75,6 @@ def dumps_state(state: dict[str, Any], exact: bool = False) -> bytes:
         if not isinstance(when, str):
             state[name]["_data_"] = when.isoformat()
     return json.dumps(state, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-
-
-_TOPICS: dict[str, str] = {}
-
-
-def _topic(record_type: str) -> str:
-    """The event class's topic (the same string object each time: pickled once a chunk)."""
-    from eventsourcing.utils import get_topic
-
-    from sftimeline.aggregates.family import EVENT_CLASSES
-
-    topic = _TOPICS[record_type] = get_topic(EVENT_CLASSES[record_type])
-    return topic
 
 
 def prepared_record(rec: Record) -> PreparedRecord:
@@ -164,13 +152,12 @@ def prepared_fields(
         },
         exact,
     )
-    topic = _TOPICS.get(record_type) or _topic(record_type)
     if keyed:
-        return (family, key, fingerprint, topic, body[1:], b"")
+        return (family, key, fingerprint, record_type, body[1:], b"")
     # the last such member is the state's own: only the fingerprint (hex) and the basis
     # (a string, whose quotes are escaped) follow it
     cut = body.rindex(_KEY_HOLE)
-    return (family, None, fingerprint, topic, body[1 : cut + 7], body[cut + 11 :])
+    return (family, None, fingerprint, record_type, body[1 : cut + 7], body[cut + 11 :])
 
 
 def state_prefix(timestamp: dict[str, str]) -> bytes:
