@@ -12,19 +12,20 @@ counts, de-duplicates and writes, row by row in input order, so the store, the s
 and the rejects are the same bytes whatever the number of workers. A JSON Lines line
 is parsed in the worker too (:class:`Pending`); a mapped row is converted here.
 
-Rows are saved in batches, one transaction each and never splitting a row, so that
-a crash leaves whole rows stored and a re-run stores the rest (re-import is a no-op
-for records with a source_id). A bad row never stops the import: it is rejected
-with its file, line and field, streamed to the rejects file, and every other row
+Rows are saved in batches (:mod:`sftimeline.import_batch`), one transaction each and never
+splitting a row, so that a crash leaves whole rows stored and a re-run stores the rest
+(re-import is a no-op for records with a source_id; on SQLite the log is fsynced once, at
+the end: :mod:`sftimeline.adapters.sqlite_sync`). A bad row never stops the import: it is
+rejected with its file, line and field, streamed to the rejects file, and every other row
 is still imported. Memory stays flat: the summary keeps counts and the first few
-rejections, never all of them.
-"""
+rejections, never all of them."""
 
 from __future__ import annotations
 
 import gc
 import json
 from collections.abc import Callable, Collection, Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
@@ -32,6 +33,7 @@ from itertools import chain, islice
 from typing import IO, Any, ClassVar, NamedTuple, Protocol, TextIO, cast
 
 from sftimeline.adapters.eventstate import PreparedRecord, prepared_record
+from sftimeline.adapters.sqlite_sync import deferred_sync
 from sftimeline.adapters.store import RecordStore
 from sftimeline.import_batch import Batch
 from sftimeline.import_frameworks import known_frameworks
@@ -249,36 +251,37 @@ def import_items(
     entries = _prepared(rows, job, workers)
     if progress is not None:  # progress every PROGRESS_EVERY rows: each row on its own
         entries = _each_row(entries)
-    counts = FileCounts()
-    counted = None  # the file ``counts`` belongs to (rows come file after file)
-    n = 0
-    for entry in entries:
-        if len(entry) == 3:  # a run of accepted one-record rows: (file, lines, records)
-            file, lines, values = entry
+    with nullcontext() if dry_run else deferred_sync():
+        counts = FileCounts()
+        counted = None  # the file ``counts`` belongs to (rows come file after file)
+        n = 0
+        for entry in entries:
+            if len(entry) == 3:  # a run of accepted one-record rows: (file, lines, records)
+                file, lines, values = entry
+                if file != counted:
+                    counts, counted = summary.counts(file), file
+                counts.rows += len(lines)
+                counts.records += len(lines)
+                counts.accepted += len(lines)
+                batch.add_run(file, lines, values)
+                continue
+            file, line, records, rejection, filtered, accepted, values = entry
+            n += 1
             if file != counted:
                 counts, counted = summary.counts(file), file
-            counts.rows += len(lines)
-            counts.records += len(lines)
-            counts.accepted += len(lines)
-            batch.add_run(file, lines, values)
-            continue
-        file, line, records, rejection, filtered, accepted, values = entry
-        n += 1
-        if file != counted:
-            counts, counted = summary.counts(file), file
-        counts.rows += 1
-        counts.records += records
-        if rejection is not None:
-            summary.reject(rejection, rejects)
-        elif filtered is not None:
-            counts.filtered += 1
-        else:
-            counts.accepted += accepted
-            if batch.add(file, line, values):
-                continue  # stored (and progress told)
-        if progress is not None and n % PROGRESS_EVERY == 0:
-            progress(summary)
-    batch.flush()
+            counts.rows += 1
+            counts.records += records
+            if rejection is not None:
+                summary.reject(rejection, rejects)
+            elif filtered is not None:
+                counts.filtered += 1
+            else:
+                counts.accepted += accepted
+                if batch.add(file, line, values):
+                    continue  # stored (and progress told)
+            if progress is not None and n % PROGRESS_EVERY == 0:
+                progress(summary)
+        batch.flush()
     return summary
 
 

@@ -32,6 +32,7 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import get_topic
 
 from sftimeline.adapters.eventstate import PreparedRecord, state_of, state_prefix
+from sftimeline.adapters.sqlite_sync import defer
 from sftimeline.aggregates.family import EVENT_CLASSES, Family, Outcome, RecordOutcome
 
 if TYPE_CHECKING:
@@ -124,8 +125,12 @@ def insert_events(recorder: ApplicationRecorder, rows: Sequence[Row]) -> None:
             if fid is not last:  # a family's rows come together: its hex is made once
                 last, h = fid, fid.hex  # as the library keeps ids on SQLite
             params.append((h, version, topic, state))
-        with recorder.datastore.transaction(commit=True) as cursor:
-            cursor.executemany(recorder.insert_events_statement, params)
+        # the library's transaction (datastore.transaction), its connection's commits
+        # relaxed first while an import runs (sqlite_sync: it fsyncs once at the end)
+        with recorder.datastore.get_connection(commit=True) as conn:
+            defer(conn)
+            with conn.transaction(commit=True) as cursor:
+                cursor.executemany(recorder.insert_events_statement, params)
         return
     kind = type(recorder)
     if (kind.__module__, kind.__name__) == _PG_RECORDER:
