@@ -6,10 +6,17 @@ that module stays the rows' path from the source to the store.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import json
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sftimeline.adapters.store import RecordStore
+
+#: the settings table and the key of the enabled frameworks (``adapters/sql.py``'s
+#: ``settings_table``, ``adapters/process_settings.py``'s ``FRAMEWORKS_SETTING``: named
+#: here without importing SQLAlchemy; tests/test_import_frameworks.py pins that they agree)
+SETTINGS_TABLE = "sftimeline_settings"
+FRAMEWORKS_KEY = "process.frameworks"
 
 
 def known_frameworks(store: RecordStore | None) -> frozenset[str]:
@@ -22,17 +29,46 @@ def known_frameworks(store: RecordStore | None) -> frozenset[str]:
     folder = resources.files("sftimeline.policies") / "frameworks"
     ids = {p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml")}
     if store is not None:
-        from sqlalchemy import inspect
-
-        from sftimeline.adapters.process_settings import enabled_frameworks
-        from sftimeline.adapters.sql import engine_for_url, settings_table
-
-        engine = engine_for_url(store.url)
-        try:
-            if inspect(engine).has_table(settings_table.name):
-                # the settings alone, without importing the policy process (a third of
-                # a second of start-up)
-                ids.update(f.id for f in enabled_frameworks(engine))
-        finally:
-            engine.dispose()
+        enabled = _enabled_on_sqlite(store)
+        if enabled is None:
+            enabled = _enabled(store)
+        ids.update(enabled)
     return frozenset(ids)
+
+
+def _enabled(store: RecordStore) -> list[str]:
+    from sqlalchemy import inspect
+
+    from sftimeline.adapters.process_settings import enabled_frameworks
+    from sftimeline.adapters.sql import engine_for_url, settings_table
+
+    engine = engine_for_url(store.url)
+    try:
+        if inspect(engine).has_table(settings_table.name):
+            # the settings alone, without importing the policy process (a third of
+            # a second of start-up)
+            return [f.id for f in enabled_frameworks(engine)]
+        return []
+    finally:
+        engine.dispose()
+
+
+def _enabled_on_sqlite(store: RecordStore) -> list[str] | None:
+    """The enabled ids of a SQLite store read on the event store's own connection, as
+    :func:`~sftimeline.adapters.process_settings.enabled_frameworks` reads them (none
+    without the settings table), or None (not SQLite, or an error the long way, through
+    SQLAlchemy, reports): importing SQLAlchemy was ≈ 0.14 s of an import into an
+    existing store, a late record's most of all."""
+    app: Any = store.app
+    datastore = getattr(app.recorder, "datastore", None)
+    if app.env.get("PERSISTENCE_MODULE") != "eventsourcing.sqlite" or datastore is None:
+        return None
+    try:
+        with datastore.transaction(commit=False) as curs:
+            curs.execute(f"SELECT value FROM {SETTINGS_TABLE} WHERE key = ?", (FRAMEWORKS_KEY,))
+            row = curs.fetchone()
+    except Exception as exc:
+        if f"no such table: {SETTINGS_TABLE}" in str(exc):
+            return []
+        return None
+    return [d["id"] for d in json.loads(row[0])] if row else []

@@ -1,0 +1,56 @@
+"""The framework ids an import accepts in a claim: read on a SQLite store's own
+connection (no SQLAlchemy), the same as the long way reads them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sftimeline import import_frameworks
+from sftimeline.adapters import sql
+from sftimeline.adapters.process_settings import FRAMEWORKS_SETTING
+from sftimeline.adapters.store import RecordStore
+from sftimeline.import_frameworks import known_frameworks
+
+
+def test_the_names_it_reads_are_the_settings_own() -> None:
+    assert sql.settings_table.name == import_frameworks.SETTINGS_TABLE
+    assert import_frameworks.FRAMEWORKS_KEY == FRAMEWORKS_SETTING
+
+
+def test_a_sqlite_store_is_read_without_sqlalchemy_and_alike(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = str(tmp_path / "s.sqlite")
+    with RecordStore.open(db, key="") as store:
+        packaged = known_frameworks(None)
+        engine = sql.engine_for_url(db)
+        with engine.begin() as conn:  # a store without the settings table yet
+            conn.exec_driver_sql("DROP TABLE IF EXISTS sftimeline_settings")
+        engine.dispose()
+        assert import_frameworks._enabled_on_sqlite(store) == []
+        assert known_frameworks(store) == packaged
+        engine = sql.engine_for_url(db)
+        sql.set_setting(engine, FRAMEWORKS_SETTING, [{"id": "local-2025", "file": "l.yaml"}])
+        engine.dispose()
+        long_way = import_frameworks._enabled(store)
+
+        def no_engine(url: str) -> None:
+            raise AssertionError("SQLAlchemy asked")
+
+        monkeypatch.setattr(sql, "engine_for_url", no_engine)
+        assert import_frameworks._enabled_on_sqlite(store) == long_way == ["local-2025"]
+        assert known_frameworks(store) == packaged | {"local-2025"}
+
+
+def test_an_import_into_an_existing_sqlite_store_loads_no_sqlalchemy(tmp_path: Path) -> None:
+    """Issue 14: a late record's import pays no SQLAlchemy (a new store still does: its
+    cipher setting is recorded through it)."""
+    from test_startup import EXAMPLE, loaded_by_command
+
+    db = str(tmp_path / "s.sqlite")
+    loaded_by_command(["--db", db, "import", str(EXAMPLE), "--no-process"])
+    again = loaded_by_command(["--db", db, "import", str(EXAMPLE), "--no-process"])
+    assert "sftimeline.importer" in again
+    assert [m for m in again if m.startswith("sqlalchemy")] == []
