@@ -16,7 +16,6 @@ from sftimeline.import_frameworks import known_frameworks
 
 def test_the_names_it_reads_are_the_settings_own() -> None:
     assert sql.settings_table.name == import_frameworks.SETTINGS_TABLE
-    assert import_frameworks.FRAMEWORKS_KEY == FRAMEWORKS_SETTING
 
 
 def test_a_sqlite_store_is_read_without_sqlalchemy_and_alike(

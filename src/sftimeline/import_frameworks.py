@@ -12,11 +12,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from sftimeline.adapters.store import RecordStore
 
-#: the settings table and the key of the enabled frameworks (``adapters/sql.py``'s
-#: ``settings_table``, ``adapters/process_settings.py``'s ``FRAMEWORKS_SETTING``: named
-#: here without importing SQLAlchemy; tests/test_import_frameworks.py pins that they agree)
+#: the settings table (``adapters/sql.py``'s ``settings_table``, named here without
+#: importing SQLAlchemy; tests/test_import_frameworks.py pins that they agree)
 SETTINGS_TABLE = "sftimeline_settings"
-FRAMEWORKS_KEY = "process.frameworks"
 
 
 def known_frameworks(store: RecordStore | None) -> frozenset[str]:
@@ -58,14 +56,18 @@ def _enabled_on_sqlite(store: RecordStore) -> list[str] | None:
     :func:`~sftimeline.adapters.process_settings.enabled_frameworks` reads them (none
     without the settings table), or None (not SQLite, or an error the long way, through
     SQLAlchemy, reports): importing SQLAlchemy was ≈ 0.14 s of an import into an
-    existing store, a late record's most of all."""
+    existing store, a late record's most of all. (``readmodels/sqlite.py`` reads the
+    process's settings alike on a connection of its own; importing it, with the read
+    models' folding, would cost an import more than the query.)"""
+    from sftimeline.adapters.process_settings import FRAMEWORKS_SETTING
+
     app: Any = store.app
     datastore = getattr(app.recorder, "datastore", None)
     if app.env.get("PERSISTENCE_MODULE") != "eventsourcing.sqlite" or datastore is None:
         return None
     try:
         with datastore.transaction(commit=False) as curs:
-            curs.execute(f"SELECT value FROM {SETTINGS_TABLE} WHERE key = ?", (FRAMEWORKS_KEY,))
+            curs.execute(f"SELECT value FROM {SETTINGS_TABLE} WHERE key = ?", (FRAMEWORKS_SETTING,))
             row = curs.fetchone()
     except Exception as exc:
         if f"no such table: {SETTINGS_TABLE}" in str(exc):
