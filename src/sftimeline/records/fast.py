@@ -84,6 +84,8 @@ class _Plan:
         self.type = model.TYPE
         self.limits = limits
         self.info = _Info({"limits": limits, "frameworks": None})
+        #: the validators' context under the last frameworks asked (an import asks one set)
+        self._framework_info = self.info
         schema = _core_schema(model)
         #: the model validators, innermost first: (function, takes info, told here)
         self.validators: list[tuple[Callable[..., Any], bool, Any]] = []
@@ -167,10 +169,7 @@ class _Plan:
         if decided is None:
             return None
         values, dumped, digest = decided
-        own = {}
-        for name, _ in self.own:
-            if name in dumped:
-                own[name] = dumped[name]
+        own = {name: dumped[name] for name, _ in self.own if name in dumped}
         recorded_at = values.get("recorded_at")
         source, source_id = values.get("source"), values.get("source_id")
         return prepared_fields(
@@ -214,7 +213,11 @@ class _Plan:
         instance = None
         info = self.info
         if frameworks is not None:
-            info = _Info({"limits": self.limits, "frameworks": frameworks})
+            info = self._framework_info
+            if info.context["frameworks"] is not frameworks:  # made once per import
+                info = self._framework_info = _Info(
+                    {"limits": self.limits, "frameworks": frameworks}
+                )
         try:
             for function, with_info, told in self.validators:
                 if told is not None and told(values):
