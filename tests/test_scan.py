@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
+from uuid import UUID
 
 import pytest
 
@@ -225,3 +226,26 @@ def test_what_reading_knows_of_the_record_types_is_what_the_models_say() -> None
     assert {t: set(v) for t, v in from_models.items() if v} == {
         t: set(v) for t, v in DATE_FIELDS.items()
     }
+
+
+def test_notified_families_page_through_the_log_as_the_library_does(store_url: str) -> None:
+    """Ids only, but the same families in first-notified order, the same last position
+    and count as the library's ``select_notifications`` (states and all)."""
+    with RecordStore.open(store_url) as store:
+        _county(store, 4)
+        more = [validate_record(sample("incident_recorded", 9, family="F001"))]
+        assert store.save_records(more, NOW).stored == 1  # F001 notified again, later
+        recorder: Any = store.app.recorder
+        pos, pages = 0, 0
+        while True:
+            fids, last, n = scan.notified_families(store, pos, 5)
+            page = recorder.select_notifications(pos, 5, inclusive_of_start=False)
+            assert n == len(page)
+            if not page:
+                assert (fids, last) == ([], pos)
+                break
+            expected = list(dict.fromkeys(UUID(str(p.originator_id)) for p in page))
+            assert fids == expected
+            assert last == page[-1].id
+            pos, pages = last, pages + 1
+        assert pages == 9  # 4 families x (1 registration + 9 records) + 1 = 41 events

@@ -203,20 +203,35 @@ def notified_families(store: RecordStore, after: int, limit: int) -> tuple[list[
     """The families of the ``limit`` notifications after position ``after``, in first
     notified order, with the last notification's id and the number read.
 
-    SQLite: one query of ids only (the library's ``select_notifications`` returns every
-    event's state and builds a ``UUID`` per row, most of a catch-up's reading); other
-    stores: the library's call.
+    One query of ids only: the library's ``select_notifications`` returns every event's
+    state (and, on SQLite, builds a ``UUID`` per row), and the families are read again
+    by the chunk scans that decide them, so its states were most of a catch-up's reading:
+    on PostgreSQL at ten million events, 2.4 GB sent twice.
     """
     recorder: Any = store.app.recorder
     datastore = recorder.datastore
-    if hasattr(datastore, "schema"):  # PostgreSQL
-        page = recorder.select_notifications(after, limit, inclusive_of_start=False)
-        seen: dict[UUID, None] = {}
-        for n in page:
-            seen.setdefault(UUID(str(n.originator_id)), None)
-        return list(seen), (page[-1].id if page else after), len(page)
+    table = recorder.events_table_name
+    if hasattr(datastore, "schema"):  # PostgreSQL: ids come as UUIDs
+        from psycopg.rows import tuple_row
+
+        # one row per family, on the server (a page of an import is a few families' runs)
+        pg_sql = (
+            "WITH page AS (SELECT notification_id, originator_id"
+            f' FROM "{datastore.schema}"."{table}" WHERE notification_id > %s'
+            " ORDER BY notification_id LIMIT %s)"
+            " SELECT originator_id, min(notification_id) AS first,"
+            " (SELECT max(notification_id) FROM page), (SELECT count(*) FROM page)"
+            " FROM page GROUP BY originator_id ORDER BY first"
+        )
+        with datastore.transaction(commit=False) as curs:
+            curs.row_factory = tuple_row
+            curs.execute(pg_sql, (after, limit))
+            rows = curs.fetchall()
+        if not rows:
+            return [], after, 0
+        return [row[0] for row in rows], rows[0][2], rows[0][3]
     sql = (
-        f"SELECT rowid, originator_id FROM {recorder.events_table_name}"
+        f"SELECT rowid, originator_id FROM {table}"
         " WHERE rowid > ? ORDER BY rowid LIMIT ?"
     )
     with datastore.transaction(commit=False) as curs:
