@@ -249,3 +249,25 @@ def test_notified_families_page_through_the_log_as_the_library_does(store_url: s
             assert last == page[-1].id
             pos, pages = last, pages + 1
         assert pages == 9  # 4 families x (1 registration + 9 records) + 1 = 41 events
+
+
+@pytest.mark.postgres
+def test_a_notification_page_gives_each_familys_last_notification(pg_url: str) -> None:
+    """What the shared queue's dispatch takes from a page: each family's last notification
+    in it (its queue position), as the library's page of whole events gives it."""
+    with RecordStore.open(pg_url) as store:
+        _county(store, 3)
+        more = [validate_record(sample("incident_recorded", 9, family="F000"))]
+        assert store.save_records(more, NOW).stored == 1  # F000 notified again, last
+        recorder: Any = store.app.recorder
+        for after, limit in ((0, 100), (0, 7), (12, 25), (31, 5), (1000, 5)):
+            runs, last, count = scan.notification_page(store, after, limit)
+            page = recorder.select_notifications(after, limit, inclusive_of_start=False)
+            expected: dict[UUID, int] = {}
+            for n in page:
+                expected[UUID(str(n.originator_id))] = n.id  # the last one wins
+            assert dict(runs) == expected
+            assert count == len(page)
+            assert last == (page[-1].id if page else after)
+        runs, _, _ = scan.notification_page(store, 0, 100)
+        assert len(runs) == 3 and runs[0][1] == 31  # F000: first notified, last at 31

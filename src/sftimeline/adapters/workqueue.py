@@ -114,6 +114,8 @@ class SharedWork:
 
     def dispatch(self) -> int | None:
         """Move new notifications into the queue; how many (None: another worker is)."""
+        from sftimeline.adapters.scan import notification_page
+
         proc = self.proc
         with self.engine.connect() as lock:
             got = lock.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": DISPATCH_LOCK})
@@ -124,20 +126,16 @@ class SharedWork:
             try:
                 moved = 0
                 while True:
-                    pos = proc.position()
-                    page = proc.store.app.recorder.select_notifications(
-                        pos, proc.window, inclusive_of_start=False
+                    runs, last, count = notification_page(
+                        proc.store, proc.position(), proc.window
                     )
-                    if not page:
+                    if not count:
                         return moved
-                    seqs: dict[UUID, int] = {}
-                    for n in page:
-                        seqs[UUID(str(n.originator_id))] = n.id
                     with self.engine.begin() as conn:
-                        self._upsert(conn, seqs)
-                    proc.app.process_recorder.insert_tracking(Tracking(_leader(), page[-1].id))
-                    moved += len(page)
-                    if len(page) < proc.window:
+                        self._upsert(conn, dict(runs))  # each family's last notification
+                    proc.app.process_recorder.insert_tracking(Tracking(_leader(), last))
+                    moved += count
+                    if count < proc.window:
                         return moved
             finally:
                 lock.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": DISPATCH_LOCK})
