@@ -60,7 +60,11 @@ def run(
     all_families: bool,
     workers: int | None,
 ) -> None:
-    """Catch up from the tracked position: evaluate every family whose records changed."""
+    """Catch up from the tracked position: evaluate every family whose records changed.
+
+    On PostgreSQL each run is one worker of a shared queue and decides what it claims
+    itself: run one per core (or per machine) instead of --workers.
+    """
     with store_session(ctx) as store:
         result = store.process_run(frameworks, on, all_families, workers=workers)
     for line in result.lines():
