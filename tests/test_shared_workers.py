@@ -89,3 +89,45 @@ def test_three_workers_one_killed_record_what_one_worker_records(
         assert sorted(json.dumps(r.to_dict()) for r in query_status(p.engine)) == expected_status
         p.run()  # nothing left to do
         assert sorted(comparable(p)) == expected
+
+
+@pytest.mark.parametrize("all_families", [False, True])
+def test_one_run_with_two_workers_forks_two_queue_workers_that_record_what_one_records(
+    pg_url: str, second_pg_url: str, all_families: bool
+) -> None:
+    """``process run --workers 2`` on PostgreSQL: two forked queue workers share the
+    families, and the outcome events, status table and the summary's counts of events
+    equal a single worker's; a second run (or a re-evaluation of every family) after it
+    records nothing new."""
+    runs, here = {}, {1: [], 2: []}  # the families evaluated in this very process
+    for url, workers in ((second_pg_url, 1), (pg_url, 2)):
+        with RecordStore.open(url) as store:
+            generated(store, FAMILIES)
+            with PolicyProcess(
+                store,
+                [FW],
+                on=date(2025, 6, 1),
+                known_at=at(KNOWN),
+                window=300,
+                workers=workers,
+                after_family=here[workers].append,
+            ) as p:
+                first = p.run()
+                again = p.run(all_families=all_families)
+                runs[workers] = (
+                    first,
+                    again,
+                    sorted(comparable(p)),
+                    sorted(json.dumps(r.to_dict()) for r in query_status(p.engine)),
+                    queued_families(p),
+                    p.position() == p.head(),
+                )
+    (one, one_again, *one_rest), (two, two_again, *two_rest) = runs[1], runs[2]
+    assert two_rest == one_rest and two_rest[2:] == [0, True]
+    # every family evaluated; with two, a family whose later records were dispatched
+    # while it was claimed stays queued and is evaluated again (recording nothing new)
+    assert one.families == FAMILIES <= two.families
+    assert len(here[1]) == one.families + one_again.families and here[2] == []  # forked
+    assert (two.notifications, two.events) == (one.notifications, one.events)
+    assert two_again.families == one_again.families == (FAMILIES if all_families else 0)
+    assert not two_again.events and not one_again.events

@@ -186,8 +186,9 @@ def _inverse(i: int) -> float:
 def test_process_run_records_the_same_outcome_events_whatever_the_workers(
     store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Two workers evaluate a window's families; the caller records: same events, same
-    read models as one worker."""
+    """Two workers share the families (SQLite: they evaluate each window's families and
+    the caller records; PostgreSQL: two forked queue workers each evaluate and record
+    what they claim): same events, same read models as one worker."""
     from datetime import date
 
     from sftimeline.adapters import decide
@@ -202,6 +203,8 @@ def test_process_run_records_the_same_outcome_events_whatever_the_workers(
         "ordered_map",
         lambda *a: used.append(a[2]) or real_map(*a),
     )
+    # on PostgreSQL the run forks queue workers instead (adapters/workqueue.py)
+    monkeypatch.setattr(pool, "ordered_map", lambda *a: used.append(a[2]) or real_map(*a))
     from sftimeline.readmodels.status import query_status
     from test_policy_process import FW, KNOWN, comparable, generated
 
@@ -218,7 +221,8 @@ def test_process_run_records_the_same_outcome_events_whatever_the_workers(
                 results.append((sorted(comparable(p)), status))
     assert results[0] == results[1]
     assert results[0][0]  # outcome events were recorded
-    assert 2 in used  # the second run did share its families among two workers
+    assert 2 in used  # the second run did share its families among two workers (SQLite:
+    # evaluators under the caller, which records; PostgreSQL: two queue workers)
 
 
 def test_a_catch_up_on_workers_records_what_one_process_records_in_the_same_order(

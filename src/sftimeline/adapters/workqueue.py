@@ -237,11 +237,71 @@ def _leader() -> str:
 
 
 def run_shared(proc: PolicyProcess, summary: RunSummary, **kw: Any) -> RunSummary:
-    """One worker's share of the process on a shared (PostgreSQL) store."""
+    """One worker's share of the process on a shared (PostgreSQL) store; with
+    ``proc.workers`` > 1, that many queue workers forked from this one."""
     all_families = bool(kw.pop("all_families", False))
     try:
+        if proc.workers > 1 and not kw:
+            return _run_forked(proc, summary, all_families)
         return SharedWork(proc, **kw).run(summary, all_families=all_families)
     except PersistenceError as exc:
         from sftimeline.adapters.store_errors import StoreUnavailable
 
         raise StoreUnavailable(f"cannot run the process on {proc.store.url!r}: {exc}") from None
+
+
+class QueueJob:
+    """A queue worker in a forked process (``process run --workers N`` on PostgreSQL):
+    a process of its own on its own connections, run until the queue is done.
+
+    Each claimed batch is decided where it was claimed (a pool started per batch of 20
+    families costs more than it saves), so the cores are used by running N queue
+    workers, exactly as N ``process run`` on the machine would: the queue gives each
+    family to one of them at a time, whichever order they finish in.
+    """
+
+    def __init__(self, parent: PolicyProcess) -> None:
+        self.url = parent.store.url
+        self.key = parent.store.cipher_env.get("CIPHER_KEY", "")
+        self.frameworks = list(parent.frameworks.values())
+        self.on, self.known_at, self.window = parent.on, parent.known_at, parent.window
+        self._proc: PolicyProcess | None = None
+
+    def __call__(self, _task: int) -> RunSummary:
+        from sftimeline.adapters.outcomes import PolicyProcess, RunSummary
+        from sftimeline.adapters.store import RecordStore
+        from sftimeline.pool import small_pools
+
+        if self._proc is None:
+            small_pools()
+            store = RecordStore.open(self.url, key=self.key, create=False)
+            self._proc = PolicyProcess(
+                store, self.frameworks, on=self.on, known_at=self.known_at, window=self.window
+            )
+        return SharedWork(self._proc).run(RunSummary())
+
+    def close(self) -> None:
+        if self._proc is not None:
+            self._proc.close()
+            self._proc.store.close()
+            self._proc = None
+
+
+def _run_forked(proc: PolicyProcess, summary: RunSummary, all_families: bool) -> RunSummary:
+    """``proc.workers`` queue workers (:class:`QueueJob`), their summaries added up."""
+    from sftimeline.aggregates.family import Family
+    from sftimeline.pool import ordered_map
+
+    if all_families:  # queued here, before any worker can find the queue empty
+        SharedWork(proc).enqueue(
+            [Family.create_id(c) for c in proc.store.families()], proc.head()
+        )
+    for part in ordered_map(QueueJob(proc), range(proc.workers), proc.workers):
+        summary.notifications += part.notifications
+        summary.families += part.families
+        summary.windows += part.windows
+        summary.projected += part.projected
+        for kind, n in part.events.items():
+            summary.events[kind] = summary.events.get(kind, 0) + n
+    summary.position = proc.position()
+    return summary

@@ -62,8 +62,8 @@ def run(
 ) -> None:
     """Catch up from the tracked position: evaluate every family whose records changed.
 
-    On PostgreSQL each run is one worker of a shared queue and decides what it claims
-    itself: run one per core (or per machine) instead of --workers.
+    On PostgreSQL --workers forks that many workers of a shared queue; several runs, on
+    one machine or many, share the same queue.
     """
     with store_session(ctx) as store:
         result = store.process_run(frameworks, on, all_families, workers=workers)
