@@ -131,3 +131,22 @@ def test_one_run_with_two_workers_forks_two_queue_workers_that_record_what_one_r
     assert (two.notifications, two.events) == (one.notifications, one.events)
     assert two_again.families == one_again.families == (FAMILIES if all_families else 0)
     assert not two_again.events and not one_again.events
+
+
+def test_a_late_record_is_decided_by_the_run_itself_not_by_forked_workers(
+    pg_url: str,
+) -> None:
+    """Less new work than a claim for each worker (one late notification) is decided in
+    the calling process: starting workers would cost more than it."""
+    with RecordStore.open(pg_url) as store:
+        generated(store, 3)
+        here: list[str] = []
+        with PolicyProcess(
+            store, [FW], on=date(2025, 6, 1), known_at=at(KNOWN), window=300, workers=2
+        ) as p:
+            assert p.run().families == 3
+            p.after_family = here.append
+            generated(store, 4)  # a fourth family's records: about 100 notifications
+            assert p.head() - p.position() < 300 * 2
+            summary = p.run()
+            assert summary.families >= 1 and here  # decided here, not in forked workers

@@ -241,7 +241,7 @@ def run_shared(proc: PolicyProcess, summary: RunSummary, **kw: Any) -> RunSummar
     ``proc.workers`` > 1, that many queue workers forked from this one."""
     all_families = bool(kw.pop("all_families", False))
     try:
-        if proc.workers > 1 and not kw:
+        if proc.workers > 1 and not kw and _enough_to_share(proc, all_families):
             return _run_forked(proc, summary, all_families)
         return SharedWork(proc, **kw).run(summary, all_families=all_families)
     except PersistenceError as exc:
@@ -285,6 +285,18 @@ class QueueJob:
             self._proc.close()
             self._proc.store.close()
             self._proc = None
+
+
+def _enough_to_share(proc: PolicyProcess, all_families: bool) -> bool:
+    """Whether there is a claim for each of ``proc.workers`` queue workers: the new
+    notifications (about a claim per window of them) or, re-evaluating every family, the
+    families. Less (a late record: one notification) is left to this process, as
+    starting workers (a fork, then each opens the store and the outcomes: 0.3–0.5 s on
+    PostgreSQL) would cost more than deciding it here."""
+    if all_families:
+        claim = max(1, min(BATCH, proc.window // RECORDS_PER_FAMILY))  # as SharedWork's
+        return len(proc.store.family_index()) >= claim * proc.workers
+    return proc.head() - proc.position() >= proc.window * proc.workers
 
 
 def _run_forked(proc: PolicyProcess, summary: RunSummary, all_families: bool) -> RunSummary:
