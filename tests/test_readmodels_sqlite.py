@@ -118,24 +118,24 @@ def test_a_process_run_on_a_sqlite_file_loads_no_sqlalchemy(tmp_path: Path) -> N
     line = io.StringIO()
     write_county(line, 1, 99)
     late.write_text(line.getvalue(), encoding="utf-8")
-    code = (
-        "import sys; from sftimeline.cli import main\n"
-        f"try: main(['--db', {url!r}, 'import', {str(late)!r}], standalone_mode=False)\n"
-        "finally: print('\\n'.join(m for m in sys.modules if m.startswith('sqlalchemy')),"
-        " file=sys.stderr)"
-    )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    proc = _cli_listing_sqlalchemy(["--db", url, "import", str(late)])
     assert proc.returncode == 0, proc.stderr
     assert "families:" in proc.stdout  # the process ran after the import
+    proc = _cli_listing_sqlalchemy(["--db", url, "process", "run", "--workers", "1"])
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.split() == []
+
+
+def _cli_listing_sqlalchemy(args: list[str]) -> subprocess.CompletedProcess[str]:
+    """The CLI run with ``args`` in a new interpreter, which then prints on stderr every
+    SQLAlchemy module it had loaded (one a line; nothing when none)."""
     code = (
         "import sys; from sftimeline.cli import main\n"
-        f"try: main(['--db', {url!r}, 'process', 'run', '--workers', '1'], standalone_mode=False)\n"
+        f"try: main({args!r}, standalone_mode=False)\n"
         "finally: print('\\n'.join(m for m in sys.modules if m.startswith('sqlalchemy')),"
         " file=sys.stderr)"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stderr.split() == []
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
 
 
 def _basis(on: str, known: str) -> dict[str, str]:

@@ -364,10 +364,7 @@ def fast_record(
     ``limits`` (:func:`sftimeline.limits.line_within_limits`)."""
     if type(raw) is not dict:
         return None
-    record_type = raw.get("type")
-    if type(record_type) is not str:
-        return None
-    plan = plan_for(record_type, limits)
+    plan = _plan_of(raw, limits)
     if plan is None:
         return None
     if not within_limits and value_problems(raw, limits):
@@ -388,10 +385,15 @@ def fast_prepared(
     floats below 2**63 (which orjson and the standard library read alike), and it
     sees every value, so a record it accepts is one the line's proof would have passed
     (:func:`~sftimeline.limits.orjson_line_within_limits`)."""
-    record_type = raw.get("type")
-    if type(record_type) is not str:
-        return None
-    plan = plan_for(record_type, limits)
+    plan = _plan_of(raw, limits)
     if plan is None:
         return None
     return plan.prepared(raw, frameworks, moment)
+
+
+def _plan_of(raw: dict[str, Any], limits: InputLimits) -> _Plan | None:
+    """The plan for ``raw``'s record type, or None (no type, or not a fast-path type)."""
+    record_type = raw.get("type")
+    if type(record_type) is not str:
+        return None
+    return plan_for(record_type, limits)
