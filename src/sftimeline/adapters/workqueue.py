@@ -74,6 +74,12 @@ def create_table(conn: Connection) -> None:
     )
 
 
+def claim_size(proc: PolicyProcess) -> int:
+    """Families per claim: as many as the serial process's window holds records (≈ 100
+    each), at most :data:`BATCH`."""
+    return max(1, min(BATCH, proc.window // RECORDS_PER_FAMILY))
+
+
 class SharedWork:
     """The shared loop of one worker over ``proc`` (a :class:`PolicyProcess`)."""
 
@@ -86,8 +92,7 @@ class SharedWork:
     ) -> None:
         self.proc = proc
         self.engine = proc.engine
-        # as many families as the serial process's window holds records (≈ 100 each)
-        self.batch = batch or max(1, min(BATCH, proc.window // RECORDS_PER_FAMILY))
+        self.batch = batch or claim_size(proc)
         self.after_claim = after_claim
         with self.engine.begin() as conn:
             create_table(conn)
@@ -241,8 +246,10 @@ def run_shared(proc: PolicyProcess, summary: RunSummary, **kw: Any) -> RunSummar
     ``proc.workers`` > 1, that many queue workers forked from this one."""
     all_families = bool(kw.pop("all_families", False))
     try:
-        if proc.workers > 1 and not kw and _enough_to_share(proc, all_families):
-            return _run_forked(proc, summary, all_families)
+        if proc.workers > 1 and not kw:
+            fids = [fid for _, fid in proc.store.family_index()] if all_families else None
+            if _enough_to_share(proc, fids):
+                return _run_forked(proc, summary, fids)
         return SharedWork(proc, **kw).run(summary, all_families=all_families)
     except PersistenceError as exc:
         from sftimeline.adapters.store_errors import StoreUnavailable
@@ -287,27 +294,27 @@ class QueueJob:
             self._proc = None
 
 
-def _enough_to_share(proc: PolicyProcess, all_families: bool) -> bool:
+def _enough_to_share(proc: PolicyProcess, every_family: list[UUID] | None) -> bool:
     """Whether there is a claim for each of ``proc.workers`` queue workers: the new
-    notifications (about a claim per window of them) or, re-evaluating every family, the
-    families. Less (a late record: one notification) is left to this process, as
+    notifications (about a claim per window of them) or, re-evaluating ``every_family``,
+    the families. Less (a late record: one notification) is left to this process, as
     starting workers (a fork, then each opens the store and the outcomes: 0.3–0.5 s on
     PostgreSQL) would cost more than deciding it here."""
-    if all_families:
-        claim = max(1, min(BATCH, proc.window // RECORDS_PER_FAMILY))  # as SharedWork's
-        return len(proc.store.family_index()) >= claim * proc.workers
+    if every_family is not None:
+        return len(every_family) >= claim_size(proc) * proc.workers
     return proc.head() - proc.position() >= proc.window * proc.workers
 
 
-def _run_forked(proc: PolicyProcess, summary: RunSummary, all_families: bool) -> RunSummary:
-    """``proc.workers`` queue workers (:class:`QueueJob`), their summaries added up."""
-    from sftimeline.aggregates.family import Family
+def _run_forked(
+    proc: PolicyProcess, summary: RunSummary, every_family: list[UUID] | None
+) -> RunSummary:
+    """``proc.workers`` queue workers (:class:`QueueJob`), their summaries added up;
+    ``every_family`` queued first (re-evaluating them all), before any worker can find
+    the queue empty."""
     from sftimeline.pool import ordered_map
 
-    if all_families:  # queued here, before any worker can find the queue empty
-        SharedWork(proc).enqueue(
-            [Family.create_id(c) for c in proc.store.families()], proc.head()
-        )
+    if every_family is not None:
+        SharedWork(proc).enqueue(every_family, proc.head())
     for part in ordered_map(QueueJob(proc), range(proc.workers), proc.workers):
         summary.notifications += part.notifications
         summary.families += part.families
