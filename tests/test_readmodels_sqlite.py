@@ -96,13 +96,7 @@ def test_sqlite_projection_writes_the_rows_sqlalchemy_writes(tmp_path: Path) -> 
     assert path is not None
     for page in (5000, 7):  # whole, and in small pages that revisit rows across pages
         for apply in ("sqlalchemy", "sqlite"):
-            rm.rebuild(engine)
-            for i in range(0, len(events), page):
-                part = events[i : i + page]
-                if apply == "sqlite":
-                    sqlite_rm.apply_page(path, part, part[-1][0])
-                else:
-                    rm.apply_page(engine, part, part[-1][0])
+            _rebuilt_in_pages(engine, path, apply, events, page)
             # a page already applied is not applied twice
             sqlite_rm.apply_page(path, events[:3], events[2][0])
             assert _dump(url) == projected, (apply, page)
@@ -223,13 +217,7 @@ def test_every_kind_of_outcome_projects_to_the_same_rows(tmp_path: Path) -> None
     dumps = []
     for apply in ("sqlalchemy", "sqlite"):
         for page in (1, 2, 3, len(events)):
-            rm.rebuild(engine)
-            for i in range(0, len(events), page):
-                part = events[i : i + page]
-                if apply == "sqlite":
-                    sqlite_rm.apply_page(path, part, part[-1][0])
-                else:
-                    rm.apply_page(engine, part, part[-1][0])
+            _rebuilt_in_pages(engine, path, apply, events, page)
             dumps.append(_dump(url))
     engine.dispose()
     assert all(d == dumps[0] for d in dumps)
@@ -240,3 +228,15 @@ def test_every_kind_of_outcome_projects_to_the_same_rows(tmp_path: Path) -> None
         "sftimeline_entry_not_shown": 2,
         "sftimeline_readmodel_tracking": 1,
     }
+
+
+def _rebuilt_in_pages(engine: Any, path: Any, apply: str, events: list[Any], page: int) -> None:
+    """The read models rebuilt, then ``events`` applied ``page`` at a time, through
+    SQLAlchemy (``apply == "sqlalchemy"``) or sqlite3."""
+    rm.rebuild(engine)
+    for i in range(0, len(events), page):
+        part = events[i : i + page]
+        if apply == "sqlite":
+            sqlite_rm.apply_page(path, part, part[-1][0])
+        else:
+            rm.apply_page(engine, part, part[-1][0])
