@@ -1,7 +1,8 @@
 """``import --workers N``: the store, the summary and the rejects are the same whatever N.
 
-Rows are cut into tiny chunks here (``CHUNK``) so that even the small example files go
-through the worker processes; a forked worker sees the patched module globals.
+Rows are cut into tiny chunks here (``CHUNK``), and JSON Lines files read in tiny blocks
+(``SAMPLE_BYTES``, ``BLOCK_BYTES``), so that even the small example files go through the
+worker processes; a forked worker sees the patched module globals.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 import pytest
 
 from conftest import sample
-from sftimeline import importer
+from sftimeline import decoding, importer
 from sftimeline.adapters.store import RecordStore
 from sftimeline.service import open_store
 
@@ -27,6 +28,8 @@ LEGACY = Path(__file__).resolve().parent.parent / "examples" / "legacy"
 def tiny_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(importer, "CHUNK", 2)
     monkeypatch.setattr(importer, "IN_PROCESS_CHUNKS", 1)
+    monkeypatch.setattr(decoding, "BLOCK_BYTES", 256)
+    monkeypatch.setattr(decoding, "SAMPLE_BYTES", 256)
 
 
 def _stored(db: str) -> list[dict[str, Any]]:
@@ -117,3 +120,21 @@ def test_mapped_import_is_the_same_on_one_worker_and_on_two(
         results.append((result.summary.to_dict(), rejects.getvalue(), _stored(db)))
     assert results[0] == results[1]
     assert results[0][2]  # something was stored
+
+
+def test_an_imports_workers_yield_their_cores_to_its_single_writer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The writer is the serial stage: its workers run ``WORKER_NICENESS`` lower."""
+    from sftimeline import pool
+
+    asked: list[int] = []
+    real = pool.ordered_map
+
+    def watched(job: Any, tasks: Any, workers: int, *, niceness: int = 0) -> Any:
+        asked.append(niceness)
+        return real(job, tasks, workers, niceness=niceness)
+
+    monkeypatch.setattr(pool, "ordered_map", watched)
+    _run_jsonl(tmp_path, 2, _mixed_file(tmp_path / "mixed.jsonl"))
+    assert asked == [importer.WORKER_NICENESS] and importer.WORKER_NICENESS > 0

@@ -111,6 +111,18 @@ def test_tasks_run_in_other_processes_and_come_back_in_order() -> None:
     assert {pid for pid, _ in results} != {os.getpid()}
 
 
+def _niceness(_: int) -> int:
+    return os.nice(0)
+
+
+def test_workers_run_as_much_nicer_as_asked_and_the_caller_keeps_its_priority() -> None:
+    """An import's workers yield their core to its single writer (importer.WORKER_NICENESS)."""
+    own = os.nice(0)
+    assert set(pool.ordered_map(_niceness, range(4), 2, niceness=5)) == {min(19, own + 5)}
+    assert set(pool.ordered_map(_niceness, range(4), 2)) == {own}
+    assert os.nice(0) == own
+
+
 def test_a_task_that_fails_fails_the_map_in_the_caller() -> None:
     with pytest.raises(ZeroDivisionError):
         list(pool.ordered_map(_inverse, [1, 2, 0, 4], 2))

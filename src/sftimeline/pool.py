@@ -91,12 +91,16 @@ def default_workers() -> int:
 
 
 def ordered_map(
-    job: Callable[[T], R], tasks: Iterable[T], workers: int
+    job: Callable[[T], R], tasks: Iterable[T], workers: int, *, niceness: int = 0
 ) -> Generator[R, None, None]:
     """``job(task)`` for every task, in task order, on ``workers`` processes.
 
     ``workers`` ≤ 1 runs every task here, in this process, with no pool at all. An
     exception raised by a task is raised here, in order, and the pool is stopped.
+    ``niceness`` lowers the workers' scheduling priority by that much (``os.nice``), for
+    a caller whose own work on the results is the job's serial stage: with the workers
+    and the caller sharing too few cores, the caller then gets its core whenever it has
+    work, and the workers take the rest (an import's single writer: ``importer.py``).
     """
     if workers <= 1 or not hasattr(os, "fork"):
         try:
@@ -111,7 +115,7 @@ def ordered_map(
     finished = False
     try:
         for _ in range(workers):
-            pool.append(_Worker.fork(job, pool))
+            pool.append(_Worker.fork(job, pool, niceness))
         yield from _drive(pool, iter(tasks), workers)
         finished = True
     finally:
@@ -145,7 +149,7 @@ class _Worker:
         self.ended = False
 
     @classmethod
-    def fork(cls, job: Callable[[Any], Any], others: list[_Worker]) -> _Worker:
+    def fork(cls, job: Callable[[Any], Any], others: list[_Worker], niceness: int = 0) -> _Worker:
         task_r, task_w = os.pipe()
         result_r, result_w = os.pipe()
         _widen(task_w)
@@ -164,6 +168,9 @@ class _Worker:
                     os.close(w.tasks_fd)
                     os.close(w.results_fd)
                 signal.signal(signal.SIGINT, signal.SIG_DFL)
+                if niceness:
+                    with contextlib.suppress(OSError):  # already as low as it goes
+                        os.nice(niceness)
                 _serve(job, task_r, result_w)
                 code = 0
             finally:
