@@ -43,13 +43,16 @@ def test_a_sqlite_store_is_read_without_sqlalchemy_and_alike(
         assert known_frameworks(store) == packaged | {"local-2025"}
 
 
-def test_an_import_into_an_existing_sqlite_store_loads_no_sqlalchemy(tmp_path: Path) -> None:
-    """Issue 14: a late record's import pays no SQLAlchemy (a new store still does: its
-    cipher setting is recorded through it)."""
+def test_an_import_into_a_new_or_existing_sqlite_store_loads_no_sqlalchemy(
+    tmp_path: Path,
+) -> None:
+    """Issue 14: neither a first import (its new store's cipher setting is recorded
+    through sqlite3: adapters/cipher_sqlite.py) nor a late record's pays SQLAlchemy."""
     from test_startup import EXAMPLE, loaded_by_command
 
     db = str(tmp_path / "s.sqlite")
-    loaded_by_command(["--db", db, "import", str(EXAMPLE), "--no-process"])
+    first = loaded_by_command(["--db", db, "import", str(EXAMPLE), "--no-process"])
     again = loaded_by_command(["--db", db, "import", str(EXAMPLE), "--no-process"])
-    assert "sftimeline.importer" in again
-    assert [m for m in again if m.startswith("sqlalchemy")] == []
+    for loaded in (first, again):
+        assert "sftimeline.importer" in loaded
+        assert [m for m in loaded if m.startswith("sqlalchemy")] == []

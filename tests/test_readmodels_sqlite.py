@@ -16,6 +16,7 @@ from sftimeline.adapters.outcomes import PolicyProcess
 from sftimeline.adapters.process_settings import Settings, enable_framework, set_on
 from sftimeline.adapters.sql import engine_for_url
 from sftimeline.adapters.store import RecordStore
+from sftimeline.adapters.store_url import file_of
 from sftimeline.aggregates.outcomes import OUTCOME_TOPICS, FamilyOutcomes
 from sftimeline.generate import write_county
 from sftimeline.importer import import_files
@@ -92,7 +93,7 @@ def test_sqlite_projection_writes_the_rows_sqlalchemy_writes(tmp_path: Path) -> 
     kinds = {kind for _, kind, _ in events}
     assert {"decision_recorded", "claim_assessed"} <= kinds, kinds
     engine = engine_for_url(url)
-    path = sqlite_rm.file_of(url)
+    path = file_of(url)
     assert path is not None
     for page in (5000, 7):  # whole, and in small pages that revisit rows across pages
         for apply in ("sqlalchemy", "sqlite"):
@@ -211,7 +212,7 @@ def test_every_kind_of_outcome_projects_to_the_same_rows(tmp_path: Path) -> None
     RecordStore.open(url).close()
     engine = engine_for_url(url)
     rm.create_tables(engine)
-    path = sqlite_rm.file_of(url)
+    path = file_of(url)
     assert path is not None
     events = _events_of_every_kind()
     dumps = []

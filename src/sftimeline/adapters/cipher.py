@@ -155,24 +155,44 @@ def settle(engine: Engine, key: str | None, has_events: bool, *, create: bool) -
     A store without the setting and without events is new: it is encrypted if and only
     if a key is supplied now. One with events but no setting predates encryption: it
     is in clear. Concurrent first openers race on one insert; the winner's state holds.
+    (A SQLite file's writer settles it without SQLAlchemy: ``adapters/cipher_sqlite.py``.)
     """
-    state = read_state(engine)
+    recorded = read_state(engine)
+    state = to_record(recorded, key, has_events, create=create)
     if state is None:
-        fresh = CipherState(True, key_check(key)) if key and not has_events else None
-        state = fresh or CipherState(False)
-        if not create and not has_events:
+        state = recorded or first_state(key, has_events)
+        if recorded is None:
             return state  # a reader never decides for a store it did not create
+    elif recorded is None:
         from sftimeline.adapters.sql import insert_setting_once
 
         insert_setting_once(engine, SETTING, state.to_json())
         state = read_state(engine) or state
-    elif key and create and not state.encrypted and not has_events:
-        # created empty without a key (`process enable` first, say): nothing is stored
-        # in clear yet, so the first writer with a key makes it an encrypted store
-        state = CipherState(True, key_check(key))
+    else:
         write_state(engine, state)
     check_key(state, key)
     return state
+
+
+def first_state(key: str | None, has_events: bool) -> CipherState:
+    """The state of a store that records none yet: encrypted if and only if a key is
+    supplied now and nothing is stored (one with events predates encryption: in clear)."""
+    return CipherState(True, key_check(key)) if key and not has_events else CipherState(False)
+
+
+def to_record(
+    recorded: CipherState | None, key: str | None, has_events: bool, *, create: bool
+) -> CipherState | None:
+    """The state to record now, given the ``recorded`` one (None: record nothing)."""
+    if recorded is None:
+        if not create and not has_events:
+            return None  # a reader never decides for a store it did not create
+        return first_state(key, has_events)
+    if key and create and not recorded.encrypted and not has_events:
+        # created empty without a key (`process enable` first, say): nothing is stored
+        # in clear yet, so the first writer with a key makes it an encrypted store
+        return CipherState(True, key_check(key))
+    return None
 
 
 def check_key(state: CipherState, key: str | None) -> None:

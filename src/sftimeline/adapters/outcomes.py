@@ -54,7 +54,7 @@ from sftimeline.adapters.outcomes_app import FamilyOutcomesApp, outcomes_env
 from sftimeline.adapters.process_settings import EnabledFramework, Settings
 from sftimeline.adapters.store import FamilyRecords, RecordStore
 from sftimeline.adapters.store_errors import StoreError, StoreUnavailable
-from sftimeline.adapters.store_url import is_shared
+from sftimeline.adapters.store_url import file_of, is_shared
 from sftimeline.aggregates.outcomes import OUTCOME_TOPICS, FamilyOutcomes
 from sftimeline.calendar import today_uk
 from sftimeline.readmodels import sqlite as sqlite_rm
@@ -138,7 +138,7 @@ class PolicyProcess(FamilyDecisions):
         except Exception as exc:
             raise StoreUnavailable(f"cannot open outcomes in {store.url!r}: {exc}") from None
         #: the SQLite file whose read models are kept through sqlite3 (None: SQLAlchemy)
-        self._sqlite_file = sqlite_rm.file_of(store.url)
+        self._sqlite_file = file_of(store.url)
         try:
             if self._sqlite_file is None or not sqlite_rm.tables_exist(self._sqlite_file):
                 from sftimeline.readmodels import status as rm

@@ -51,7 +51,8 @@ class Settings:
     (made on first use, by ``engine``: reading there creates the table, as before)."""
 
     def __init__(self, url: str, engine: Callable[[], Engine]) -> None:
-        from sftimeline.readmodels.sqlite import file_of, settings
+        from sftimeline.adapters.store_url import file_of
+        from sftimeline.readmodels.sqlite import settings
 
         path = file_of(url)
         self._engine = engine

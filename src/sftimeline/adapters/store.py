@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ from sftimeline.adapters.store_url import (
     create_private_file,
     default_url,
     env_for_url,
+    file_of,
     postgres_reason,
 )
 
@@ -194,6 +196,16 @@ class RecordStore:
             # records, read on the event store's own SQLite connection (no SQLAlchemy)
             check_key(recorded, key)
             return
+        path = self._sqlite_file() if create else None
+        if path is not None:  # a writer on a SQLite file: settled without SQLAlchemy
+            from sftimeline.adapters.cipher_sqlite import settle_file
+
+            recorder: Any = self.app.recorder
+            try:
+                settle_file(path, recorder.events_table_name, key)
+            except sqlite3.Error as exc:
+                raise StoreUnavailable(f"cannot open store {self.url!r}: {exc}") from None
+            return
         from sftimeline.adapters.sql import engine_for_url
 
         engine = engine_for_url(self.url)
@@ -206,6 +218,10 @@ class RecordStore:
             raise StoreUnavailable(f"cannot open store {self.url!r}: {exc}") from None
         finally:
             engine.dispose()
+
+    def _sqlite_file(self) -> str | None:
+        """The store's SQLite file, or None (PostgreSQL, an in-memory database)."""
+        return file_of(self.url)
 
     def _recorded_cipher_state(self) -> CipherState | None:
         """The store's recorded cipher state (``adapters/cipher.py``) when it is a SQLite

@@ -55,6 +55,18 @@ def env_for_url(url: str) -> dict[str, str]:
     return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": path}
 
 
+def file_of(url: str) -> str | None:
+    """The SQLite file a store URL names (as SQLAlchemy's engine opens it), or None for
+    any other store (PostgreSQL, an in-memory database): those keep SQLAlchemy."""
+    env = env_for_url(url)
+    path = env.get("SQLITE_DBNAME", ":memory:")
+    if env["PERSISTENCE_MODULE"] != "eventsourcing.sqlite" or path == ":memory:":
+        return None
+    if path.startswith("file:") or "mode=memory" in path:
+        return None
+    return os.path.abspath(path)
+
+
 def create_private_file(path: str) -> None:
     """Create an empty SQLite file readable by its owner only (SQLite's journal and WAL
     files take the database file's permissions); an existing file is left alone."""

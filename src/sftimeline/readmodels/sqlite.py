@@ -196,19 +196,3 @@ def _insert(
         f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({','.join('?' * len(columns))})",
         [[_value(r.get(c)) for c in columns] for r in rows],
     )
-
-
-def file_of(url: str) -> str | None:
-    """The SQLite file a store URL names (as SQLAlchemy's engine opens it), or None for
-    any other store (PostgreSQL, an in-memory database): those keep SQLAlchemy."""
-    import os
-
-    from sftimeline.adapters.store_url import env_for_url
-
-    env = env_for_url(url)
-    path = env.get("SQLITE_DBNAME", ":memory:")
-    if env["PERSISTENCE_MODULE"] != "eventsourcing.sqlite" or path == ":memory:":
-        return None
-    if path.startswith("file:") or "mode=memory" in path:
-        return None
-    return os.path.abspath(path)
