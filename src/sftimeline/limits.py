@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from typing import Any
 
@@ -41,6 +41,89 @@ class InputLimits:
 
 
 DEFAULT_LIMITS = InputLimits()
+
+#: the largest value each whole-number limit may be set to, and why: past it the limit
+#: would no longer protect the engine (a deeper nesting than the walks over a value may
+#: recurse; an integer literal too long to convert, ``bounded_int``; a line too large to
+#: hold in memory for its turn)
+LIMIT_CEILINGS: dict[str, tuple[int, str]] = {
+    "max_line_bytes": (1 << 30, "1 GiB: a line is held in memory whole"),
+    "max_string_chars": (1 << 30, "a string is part of a line"),
+    "max_depth": (100, "the checks walk a value by recursion"),
+    "max_integer_digits": (4000, "longer integer literals are never converted"),
+}
+
+
+#: The widest limits an import may be given (each whole number at its ceiling, any date):
+#: what a stored record is checked against afterwards (``sftimeline verify``). The import
+#: that stored it may have raised the limits (``--limit``), and a limit guards the edge
+#: against hostile input; it is not a property of the record.
+WIDEST_LIMITS = InputLimits(
+    **{name: ceiling for name, (ceiling, _) in LIMIT_CEILINGS.items()},
+    earliest=date.min,
+    latest=date.max,
+)
+
+
+class LimitSettingError(ValueError):
+    """A limit setting that is not one, or a value it cannot take (the message names it)."""
+
+
+def limits_from(
+    settings: Mapping[str, Any] | InputLimits | None, base: InputLimits = DEFAULT_LIMITS
+) -> InputLimits:
+    """``base`` with the named ``settings`` changed: ``{"max_string_chars": 20000,
+    "latest": "2200-12-31"}``, values as a command line gives them (text) or as Python
+    values (``int``, ``date``). Raises :class:`LimitSettingError` naming the setting for
+    an unknown name, a whole number below 1 or above its ceiling
+    (:data:`LIMIT_CEILINGS`), a date that is not ``YYYY-MM-DD``, or ``earliest`` after
+    ``latest``."""
+    if settings is None:
+        return base
+    if isinstance(settings, InputLimits):
+        return settings
+    known = [f.name for f in fields(InputLimits)]
+    changed: dict[str, Any] = {}
+    for name, value in settings.items():
+        if name not in known:
+            raise LimitSettingError(
+                f"{printable(str(name))!r} is not a limit (the limits: {', '.join(known)})"
+            )
+        if name in LIMIT_CEILINGS:
+            changed[name] = _whole_limit(name, value)
+        else:
+            changed[name] = _date_limit(name, value)
+    limits = replace(base, **changed)
+    if limits.earliest > limits.latest:
+        raise LimitSettingError(f"earliest ({limits.earliest}) is after latest ({limits.latest})")
+    return limits
+
+
+def _whole_limit(name: str, value: Any) -> int:
+    ceiling, why = LIMIT_CEILINGS[name]
+    if type(value) is str and value.strip().isascii() and value.strip().isdigit():
+        value = int(value.strip())
+    if type(value) is not int or not 1 <= value <= ceiling:
+        raise LimitSettingError(
+            f"{name} must be a whole number from 1 to {ceiling:,} ({why}),"
+            f" not {printable(str(value))!r}"
+        )
+    return value
+
+
+def _date_limit(name: str, value: Any) -> date:
+    if type(value) is date:
+        return value
+    text = value.strip() if type(value) is str else None
+    try:
+        if text is None or len(text) != 10:
+            raise ValueError
+        return date.fromisoformat(text)
+    except ValueError:
+        raise LimitSettingError(
+            f"{name} must be a date, YYYY-MM-DD, not {printable(str(value))!r}"
+        ) from None
+
 
 #: Characters a stored string may not contain: NUL (which PostgreSQL text cannot
 #: hold) and lone surrogates (which are not Unicode text and cannot be encoded).

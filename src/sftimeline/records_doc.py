@@ -20,7 +20,7 @@ from typing import Annotated, Any, Union
 
 from pydantic import Field, TypeAdapter
 
-from sftimeline.limits import DEFAULT_LIMITS, InputLimits
+from sftimeline.limits import DEFAULT_LIMITS, LIMIT_CEILINGS, InputLimits
 from sftimeline.records import RECORD_MODELS, RecordModel
 
 SCHEMA_ID = "https://sftimeline.invalid/schema/interchange-record.json"
@@ -171,16 +171,29 @@ def _limits_section() -> str:
         "Data from outside can hold a megabyte string, a number of 5,000 digits, an array",
         "nested 50,000 deep or the year 9999. Each such value is a rejection naming file, line",
         "and field, and the lines around it are stored. The limits are named settings",
-        "(`sftimeline.limits.InputLimits`, passed to the importer) with these defaults:",
+        "(`sftimeline.limits.InputLimits`) with these defaults, which suit any real export:",
         "",
-        "| setting | default | what it bounds |",
-        "| --- | --- | --- |",
+        "| setting | default | at most | what it bounds |",
+        "| --- | --- | --- | --- |",
     ]
     for f in fields(InputLimits):
         default = getattr(DEFAULT_LIMITS, f.name)
         shown = f"{default:,}" if isinstance(default, int) else str(default)
-        out.append(f"| `{f.name}` | {shown} | {notes.get(f.name, '')} |")
+        ceiling = LIMIT_CEILINGS.get(f.name)
+        most = f"{ceiling[0]:,} ({ceiling[1]})" if ceiling else "any date"
+        out.append(f"| `{f.name}` | {shown} | {most} | {notes.get(f.name, '')} |")
     out += [
+        "",
+        "A council whose data legitimately goes past one (a long free-text note, a plan",
+        "dated beyond 2100) changes it for an import: `sftimeline import --limit",
+        "max_string_chars=20000 --limit latest=2200-12-31 FILES` (`--limit` is repeatable;",
+        "`sftimeline convert` takes it too), or `store.import_files(files,",
+        'limits={"max_string_chars": 20000})` (and `import_records`) in the Python API,',
+        "`POST /api/records?limit=max_string_chars=20000` in the HTTP API.",
+        "A name that is not a limit, a whole number below 1 or above its ceiling, a date not",
+        "written `YYYY-MM-DD`, or `earliest` after `latest` is a usage error naming it, and",
+        "nothing is read. The limits guard the edge: `sftimeline verify` checks stored",
+        "records against the widest limits an import may be given, not the defaults.",
         "",
         "Strings (and field names) may not contain NUL (`\\u0000`) or a lone surrogate",
         "(`\\ud800` to `\\udfff`); numbers must be finite (`NaN`, `Infinity` and `1e999` are",

@@ -315,3 +315,22 @@ def test_an_empty_or_malformed_body_is_refused_whole_or_rejected(
     else:
         assert answer.status_code == 400
         assert answer.json()["parameter"] == "body"
+
+
+def test_an_import_takes_input_limits_by_name_as_the_cli_does(writer: TestClient) -> None:
+    """docs/records.md, Limits: the same settings as ``sftimeline import --limit``."""
+    late = {**RETRACT, "source_id": "RET-LATE-3", "reason": "r" * 12_000}
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    body = json.dumps(late) + "\n"
+    refused = writer.post("/api/records", content=body, headers=headers)
+    assert refused.status_code == 422
+    assert refused.json()["rejections"][0]["fields"] == ["reason"]
+    for bad, says in [("max_depth=0", "max_depth must be a whole number"), ("x", "NAME=VALUE")]:
+        answer = writer.post("/api/records", params={"limit": bad}, content=body, headers=headers)
+        assert answer.status_code == 400
+        assert says in answer.json()["error"]
+    kept = writer.post(
+        "/api/records", params={"limit": "max_string_chars=12000"}, content=body, headers=headers
+    )
+    assert kept.status_code == 200, kept.text
+    assert kept.json()["totals"]["stored"] == 1

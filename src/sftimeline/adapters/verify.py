@@ -37,6 +37,7 @@ from sftimeline.adapters.store import PAGE, RecordStore
 from sftimeline.adapters.store_url import env_for_url
 from sftimeline.aggregates.family import RECORD_TOPICS, REGISTERED_TOPIC, Family
 from sftimeline.aggregates.outcomes import OUTCOME_TOPICS, FamilyOutcomes
+from sftimeline.limits import WIDEST_LIMITS
 from sftimeline.policies.evaluator import evaluate_family
 from sftimeline.policies.loader import Framework, FrameworkError, list_frameworks, load_framework
 from sftimeline.policies.process import earliest_pending
@@ -207,7 +208,7 @@ def _check_records(label: str, records: list[Record], result: Verification) -> N
         if not rec.recorded_at_supplied:
             raw.pop("recorded_at", None)
         try:
-            model = validate_record(raw)
+            model = validate_record(raw, limits=WIDEST_LIMITS)
         except RecordError as exc:
             result.add(label, "records", f"{rec.key} ({rec.type}) fails validation: {exc}")
             continue

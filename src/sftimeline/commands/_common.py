@@ -196,6 +196,16 @@ WORKERS = click.option(
     metavar="N",
     help="Processes to share the families (default: every core); the output is the same.",
 )
+
+
+LIMITS = click.option(
+    "--limit",
+    "limits",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Change an input limit (repeatable; docs/records.md, Limits): max_line_bytes, "
+    "max_string_chars, max_depth, max_integer_digits, earliest, latest.",
+)
 FRAMEWORK = click.option(
     "--framework", "framework", default="national-2022", show_default=True, metavar="ID"
 )

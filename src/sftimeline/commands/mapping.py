@@ -12,7 +12,7 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from sftimeline.commands._common import command, group
+from sftimeline.commands._common import LIMITS, command, group
 
 if TYPE_CHECKING:
     from sftimeline.importer import SourceRow
@@ -53,6 +53,7 @@ def _tell(row: SourceRow) -> None:
 @click.option(
     "--out", type=click.File("w", encoding="utf-8"), default=None, help="Write here, not stdout."
 )
+@LIMITS
 def convert(
     files: tuple[str, ...],
     mapping: str,
@@ -61,6 +62,7 @@ def convert(
     encoding: str | None,
     delimiter: str | None,
     out: IO[str] | None,
+    limits: tuple[str, ...],
 ) -> None:
     """Write the interchange JSON Lines a mapped import of FILES would store.
 
@@ -74,6 +76,7 @@ def convert(
         files,
         out or sys.stdout,
         on_row=_tell,
+        limits=limits or None,
         encoding=encoding,
         sheet=sheet,
         delimiter=delimiter,

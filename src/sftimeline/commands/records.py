@@ -13,6 +13,7 @@ import click
 
 from sftimeline.commands._common import (
     KNOWN_AT,
+    LIMITS,
     PrivateFile,
     command,
     date_option,
@@ -97,6 +98,7 @@ def _count_lines(path: str) -> int:
     metavar="N",
     help="Processes to validate the rows (default: every core); the result is the same.",
 )
+@LIMITS
 @store_options
 @click.pass_context
 def import_(
@@ -112,6 +114,7 @@ def import_(
     delimiter: str | None,
     extract_date: datetime | None,
     workers: int | None,
+    limits: tuple[str, ...],
 ) -> None:
     """Import interchange JSON Lines FILES (``-`` for stdin), or CSV/TSV/XLSX exports
     through a mapping (``--mapping``, docs/legacy.md).
@@ -147,6 +150,7 @@ def import_(
                 delimiter=delimiter,
                 extract_date=extract_date.date() if extract_date else None,
                 workers=workers,
+                limits=limits or None,
             )
         for line in result.summary.example_lines():
             click.echo(line, err=True)

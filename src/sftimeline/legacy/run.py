@@ -25,7 +25,7 @@ from sftimeline.importer import (
 )
 from sftimeline.legacy.model import Mapping
 from sftimeline.legacy.source import Overrides, mapped_rows
-from sftimeline.limits import DEFAULT_LIMITS
+from sftimeline.limits import DEFAULT_LIMITS, InputLimits
 
 
 def convert_files(
@@ -35,14 +35,15 @@ def convert_files(
     *,
     overrides: Overrides | None = None,
     on_row: Callable[[SourceRow], None] | None = None,
+    limits: InputLimits = DEFAULT_LIMITS,
 ) -> ImportSummary:
-    """Write the records an import would accept as JSON Lines to ``out``; the summary
-    is a dry run's. ``on_row`` sees every row's outcome, in order."""
+    """Write the records an import (under ``limits``) would accept as JSON Lines to
+    ``out``; the summary is a dry run's. ``on_row`` sees every row's outcome, in order."""
     frameworks = known_frameworks(None)
 
     def emitting(rows: Iterable[SourceRow]) -> Iterator[SourceRow]:
         for row in rows:
-            checked = validated(row, frameworks)
+            checked = validated(row, frameworks, limits)
             if on_row is not None:
                 on_row(checked)
             for record in checked.records:
@@ -50,15 +51,17 @@ def convert_files(
             yield row  # the importer counts it (and rejects it) exactly as an import would
 
     rows = emitting(mapped_rows(mapping, files, overrides))
-    return import_items(None, rows, dry_run=True, frameworks=frameworks)
+    return import_items(None, rows, dry_run=True, frameworks=frameworks, limits=limits)
 
 
-def validated(row: SourceRow, frameworks: Collection[str]) -> SourceRow:
+def validated(
+    row: SourceRow, frameworks: Collection[str], limits: InputLimits = DEFAULT_LIMITS
+) -> SourceRow:
     """``row``, or its rejection when one of its records fails validation (the importer's
     own check, so that ``convert`` prints exactly what an import would accept)."""
     if not row.records:
         return row
-    checked = validate_row(row, DEFAULT_LIMITS, frameworks)
+    checked = validate_row(row, limits, frameworks)
     if isinstance(checked, Rejection):
         return SourceRow(row.file, row.line, rejection=checked, text=row.text)
     return row
@@ -76,9 +79,11 @@ def import_mapped(
     rejects: IO[str] | None = None,
     progress: Progress | None = None,
     workers: int = 1,
+    limits: InputLimits = DEFAULT_LIMITS,
 ) -> ImportSummary:
     """Import mapped files (``store`` may be None on a dry run). The rows are converted
-    here; ``workers`` processes validate them (the same result whatever their number)."""
+    here; ``workers`` processes validate them (the same result whatever their number)
+    under ``limits``."""
     return import_items(
         store,
         mapped_rows(mapping, files, overrides),
@@ -88,4 +93,5 @@ def import_mapped(
         rejects=rejects,
         progress=progress,
         workers=workers,
+        limits=limits,
     )

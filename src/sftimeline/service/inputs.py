@@ -5,7 +5,8 @@ One home for the rules every door shares (the CLI, the Python API, the HTTP API)
 - the store URL: given, else ``SFTIMELINE_DB``, else the deprecated ``SFTIMELINE_STORE``,
   else ``./sftimeline.sqlite``; a PostgreSQL URL must name its database;
 - an on-date is an ISO date; a knowledge time is an ISO date-time with a UTC offset, or a
-  date meaning the end of that day (UTC), defaulting to now.
+  date meaning the end of that day (UTC), defaulting to now;
+- an import's input limits are the defaults with the named settings changed.
 
 Light on purpose (standard library only): the CLI imports it at start-up.
 """
@@ -14,10 +15,15 @@ from __future__ import annotations
 
 import os
 import warnings
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, time
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlparse
 
 from sftimeline.service.errors import UsageProblem
+
+if TYPE_CHECKING:
+    from sftimeline.limits import InputLimits
 
 DEFAULT_URL = "./sftimeline.sqlite"
 ENV = "SFTIMELINE_DB"
@@ -98,3 +104,39 @@ def parse_known_at(value: str | date | datetime | None, what: str | None = None)
     if parsed.tzinfo is None:
         raise _named(what, "needs a UTC offset, e.g. 2024-07-20T00:00:00+00:00")
     return parsed.astimezone(UTC)
+
+
+def parse_limits(
+    settings: Mapping[str, Any] | Iterable[str] | InputLimits | None,
+) -> InputLimits:
+    """An import's input limits (``sftimeline.limits``): the defaults with ``settings``
+    changed, by name (``{"max_string_chars": 20000}``) or as ``NAME=VALUE`` texts (the
+    CLI's ``--limit``, the HTTP API's ``limit=``); UsageProblem naming the setting for
+    one that is not a limit, or a value it cannot take."""
+    from sftimeline.limits import LimitSettingError, limits_from
+
+    if settings is not None and not isinstance(settings, Mapping) and not _is_limits(settings):
+        settings = _named_settings(cast("Iterable[str]", settings))
+    try:
+        return limits_from(cast("Mapping[str, Any] | InputLimits | None", settings))
+    except LimitSettingError as exc:
+        raise UsageProblem(f"input limits: {exc}") from None
+
+
+def _is_limits(value: object) -> bool:
+    from sftimeline.limits import InputLimits
+
+    return isinstance(value, InputLimits)
+
+
+def _named_settings(texts: Iterable[str]) -> dict[str, str] | None:
+    """``NAME=VALUE`` texts as values by name."""
+    named: dict[str, str] = {}
+    for text in texts:
+        name, sep, value = str(text).partition("=")
+        if not sep or not name.strip():
+            raise UsageProblem(
+                f"input limits: {text!r} is not NAME=VALUE (e.g. max_string_chars=20000)"
+            )
+        named[name.strip()] = value
+    return named or None

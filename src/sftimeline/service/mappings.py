@@ -7,11 +7,13 @@ Light to import: the legacy package (pydantic, openpyxl) loads when a function r
 
 from __future__ import annotations
 
+from collections import abc
 from collections.abc import Callable, Iterable
 from datetime import date
 from typing import IO, TYPE_CHECKING, Any
 
 from sftimeline.service.errors import NotFound, UsageProblem
+from sftimeline.service.inputs import parse_limits
 
 if TYPE_CHECKING:
     from sftimeline.importer import ImportSummary, SourceRow
@@ -53,14 +55,17 @@ def convert(
     out: IO[str],
     *,
     on_row: Callable[[SourceRow], None] | None = None,
+    limits: abc.Mapping[str, Any] | Iterable[str] | None = None,
     **settings: Any,
 ) -> ImportSummary:
-    """Write the records a mapped import of ``files`` would accept to ``out`` (JSON
-    Lines); the summary is a dry run's. ``settings``: see :func:`overrides`."""
+    """Write the records a mapped import of ``files`` (under ``limits``, as
+    ``import_files`` takes them) would accept to ``out`` (JSON Lines); the summary is a
+    dry run's. ``settings``: see :func:`overrides`."""
     from sftimeline.legacy import convert_files
 
     loaded, chosen = load_checked(mapping), overrides(**settings)
-    return convert_files(loaded, files, out, overrides=chosen, on_row=on_row)
+    chosen_limits = parse_limits(limits)
+    return convert_files(loaded, files, out, overrides=chosen, on_row=on_row, limits=chosen_limits)
 
 
 def draft(file: str, *, rows: int = 200, **settings: Any) -> str:

@@ -18,7 +18,7 @@ from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from sftimeline.service.base import load_framework, translated
 from sftimeline.service.errors import InvalidInput, NotFound, UsageProblem
-from sftimeline.service.inputs import parse_date
+from sftimeline.service.inputs import parse_date, parse_limits
 from sftimeline.service.process import ProcessService
 from sftimeline.service.results import ClaimSubmission, ImportResult
 
@@ -67,6 +67,7 @@ class WritesService(ProcessService):
         delimiter: str | None = None,
         extract_date: date | None = None,
         workers: int | None = None,
+        limits: Mapping[str, Any] | Iterable[str] | None = None,
     ) -> ImportResult:
         """Import interchange JSON Lines files (``"-"`` reads ``stdin``).
 
@@ -85,10 +86,13 @@ class WritesService(ProcessService):
         and ``extract_date`` override the mapping's own (a bad mapping raises
         :class:`UsageProblem` naming the line of each problem). ``workers`` processes
         validate (default: every core); the store, summary and rejects are the same
-        whatever their number.
+        whatever their number. ``limits`` changes the input limits by name
+        (``{"max_string_chars": 20000}``; docs/records.md, "Limits"); a name that is not
+        a limit, or a value it cannot take, raises :class:`UsageProblem`.
         """
         from sftimeline.pool import default_workers
 
+        chosen_limits = parse_limits(limits)
         n = default_workers() if workers is None else workers
         files = list(paths)
         for f in files:
@@ -118,6 +122,7 @@ class WritesService(ProcessService):
                     rejects=rejects,
                     progress=progress,
                     workers=n,
+                    limits=chosen_limits,
                 )
             return self._after_import(summary, run_process)
         store = self._existing_store() if dry_run else self.record_store(create=True)
@@ -133,6 +138,7 @@ class WritesService(ProcessService):
                 encoding=encoding or "utf-8",
                 dry_run=dry_run,
                 workers=n,
+                limits=chosen_limits,
             )
         return self._after_import(summary, run_process)
 
@@ -145,15 +151,18 @@ class WritesService(ProcessService):
         imported_at: datetime | None = None,
         run_process: bool = True,
         source: str = "records",
+        limits: Mapping[str, Any] | Iterable[str] | None = None,
     ) -> ImportResult:
         """Import interchange records given as dicts (one per record), streamed.
 
-        The same validation, de-duplication and summary as :meth:`import_files`; a
-        rejection names ``source`` as its file and the record's position (1-based) as its
-        line. Dates may be ``date``/``datetime`` objects or ISO strings.
+        The same validation (under ``limits``, as :meth:`import_files` takes them),
+        de-duplication and summary as :meth:`import_files`; a rejection names ``source``
+        as its file and the record's position (1-based) as its line. Dates may be
+        ``date``/``datetime`` objects or ISO strings.
         """
         from sftimeline.importer import DEFAULT_BATCH, import_items
 
+        chosen_limits = parse_limits(limits)
         store = self._existing_store() if dry_run else self.record_store(create=True)
         with translated():
             summary = import_items(
@@ -162,6 +171,7 @@ class WritesService(ProcessService):
                 dry_run=dry_run,
                 batch_size=batch_size or DEFAULT_BATCH,
                 imported_at=imported_at,
+                limits=chosen_limits,
             )
         return self._after_import(summary, run_process)
 

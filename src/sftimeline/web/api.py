@@ -212,19 +212,30 @@ def status(
         422: {"description": "Some records rejected or conflicting (the others are stored)"},
     },
 )
-async def post_records(request: Request) -> JSONResponse:
+async def post_records(
+    request: Request,
+    limit: Annotated[
+        list[str] | None,
+        Query(
+            description="An input limit changed for this import, `NAME=VALUE` (repeatable:"
+            " `?limit=max_string_chars=20000&limit=latest=2200-12-31`; docs/records.md,"
+            " Limits), as `sftimeline import --limit` takes it."
+        ),
+    ] = None,
+) -> JSONResponse:
     """The body is JSON Lines (one record per line) or one JSON array of records. Every
     record is validated; a bad one is rejected with its line (its position in an array)
     and field, and every other one is stored. The policy process runs afterwards, as
     after ``sftimeline import``. 200 when nothing was rejected or conflicting, else 422
-    with the same summary."""
+    with the same summary; 400 for a ``limit`` that is not one, or a value it cannot
+    take (nothing is read)."""
     from starlette.concurrency import run_in_threadpool
 
     body = _as_lines(await request.body())
 
     def work() -> Any:
         with store_of(request) as store:
-            return store.import_files(["-"], stdin=io.BytesIO(body))
+            return store.import_files(["-"], stdin=io.BytesIO(body), limits=limit or None)
 
     result = await run_in_threadpool(work)
     return JSONResponse(result.to_dict(), status_code=200 if result.ok else 422)
