@@ -16,7 +16,8 @@ Each stage runs here, on one core, over the whole file, timed with ``time.proces
   transaction, ``synchronous=NORMAL``, the library's table and primary key);
 - *writer, whole*: ``sftimeline import --workers 1`` less the worker stage (which it runs
   in the same process, without the pickling) and its start-up (the same command on an
-  empty file): everything the single writer does (de-duplication, numbering, the SQL).
+  empty file): everything the single writer does (reading the file's blocks,
+  de-duplication, numbering, the SQL, the modules it imports on first use).
 
 With two cores the import can at best take (worker + writer) / 2 per record, however well
 its processes share them, so ``floor / ((worker + writer) / 2)`` bounds the import's ratio
