@@ -109,3 +109,27 @@ def test_a_new_sqlite_store_is_opened_without_sqlalchemy(tmp_path: Path) -> None
     assert out.stdout.strip() == "[]"
     with RecordStore.open(db, key="", create=False) as store:
         assert not store.encrypted
+
+
+def test_a_file_another_writer_holds_too_long_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sftimeline.adapters import cipher_sqlite
+    from sftimeline.adapters.store_errors import StoreUnavailable
+
+    db = str(tmp_path / "held.sqlite")
+    RecordStore.open(db, key="").close()
+    with sqlite3.connect(db) as conn:  # as if the store predated its cipher setting
+        conn.execute("DELETE FROM sftimeline_settings")
+    monkeypatch.setattr(cipher_sqlite, "TIMEOUT", 0.1)
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(StoreUnavailable, match=r"cannot open store .*database is locked"):
+            RecordStore.open(db, key="")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    with RecordStore.open(db, key="") as store:  # the lock gone, it settles as before
+        assert not store.encrypted
+    assert _setting(db) == json.dumps(CipherState(False).to_json())

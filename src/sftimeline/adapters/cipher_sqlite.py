@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from contextlib import closing
+from contextlib import closing, suppress
 
 from sftimeline.adapters.cipher import SETTING, CipherState, check_key, to_record
 
@@ -56,7 +56,8 @@ def settle_file(path: str, events_table: str, key: str | None) -> CipherState:
                 )
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            with suppress(sqlite3.Error):  # the error that stopped it is the one to tell
+                conn.execute("ROLLBACK")
             raise
     settled = state or recorded
     assert settled is not None  # to_record(None, …, create=True) always records one

@@ -196,7 +196,7 @@ class RecordStore:
             # records, read on the event store's own SQLite connection (no SQLAlchemy)
             check_key(recorded, key)
             return
-        path = self._sqlite_file() if create else None
+        path = file_of(self.url) if create else None
         if path is not None:  # a writer on a SQLite file: settled without SQLAlchemy
             from sftimeline.adapters.cipher_sqlite import settle_file
 
@@ -218,10 +218,6 @@ class RecordStore:
             raise StoreUnavailable(f"cannot open store {self.url!r}: {exc}") from None
         finally:
             engine.dispose()
-
-    def _sqlite_file(self) -> str | None:
-        """The store's SQLite file, or None (PostgreSQL, an in-memory database)."""
-        return file_of(self.url)
 
     def _recorded_cipher_state(self) -> CipherState | None:
         """The store's recorded cipher state (``adapters/cipher.py``) when it is a SQLite
