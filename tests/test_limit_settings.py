@@ -79,7 +79,9 @@ def test_each_side_of_a_raised_boundary(tmp_path: Path, limit: str, line_passes:
         ("max_integer_digits=4001", "max_integer_digits must be a whole number from 1 to 4,000"),
         ("max_line_bytes=1e6", "max_line_bytes must be a whole number"),
         ("max_string_chars=²", "max_string_chars must be a whole number"),
-        ("earliest=1/1/2000", "earliest must be a date, YYYY-MM-DD, not '1/1/2000'"),
+        ("earliest=1/1/2000", "earliest must be a date, YYYY-MM-DD, from 1000-01-01 to"),
+        ("earliest=0999-12-31", "from 1000-01-01 to 8999-12-31 (windows counted from a date"),
+        ("latest=9000-01-01", "latest must be a date, YYYY-MM-DD, from 1000-01-01 to 8999-12-31"),
         ("earliest=2101-01-01", "earliest (2101-01-01) is after latest (2100-12-31)"),
         ("max_depth", "'max_depth' is not NAME=VALUE"),
     ],
@@ -143,6 +145,11 @@ def test_convert_applies_the_same_limits_as_an_import(tmp_path: Path) -> None:
     kept = runner.invoke(main, [*base, "--limit", "max_string_chars=12000"])
     assert kept.exit_code == 0, kept.output
     assert json.loads(kept.stdout.splitlines()[0])["note"] == NOTE
+
+
+def test_the_date_limits_reach_the_ends_of_their_range() -> None:
+    widest = limits_from({"earliest": "1000-01-01", "latest": "8999-12-31"})
+    assert (widest.earliest, widest.latest) == (date(1000, 1, 1), date(8999, 12, 31))
 
 
 def test_limits_from_leaves_unnamed_limits_at_their_defaults() -> None:

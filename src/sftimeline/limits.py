@@ -54,14 +54,20 @@ LIMIT_CEILINGS: dict[str, tuple[int, str]] = {
 }
 
 
-#: The widest limits an import may be given (each whole number at its ceiling, any date):
+#: the range the date limits may be set within: a millennium inside the calendar at either
+#: end, so that every window counted from a date (months, terms, ages, sustained periods)
+#: stays within the dates Python can represent
+DATE_RANGE = (date(1000, 1, 1), date(8999, 12, 31))
+DATE_RANGE_WHY = "windows counted from a date stay within the calendar"
+
+#: The widest limits an import may be given (each limit at the end of its range):
 #: what a stored record is checked against afterwards (``sftimeline verify``). The import
 #: that stored it may have raised the limits (``--limit``), and a limit guards the edge
 #: against hostile input; it is not a property of the record.
 WIDEST_LIMITS = InputLimits(
     **{name: ceiling for name, (ceiling, _) in LIMIT_CEILINGS.items()},
-    earliest=date.min,
-    latest=date.max,
+    earliest=DATE_RANGE[0],
+    latest=DATE_RANGE[1],
 )
 
 
@@ -112,17 +118,19 @@ def _whole_limit(name: str, value: Any) -> int:
 
 
 def _date_limit(name: str, value: Any) -> date:
-    if type(value) is date:
-        return value
-    text = value.strip() if type(value) is str else None
-    try:
-        if text is None or len(text) != 10:
-            raise ValueError
-        return date.fromisoformat(text)
-    except ValueError:
+    low, high = DATE_RANGE
+    day: date | None = value if type(value) is date else None
+    if type(value) is str and len(value.strip()) == 10:
+        try:
+            day = date.fromisoformat(value.strip())
+        except ValueError:
+            day = None
+    if day is None or not low <= day <= high:
         raise LimitSettingError(
-            f"{name} must be a date, YYYY-MM-DD, not {printable(str(value))!r}"
-        ) from None
+            f"{name} must be a date, YYYY-MM-DD, from {low} to {high} ({DATE_RANGE_WHY}),"
+            f" not {printable(str(value))!r}"
+        )
+    return day
 
 
 #: Characters a stored string may not contain: NUL (which PostgreSQL text cannot

@@ -20,7 +20,13 @@ from typing import Annotated, Any, Union
 
 from pydantic import Field, TypeAdapter
 
-from sftimeline.limits import DEFAULT_LIMITS, LIMIT_CEILINGS, InputLimits
+from sftimeline.limits import (
+    DATE_RANGE,
+    DATE_RANGE_WHY,
+    DEFAULT_LIMITS,
+    LIMIT_CEILINGS,
+    InputLimits,
+)
 from sftimeline.records import RECORD_MODELS, RecordModel
 
 SCHEMA_ID = "https://sftimeline.invalid/schema/interchange-record.json"
@@ -173,14 +179,16 @@ def _limits_section() -> str:
         "and field, and the lines around it are stored. The limits are named settings",
         "(`sftimeline.limits.InputLimits`) with these defaults, which suit any real export:",
         "",
-        "| setting | default | at most | what it bounds |",
+        "| setting | default | may be set to | what it bounds |",
         "| --- | --- | --- | --- |",
     ]
     for f in fields(InputLimits):
         default = getattr(DEFAULT_LIMITS, f.name)
         shown = f"{default:,}" if isinstance(default, int) else str(default)
         ceiling = LIMIT_CEILINGS.get(f.name)
-        most = f"{ceiling[0]:,} ({ceiling[1]})" if ceiling else "any date"
+        low, high = DATE_RANGE
+        dates = f"{low} to {high} ({DATE_RANGE_WHY})"
+        most = f"1 to {ceiling[0]:,} ({ceiling[1]})" if ceiling else dates
         out.append(f"| `{f.name}` | {shown} | {most} | {notes.get(f.name, '')} |")
     out += [
         "",
@@ -190,10 +198,10 @@ def _limits_section() -> str:
         "`sftimeline convert` takes it too), or `store.import_files(files,",
         'limits={"max_string_chars": 20000})` (and `import_records`) in the Python API,',
         "`POST /api/records?limit=max_string_chars=20000` in the HTTP API.",
-        "A name that is not a limit, a whole number below 1 or above its ceiling, a date not",
-        "written `YYYY-MM-DD`, or `earliest` after `latest` is a usage error naming it, and",
-        "nothing is read. The limits guard the edge: `sftimeline verify` checks stored",
-        "records against the widest limits an import may be given, not the defaults.",
+        "A name that is not a limit, a value outside its range (or a date written other than",
+        "`YYYY-MM-DD`), or `earliest` after `latest` is a usage error naming it, and nothing",
+        "is read. The limits guard the edge: `sftimeline verify` checks stored records",
+        "against the widest limits an import may be given, not the defaults.",
         "",
         "Strings (and field names) may not contain NUL (`\\u0000`) or a lone surrogate",
         "(`\\ud800` to `\\udfff`); numbers must be finite (`NaN`, `Infinity` and `1e999` are",
