@@ -110,6 +110,9 @@ def test_the_python_api_takes_limits_by_name_and_refuses_bad_ones(tmp_path: Path
     assert store.import_records(dicts, run_process=False).summary.stored == 0
     kept = store.import_records(dicts, limits={"max_string_chars": 12_000}, run_process=False)
     assert kept.summary.stored == 1
+    again = [sample("evidence_recorded", 10, note=NOTE)]
+    as_text = store.import_records(again, limits="max_string_chars=12000", run_process=False)
+    assert as_text.summary.stored == 1  # one NAME=VALUE text, as the CLI gives it
 
 
 def test_convert_applies_the_same_limits_as_an_import(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ import os
 import warnings
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, time
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from sftimeline.service.errors import UsageProblem
@@ -113,20 +113,16 @@ def parse_limits(
     changed, by name (``{"max_string_chars": 20000}``) or as ``NAME=VALUE`` texts (the
     CLI's ``--limit``, the HTTP API's ``limit=``); UsageProblem naming the setting for
     one that is not a limit, or a value it cannot take."""
-    from sftimeline.limits import LimitSettingError, limits_from
+    from sftimeline.limits import InputLimits, LimitSettingError, limits_from
 
-    if settings is not None and not isinstance(settings, Mapping) and not _is_limits(settings):
-        settings = _named_settings(cast("Iterable[str]", settings))
+    if isinstance(settings, str):  # one NAME=VALUE, not its characters
+        settings = [settings]
+    if settings is not None and not isinstance(settings, Mapping | InputLimits):
+        settings = _named_settings(settings)
     try:
-        return limits_from(cast("Mapping[str, Any] | InputLimits | None", settings))
+        return limits_from(settings)
     except LimitSettingError as exc:
         raise UsageProblem(f"input limits: {exc}") from None
-
-
-def _is_limits(value: object) -> bool:
-    from sftimeline.limits import InputLimits
-
-    return isinstance(value, InputLimits)
 
 
 def _named_settings(texts: Iterable[str]) -> dict[str, str] | None:
