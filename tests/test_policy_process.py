@@ -324,6 +324,13 @@ def comparable(proc: PolicyProcess) -> list[tuple[str, str]]:
 KNOWN = "2026-06-01T00:00:00+00:00"
 
 
+def june_process(store: RecordStore, **kw: Any) -> PolicyProcess:
+    """The process the catch-up tests run: national-2022 on 2025-06-01 as known at
+    :data:`KNOWN`, in windows of 300 notifications (``kw`` changes or adds settings)."""
+    settings: dict[str, Any] = {"on": date(2025, 6, 1), "known_at": at(KNOWN), "window": 300}
+    return PolicyProcess(store, [FW], **{**settings, **kw})
+
+
 @pytest.fixture
 def clean_url(store_url: str, tmp_path: Path) -> Iterator[str]:
     """A second, separate store of the same kind, for the clean run to compare with."""
@@ -339,7 +346,7 @@ def clean_url(store_url: str, tmp_path: Path) -> Iterator[str]:
 def test_crash_mid_batch_neither_loses_nor_duplicates(store_url: str, clean_url: str) -> None:
     with RecordStore.open(clean_url) as clean:
         generated(clean, 12)
-        with PolicyProcess(clean, [FW], on=date(2025, 6, 1), known_at=at(KNOWN), window=300) as p:
+        with june_process(clean) as p:
             p.run()
             expected = comparable(p)
             expected_status = [r.to_dict() for r in query_status(p.engine)]
@@ -353,18 +360,11 @@ def test_crash_mid_batch_neither_loses_nor_duplicates(store_url: str, clean_url:
                 raise Crash
 
         with (
-            PolicyProcess(
-                store,
-                [FW],
-                on=date(2025, 6, 1),
-                known_at=at(KNOWN),
-                window=300,
-                after_family=crash_after_7,
-            ) as p,
+            june_process(store, after_family=crash_after_7) as p,
             pytest.raises(Crash),
         ):
             p.run()
-        with PolicyProcess(store, [FW], on=date(2025, 6, 1), known_at=at(KNOWN), window=300) as p:
+        with june_process(store) as p:
             partial = comparable(p)
             assert 0 < len(partial) < len(expected)  # some windows were committed
             p.run()
@@ -378,7 +378,7 @@ def test_killed_process_restarts_without_loss_or_duplicates(store_url: str, clea
     """A real crash: the process is SIGKILLed inside a window's transaction."""
     with RecordStore.open(clean_url) as clean:
         generated(clean, 8)
-        with PolicyProcess(clean, [FW], on=date(2025, 6, 1), known_at=at(KNOWN), window=250) as p:
+        with june_process(clean, window=250) as p:
             p.run()
             expected = comparable(p)
     with RecordStore.open(store_url) as store:
@@ -405,7 +405,7 @@ def test_killed_process_restarts_without_loss_or_duplicates(store_url: str, clea
     assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()
     with (
         RecordStore.open(store_url) as store,
-        PolicyProcess(store, [FW], on=date(2025, 6, 1), known_at=at(KNOWN), window=250) as p,
+        june_process(store, window=250) as p,
     ):
         # left unfinished: the position behind the head (or, on PostgreSQL, where the
         # position moves when families are queued, families still queued)

@@ -8,16 +8,14 @@ import signal
 import subprocess
 import sys
 import textwrap
-from datetime import date
 from pathlib import Path
 
 import pytest
 
-from sftimeline.adapters.outcomes import PolicyProcess
 from sftimeline.adapters.store import RecordStore
 from sftimeline.adapters.workqueue import queued_families
 from sftimeline.readmodels.status import query_status
-from test_policy_process import FW, KNOWN, at, comparable, generated
+from test_policy_process import KNOWN, comparable, generated, june_process
 
 pytestmark = pytest.mark.postgres
 FAMILIES = 30
@@ -56,7 +54,7 @@ def test_three_workers_one_killed_record_what_one_worker_records(
     shared, single = pg_url, second_pg_url
     with RecordStore.open(single) as store:
         generated(store, FAMILIES)
-        with PolicyProcess(store, [FW], on=date(2025, 6, 1), known_at=at(KNOWN), window=300) as p:
+        with june_process(store) as p:
             p.run()
             expected = sorted(comparable(p))
             expected_status = sorted(json.dumps(r.to_dict()) for r in query_status(p.engine))
@@ -81,7 +79,7 @@ def test_three_workers_one_killed_record_what_one_worker_records(
         assert int(out) > 0  # each survivor evaluated a share of the families
     with (
         RecordStore.open(shared) as store,
-        PolicyProcess(store, [FW], on=date(2025, 6, 1), known_at=at(KNOWN), window=300) as p,
+        june_process(store) as p,
     ):
         assert queued_families(p) == 0  # the killed worker's claim was taken over
         assert p.position() == p.head()
@@ -103,15 +101,7 @@ def test_one_run_with_two_workers_forks_two_queue_workers_that_record_what_one_r
     for url, workers in ((second_pg_url, 1), (pg_url, 2)):
         with RecordStore.open(url) as store:
             generated(store, FAMILIES)
-            with PolicyProcess(
-                store,
-                [FW],
-                on=date(2025, 6, 1),
-                known_at=at(KNOWN),
-                window=300,
-                workers=workers,
-                after_family=here[workers].append,
-            ) as p:
+            with june_process(store, workers=workers, after_family=here[workers].append) as p:
                 first = p.run()
                 again = p.run(all_families=all_families)
                 runs[workers] = (
@@ -141,9 +131,7 @@ def test_a_late_record_is_decided_by_the_run_itself_not_by_forked_workers(
     with RecordStore.open(pg_url) as store:
         generated(store, 3)
         here: list[str] = []
-        with PolicyProcess(
-            store, [FW], on=date(2025, 6, 1), known_at=at(KNOWN), window=300, workers=2
-        ) as p:
+        with june_process(store, workers=2) as p:
             assert p.run().families == 3
             p.after_family = here.append
             generated(store, 4)  # a fourth family's records: about 100 notifications
