@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 
 from sftimeline import import_frameworks
-from sftimeline.adapters import sql
+from sftimeline.adapters import process_settings, sql
 from sftimeline.adapters.process_settings import FRAMEWORKS_SETTING
 from sftimeline.adapters.store import RecordStore
 from sftimeline.import_frameworks import known_frameworks
 
 
 def test_the_names_it_reads_are_the_settings_own() -> None:
-    assert sql.settings_table.name == import_frameworks.SETTINGS_TABLE
+    assert sql.settings_table.name == process_settings.SETTINGS_TABLE == "sftimeline_settings"
 
 
 def test_a_sqlite_store_is_read_without_sqlalchemy_and_alike(

@@ -6,15 +6,10 @@ that module stays the rows' path from the source to the store.
 
 from __future__ import annotations
 
-import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from sftimeline.adapters.store import RecordStore
-
-#: the settings table (``adapters/sql.py``'s ``settings_table``, named here without
-#: importing SQLAlchemy; tests/test_import_frameworks.py pins that they agree)
-SETTINGS_TABLE = "sftimeline_settings"
 
 
 def known_frameworks(store: RecordStore | None) -> frozenset[str]:
@@ -56,21 +51,10 @@ def _enabled_on_sqlite(store: RecordStore) -> list[str] | None:
     :func:`~sftimeline.adapters.process_settings.enabled_frameworks` reads them (none
     without the settings table), or None (not SQLite, or an error the long way, through
     SQLAlchemy, reports): importing SQLAlchemy was ≈ 0.14 s of an import into an
-    existing store, a late record's most of all. (``readmodels/sqlite.py`` reads the
-    process's settings alike on a connection of its own; importing it, with the read
-    models' folding, would cost an import more than the query.)"""
+    existing store, a late record's most of all (``RecordStore.sqlite_setting``)."""
     from sftimeline.adapters.process_settings import FRAMEWORKS_SETTING
 
-    app: Any = store.app
-    datastore = getattr(app.recorder, "datastore", None)
-    if app.env.get("PERSISTENCE_MODULE") != "eventsourcing.sqlite" or datastore is None:
+    read, value = store.sqlite_setting(FRAMEWORKS_SETTING)
+    if not read:
         return None
-    try:
-        with datastore.transaction(commit=False) as curs:
-            curs.execute(f"SELECT value FROM {SETTINGS_TABLE} WHERE key = ?", (FRAMEWORKS_SETTING,))
-            row = curs.fetchone()
-    except Exception as exc:
-        if f"no such table: {SETTINGS_TABLE}" in str(exc):
-            return []
-        return None
-    return [d["id"] for d in json.loads(row[0])] if row else []
+    return [d["id"] for d in value] if value else []

@@ -20,11 +20,12 @@ import sqlite3
 from contextlib import closing, suppress
 
 from sftimeline.adapters.cipher import SETTING, CipherState, check_key, to_record
+from sftimeline.adapters.process_settings import SETTINGS_TABLE
 
 #: the settings table as SQLAlchemy creates it (``adapters/sql.py``'s ``settings_table``);
 #: SQLite keeps the statement without ``IF NOT EXISTS``, so the file is the same either way
 SETTINGS_DDL = (
-    "CREATE TABLE IF NOT EXISTS sftimeline_settings (\n"
+    f"CREATE TABLE IF NOT EXISTS {SETTINGS_TABLE} (\n"
     '\t"key" VARCHAR(64) NOT NULL, \n'
     "\tvalue TEXT NOT NULL, \n"
     '\tPRIMARY KEY ("key")\n'
@@ -43,7 +44,7 @@ def settle_file(path: str, events_table: str, key: str | None) -> CipherState:
         try:
             conn.execute(SETTINGS_DDL)
             row = conn.execute(
-                "SELECT value FROM sftimeline_settings WHERE key = ?", (SETTING,)
+                f"SELECT value FROM {SETTINGS_TABLE} WHERE key = ?", (SETTING,)
             ).fetchone()
             value = json.loads(row[0]) if row else None
             recorded = CipherState.from_json(value) if value else None
@@ -51,7 +52,7 @@ def settle_file(path: str, events_table: str, key: str | None) -> CipherState:
             state = to_record(recorded, key, has_events is not None, create=True)
             if state is not None:
                 conn.execute(
-                    "INSERT OR REPLACE INTO sftimeline_settings (key, value) VALUES (?, ?)",
+                    f"INSERT OR REPLACE INTO {SETTINGS_TABLE} (key, value) VALUES (?, ?)",
                     (SETTING, json.dumps(state.to_json())),
                 )
             conn.execute("COMMIT")

@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from sftimeline.policies.loader import Framework
 
 
+#: the store's settings table: key → JSON value (``adapters/sql.py`` declares it for
+#: SQLAlchemy; named here, in a module that imports nothing heavy, for every reader)
+SETTINGS_TABLE = "sftimeline_settings"
 FRAMEWORKS_SETTING = "process.frameworks"
 ON_SETTING = "process.on"
 

@@ -16,13 +16,14 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from sftimeline.adapters.locks import create_all
+from sftimeline.adapters.process_settings import SETTINGS_TABLE
 from sftimeline.adapters.store_url import env_for_url
 
 metadata = MetaData()
 
 #: Process settings (enabled frameworks, on-date): key → JSON value.
 settings_table = Table(
-    "sftimeline_settings",
+    SETTINGS_TABLE,
     metadata,
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),

@@ -20,6 +20,7 @@ from contextlib import closing, contextmanager
 from datetime import date
 from typing import Any
 
+from sftimeline.adapters.process_settings import SETTINGS_TABLE
 from sftimeline.readmodels.fold import (
     CLAIM_COLUMNS,
     CLAIM_KEYS,
@@ -40,7 +41,6 @@ from sftimeline.readmodels.fold import (
 
 #: the read models' tables (``readmodels/tables.py``)
 TABLES = (STATUS_TABLE, CLAIMS_TABLE, ENTRIES_TABLE, TRACKING_TABLE)
-SETTINGS_TABLE = "sftimeline_settings"
 PROJECTION = "status"
 #: seconds to wait for another writer's lock (SQLAlchemy's engine on the store waits as long)
 TIMEOUT = 30
