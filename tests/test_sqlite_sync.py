@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -40,14 +42,17 @@ def _checkpointing() -> bool:
     return any(t.name == "sftimeline-checkpoint" for t in threading.enumerate())
 
 
-def _watch(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, bool]]:
+def _watch(
+    monkeypatch: pytest.MonkeyPatch, before: Callable[[], None] = lambda: None
+) -> list[tuple[int, bool]]:
     """Before each batch: the writer's own checkpoint setting and whether a checkpointer
-    is running."""
+    is running (and ``before`` called, the writer waiting meanwhile)."""
     seen: list[tuple[int, bool]] = []
     real = sqlite_sync.defer
 
     def defer(conn: Any) -> None:
         real(conn)
+        before()
         raw = conn.cursor().sqlite_cursor.connection
         seen.append((raw.execute("PRAGMA wal_autocheckpoint").fetchone()[0], _checkpointing()))
 
@@ -92,15 +97,25 @@ def test_the_log_is_copied_into_the_database_by_a_thread_while_the_writer_commit
     db = tmp_path / "s.sqlite"
     monkeypatch.setattr(sqlite_sync, "BACKLOG_FRAMES", 1)
     monkeypatch.setattr(sqlite_sync, "REST", 0.001)
-    seen = _watch(monkeypatch)
+    sizes: list[int] = []
+
+    def copied() -> None:
+        """Give the checkpointer (up to 10 s) to copy the batches written so far: while
+        the writer waits here, the database file itself grows."""
+        deadline = time.monotonic() + 10
+        while len(sizes) > 1 and db.stat().st_size <= sizes[-1] and time.monotonic() < deadline:
+            time.sleep(0.005)
+        sizes.append(db.stat().st_size)
+
+    seen = _watch(monkeypatch, copied)
     with RecordStore.open(str(db), key="") as store:
-        empty = db.stat().st_size
+        sizes.append(db.stat().st_size)
         import_items(store, _rows(200), batch_size=50)
         # the writer never checkpointed: a thread did, and the records reached the
-        # database file itself (the writer alone would have left them all in the log,
-        # far short of SQLite's 1,000 pages)
+        # database file itself between batches (the writer alone would have left them
+        # all in the log, far short of SQLite's 1,000 pages)
         assert seen == [(0, True)] * 4
-        assert db.stat().st_size > empty + 8 * 4096
+        assert sizes[1] < sizes[2] < sizes[3] < sizes[4]
         assert not _checkpointing()
         assert _levels(store, "wal_autocheckpoint") == {1000}
         assert len(store.family_records("F1")) == 200
@@ -140,5 +155,7 @@ def test_an_import_that_fails_still_syncs_and_puts_the_setting_back(
             import_items(store, rows(), batch_size=5)
         assert len(synced) == 1
         assert _levels(store) == {2}
+        assert _levels(store, "wal_autocheckpoint") == {1000}
+        assert not _checkpointing()
         assert sqlite_sync._deferred is None
         assert len(store.family_records("F1")) == 10  # two whole batches committed

@@ -29,7 +29,7 @@ runs SQLite's *passive* checkpoint on a connection of its own, which never waits
 writer nor makes it wait, whenever the log holds more than :data:`BACKLOG_FRAMES` pages
 not yet copied. The sqlite3 module releases the interpreter's lock while SQLite works, so
 the copying and its fsyncs overlap the writer's batches (1,000,000 records with two
-workers: 6-11% less time in six paired runs). Its checkpoints sync exactly as the
+workers: 6-12% less time in each of five paired runs). Its checkpoints sync exactly as the
 writer's did (the writer's relaxed setting), so nothing above changes. If it fails
 (a full disk), the writer's next batch takes its own checkpoints back.
 """
