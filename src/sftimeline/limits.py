@@ -75,17 +75,15 @@ class LimitSettingError(ValueError):
     """A limit setting that is not one, or a value it cannot take (the message names it)."""
 
 
-def limits_from(
-    settings: Mapping[str, Any] | InputLimits | None, base: InputLimits = DEFAULT_LIMITS
-) -> InputLimits:
-    """``base`` with the named ``settings`` changed: ``{"max_string_chars": 20000,
+def limits_from(settings: Mapping[str, Any] | InputLimits | None) -> InputLimits:
+    """The default limits with the named ``settings`` changed: ``{"max_string_chars": 20000,
     "latest": "2200-12-31"}``, values as a command line gives them (text) or as Python
     values (``int``, ``date``). Raises :class:`LimitSettingError` naming the setting for
     an unknown name, a whole number below 1 or above its ceiling
     (:data:`LIMIT_CEILINGS`), a date that is not ``YYYY-MM-DD``, or ``earliest`` after
     ``latest``."""
     if settings is None:
-        return base
+        return DEFAULT_LIMITS
     if isinstance(settings, InputLimits):
         return settings
     known = [f.name for f in fields(InputLimits)]
@@ -99,7 +97,7 @@ def limits_from(
             changed[name] = _whole_limit(name, value)
         else:
             changed[name] = _date_limit(name, value)
-    limits = replace(base, **changed)
+    limits = replace(DEFAULT_LIMITS, **changed)
     if limits.earliest > limits.latest:
         raise LimitSettingError(f"earliest ({limits.earliest}) is after latest ({limits.latest})")
     return limits
