@@ -203,6 +203,9 @@ class Compiler:
                     return known
             return day(v)
 
+        # the generated checker of :mod:`.fast` looks the text up in ``days`` in line and
+        # calls ``day`` only for a text not seen yet
+        check.days = (days, day)  # type: ignore[attr-defined]
         return check
 
     def knowledge_time(self) -> tuple[Check, Spell]:
