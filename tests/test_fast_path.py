@@ -41,7 +41,7 @@ from sftimeline.records import (
     record_from_model,
     validate_record,
 )
-from sftimeline.records.fast import fast_prepared, fast_record, plan_for
+from sftimeline.records.fast import fast_prepared, fast_preparer, fast_record, plan_for
 from sftimeline.records.fast_checks import json_time
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,6 +109,7 @@ def _agree_prepared(raw: Any, limits: InputLimits, frameworks: Any) -> None:
     if type(kind) is str and kind in RECORD_MODELS and kind not in EVENT_CLASSES:
         return  # a test's own type: it has no event class
     got = fast_prepared(value, limits, frameworks, MOMENT)
+    assert fast_preparer(limits, frameworks, MOMENT)(value) == got  # the block path's form
     if got is None:
         return
     want = _full(json.loads(text), limits, frameworks, False)
@@ -484,7 +485,7 @@ def test_an_import_stores_the_same_with_the_fast_path_and_without(
 
     with_fast = run("fast")
     monkeypatch.setattr(importer, "fast_record", lambda *args: None)
-    monkeypatch.setattr(jsonl, "fast_prepared", lambda *args: None)
+    monkeypatch.setattr(jsonl, "fast_preparer", lambda *args: lambda raw: None)
     assert run("full") == with_fast
     assert with_fast[1].count("\n") == 2
 
@@ -530,6 +531,9 @@ def test_a_parsed_line_is_the_row_the_dataclass_would_make() -> None:
 def test_an_unknown_type_is_declined_and_not_remembered() -> None:
     raw = sample("case_closed", type="alien_landed")
     assert fast_record(raw, DEFAULT_LIMITS, KNOWN, MOMENT) is None
+    prepare = fast_preparer(DEFAULT_LIMITS, KNOWN, MOMENT)
+    assert prepare(raw) is None
+    assert prepare({**raw, "type": ["case_closed"]}) is None
     assert "alien_landed" not in fast._PLANS[DEFAULT_LIMITS].by_type
 
 

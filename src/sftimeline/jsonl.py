@@ -33,7 +33,7 @@ from sftimeline.limits import (
     orjson_line_within_limits,
     text_within_limits,
 )
-from sftimeline.records.fast import fast_prepared
+from sftimeline.records.fast import fast_preparer
 
 if TYPE_CHECKING:
     from sftimeline.adapters.eventstate import PreparedRecord
@@ -109,7 +109,7 @@ class PendingBlock:
     def prepared(self, job: _Prepare) -> list[tuple[Any, ...]]:
         """The block's rows as ``job`` prepares them (the import's workers), each line of
         the usual form straight from its text to the writer's values
-        (:func:`~sftimeline.records.fast.fast_prepared`: no row, no Record, no walk of its
+        (:func:`~sftimeline.records.fast.fast_preparer`: no row, no Record, no walk of its
         numbers); any other line, or any line of a dry run, as ``job.one`` prepares its
         row, which is exactly what such a line gives then (the same decoding, parsing,
         limits and validation: :meth:`items`).
@@ -119,7 +119,8 @@ class PendingBlock:
         single writer takes a run a slice at a time (``import_batch.Batch.add_run``)."""
         if self.data is None or not job.build:
             return [tuple(job.one(row)) for row in self.items()]
-        name, limits, known, moment = self.file, job.limits, job.known, job.moment
+        name, limits = self.file, job.limits
+        prepare = fast_preparer(limits, job.known, job.moment)
         out: list[tuple[Any, ...]] = []
         lines: list[int] = []  # the run of lines prepared the fast way, and their records
         records: list[PreparedRecord] = []
@@ -131,7 +132,7 @@ class PendingBlock:
                 except ValueError:
                     value = None
                 if type(value) is dict:
-                    prepared = fast_prepared(value, limits, known, moment)
+                    prepared = prepare(value)
                     if prepared is not None:
                         lines.append(number)
                         records.append(prepared)

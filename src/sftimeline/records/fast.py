@@ -170,11 +170,16 @@ class _Plan:
         """``prepared_record(self.record(raw, frameworks, moment))`` without the Record:
         the same fields handed straight to the state's writer
         (:func:`~sftimeline.adapters.eventstate.prepared_fields`), a record's dates as the
-        canonical text they were given in (which is their ``isoformat``)."""
-        decided = self._decide(raw, frameworks)
-        if decided is None:
+        canonical text they were given in (which is their ``isoformat``). What
+        :meth:`_decide` does, written out: an import's workers run it on every record."""
+        checked = self.check(raw)
+        if checked is None:
             return None
-        values, dumped, own, digest = decided
+        values, dumped, own = checked
+        if not self._rules_hold(values, frameworks):
+            return None
+        basis = values.get("recorded_at_basis")
+        digest = canonical_digest(basis, dumped, self.floats)
         recorded_at = values.get("recorded_at")
         source, source_id = values.get("source"), values.get("source_id")
         return prepared_fields(
@@ -187,9 +192,9 @@ class _Plan:
             source_id,
             dumped.get("person"),
             own,
-            source_key(source, source_id) or f"#{digest[:16]}",
+            f"#{digest[:16]}" if source_id is None else f"{source or ''}:{source_id}",
             digest,
-            values.get("recorded_at_basis"),
+            basis,
             True,  # every float checked finite (fast_checks): orjson spells the data exactly
         )
 
@@ -367,6 +372,11 @@ _last: _Plans | None = None
 
 def plan_for(record_type: str, limits: InputLimits) -> _Plan | None:
     """The type's fast path under ``limits`` (None: the type always takes the full path)."""
+    return _plans_under(limits).get(record_type)
+
+
+def _plans_under(limits: InputLimits) -> _Plans:
+    """The plans under ``limits`` (by value; the last asked, by identity, at once)."""
     global _last
     plans = _last
     if plans is None or plans.limits is not limits:
@@ -376,7 +386,7 @@ def plan_for(record_type: str, limits: InputLimits) -> _Plan | None:
                 _PLANS.clear()
             plans = _PLANS[limits] = _Plans(limits)
         _last = plans
-    return plans.get(record_type)
+    return plans
 
 
 def compile_plans(limits: InputLimits) -> None:
@@ -424,6 +434,31 @@ def fast_prepared(
     if plan is None:
         return None
     return plan.prepared(raw, frameworks, moment)
+
+
+def fast_preparer(
+    limits: InputLimits, frameworks: Collection[str] | None, moment: datetime
+) -> Callable[[dict[str, Any]], PreparedRecord | None]:
+    """:func:`fast_prepared` under these arguments, as one function of ``raw``: an import's
+    workers run it on every line of a block, and looking the plan up in line saves them
+    three calls a record."""
+    plans = _plans_under(limits)
+    by_type = plans.by_type
+
+    def prepare(raw: dict[str, Any]) -> PreparedRecord | None:
+        record_type = raw.get("type")
+        if type(record_type) is not str:
+            return None
+        plan = by_type.get(record_type)
+        if plan is None:
+            if record_type in by_type:
+                return None
+            plan = plans.get(record_type)
+            if plan is None:
+                return None
+        return plan.prepared(raw, frameworks, moment)
+
+    return prepare
 
 
 def _plan_of(raw: dict[str, Any], limits: InputLimits) -> _Plan | None:
