@@ -30,7 +30,13 @@ from sftimeline.adapters.eventstate import prepared_record
 from sftimeline.adapters.store import RecordStore
 from sftimeline.aggregates.family import EVENT_CLASSES
 from sftimeline.generate import write_county
-from sftimeline.limits import DEFAULT_LIMITS, InputLimits, line_within_limits, text_within_limits
+from sftimeline.limits import (
+    DEFAULT_LIMITS,
+    InputLimits,
+    line_within_limits,
+    strings_within_limits,
+    text_within_limits,
+)
 from sftimeline.records import (
     RECORD_MODELS,
     Record,
@@ -103,18 +109,21 @@ def _agree_prepared(raw: Any, limits: InputLimits, frameworks: Any) -> None:
         value = orjson.loads(text)
     except (TypeError, ValueError):
         return
-    if type(value) is not dict or not text_within_limits(text, limits):
+    if type(value) is not dict or not strings_within_limits(text, limits):
         return
     kind = value.get("type")
     if type(kind) is str and kind in RECORD_MODELS and kind not in EVENT_CLASSES:
         return  # a test's own type: it has no event class
+    # the block path's form: its nesting not counted from the text, but bounded by the type
+    block = fast_preparer(limits, frameworks, MOMENT)(value)
     got = fast_prepared(value, limits, frameworks, MOMENT)
-    assert fast_preparer(limits, frameworks, MOMENT)(value) == got  # the block path's form
-    if got is None:
-        return
-    want = _full(json.loads(text), limits, frameworks, False)
-    assert not isinstance(want, RecordError), (text, str(want))
-    assert got == prepared_record(want), text
+    if text_within_limits(text, limits):
+        assert block == got
+    for answer in (block, got):
+        if answer is not None:
+            want = _full(json.loads(text), limits, frameworks, False)
+            assert not isinstance(want, RecordError), (text, str(want))
+            assert answer == prepared_record(want), text
 
 
 # --- hypothesis: records of every type, valid, near-valid and hostile -------------------
@@ -526,6 +535,44 @@ def test_a_parsed_line_is_the_row_the_dataclass_would_make() -> None:
     made = SourceRow("f.jsonl", 7, records=(json.loads(text),), text=text, within_limits=True)
     assert row == made
     assert list(vars(row)) == [f.name for f in fields(SourceRow)]
+
+
+def _nesting(value: Any) -> int:
+    """How deep a decoded JSON value nests, counted as ``InputLimits.max_depth`` is."""
+    if type(value) is dict:
+        return 1 + max(map(_nesting, value.values()), default=0)
+    if type(value) is list:
+        return 1 + max(map(_nesting, value), default=0)
+    return 0
+
+
+def _deepest_samples() -> list[dict[str, Any]]:
+    """A record of every type with a list or dict field, that field filled."""
+    out = []
+    for record_type in TYPES:
+        raw = sample(record_type)
+        if _nesting(raw) > 1 and record_type in EVENT_CLASSES:
+            out.append(raw)
+    return out
+
+
+def test_the_block_path_takes_a_nested_record_only_within_the_depth_limit() -> None:
+    """The block path counts no brackets (``strings_within_limits``): a record the full
+    path would refuse as nested too deep it declines, by its type's depth, and one just
+    within the limit it takes as the full path does."""
+    raws = _deepest_samples()
+    assert raws  # some types nest: the boundary is tried
+    for raw in raws:
+        text = json.dumps(raw)
+        deepest = _nesting(raw)
+        for most in (deepest - 1, deepest, deepest + 1):
+            limits = InputLimits(max_depth=most)
+            got = fast_preparer(limits, KNOWN, MOMENT)(orjson.loads(text))
+            want = _full(json.loads(text), limits, KNOWN, False)
+            if most < deepest:
+                assert isinstance(want, RecordError) and got is None, (most, text)
+            elif most >= plan_for(raw["type"], limits).depth:  # type: ignore[union-attr]
+                assert not isinstance(want, RecordError) and got == prepared_record(want)
 
 
 def test_an_unknown_type_is_declined_and_not_remembered() -> None:

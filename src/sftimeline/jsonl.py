@@ -31,7 +31,7 @@ from sftimeline.limits import (
     json_depth_problem,
     line_within_limits,
     orjson_line_within_limits,
-    text_within_limits,
+    strings_within_limits,
 )
 from sftimeline.records.fast import fast_preparer
 
@@ -126,7 +126,7 @@ class PendingBlock:
         records: list[PreparedRecord] = []
         texts = block_texts(self.data, self.number, self.offset, self.encoding, self.limit)
         for number, text, _, error, shown in texts:
-            if text is not None and text_within_limits(text, limits):
+            if text is not None and strings_within_limits(text, limits):
                 try:
                     value = orjson.loads(text)
                 except ValueError:

@@ -271,9 +271,18 @@ def line_within_limits(text: str, value: Any, limits: InputLimits) -> bool:
 def text_within_limits(text: str, limits: InputLimits) -> bool:
     """The part of :func:`line_within_limits` told from the text alone (its strings'
     lengths and characters, its nesting); the numbers are the caller's to check."""
+    return text.count("[") + text.count("{") <= limits.max_depth and strings_within_limits(
+        text, limits
+    )
+
+
+def strings_within_limits(text: str, limits: InputLimits) -> bool:
+    """The part of :func:`text_within_limits` about strings (their lengths and
+    characters), for a caller that bounds the nesting otherwise: the import's fast path,
+    whose record types each nest a known number of levels at most
+    (:func:`~sftimeline.records.fast.fast_preparer`)."""
     return (
         len(text) <= limits.max_string_chars
-        and text.count("[") + text.count("{") <= limits.max_depth
         and "\\u" not in text
         and "\x00" not in text
         # an ASCII text holds no surrogate (isascii is a flag, not a scan)

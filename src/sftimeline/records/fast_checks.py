@@ -289,6 +289,7 @@ class Compiler:
             out = [item(x) for x in v]
             return NO if NO in out else out
 
+        check.nesting = 1 + nesting(item)  # type: ignore[attr-defined]
         return check
 
     def mapping(self, schema: dict[str, Any]) -> Check:
@@ -307,6 +308,7 @@ class Compiler:
                 out[checked_key] = checked
             return out
 
+        check.nesting = 1 + max(nesting(key), nesting(item))  # type: ignore[attr-defined]
         return check
 
 
@@ -316,6 +318,14 @@ def _inline(check: Check, refuses: str, **constants: Any) -> Check:
     number ``i``)."""
     check.refuses = (refuses, constants)  # type: ignore[attr-defined]
     return check
+
+
+def nesting(check: Check) -> int:
+    """How many levels of lists and dicts a value ``check`` accepts nests (0: none). Every
+    checker of a container (:meth:`Compiler.sequence`, :meth:`Compiler.mapping`, the only
+    ones a plan accepts) says so: the import's fast path bounds a record's nesting by its
+    type's (:func:`~sftimeline.records.fast.fast_preparer`)."""
+    return getattr(check, "nesting", 0)
 
 
 def inline(check: Check) -> tuple[str, dict[str, Any]] | None:
