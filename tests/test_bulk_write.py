@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import math
+import sqlite3
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
 from conftest import sample
 from sftimeline.adapters import family_cache
 from sftimeline.adapters.store import RecordStore
+from sftimeline.aggregates.family import Family
 from sftimeline.records import record_from_model, validate_record
 
 NOW = datetime(2025, 1, 1, tzinfo=UTC)
@@ -89,3 +92,18 @@ def test_the_existence_query_finds_exactly_the_families_with_events(store_url: s
         ids = [Family.create_id(code) for code in ("F1", "F2", "F3")]
         assert family_cache.stored_ids(store.app, ids) == set(ids[:2])
         assert family_cache.stored_ids(store.app, ids[2:]) == set()
+
+
+def test_a_state_written_in_bulk_is_stored_as_the_librarys_blob(tmp_path: Path) -> None:
+    """The bulk writer binds each state as a bytearray (no adapter lookup): SQLite keeps
+    the same BLOB the library's own insert of bytes keeps, and it reads back as bytes."""
+    url = str(tmp_path / "s.sqlite")
+    rec = record_from_model(validate_record(sample("incident_recorded")), default_recorded_at=NOW)
+    with RecordStore.open(url) as store:
+        assert store.save_records([rec], NOW).stored == 1
+        [registered, added] = store.app.recorder.select_events(Family.create_id("F1"))
+    with sqlite3.connect(url) as conn:
+        kinds = conn.execute("SELECT typeof(state) FROM stored_events").fetchall()
+    assert kinds == [("blob",), ("blob",)]
+    assert type(added.state) is bytes and added.state.startswith(b'{"timestamp":')
+    assert type(registered.state) is bytes
