@@ -23,7 +23,7 @@ binary ``COPY`` under the library's table lock (:mod:`.pgcopy`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeGuard, cast
 from uuid import UUID
 
 from eventsourcing.domain import datetime_now_with_tzinfo
@@ -43,6 +43,8 @@ _PG_RECORDER = ("eventsourcing.postgres", "PostgresApplicationRecorder")
 
 #: a stored event as the writers take it: (originator_id, originator_version, topic, state)
 Row = tuple[UUID, int, str, bytes]
+#: a row as SQLite binds it (:func:`_bound`), as :func:`decide_batch` makes it for SQLite
+Bound = tuple[str, int, str, bytearray]
 
 
 def store_time() -> dict[str, str]:
@@ -57,16 +59,18 @@ def decide_batch(
     families: dict[str, Family],
     items: Sequence[PreparedRecord],
     touched: set[UUID],
-) -> tuple[list[RecordOutcome], list[Row]]:
+    sqlite: bool = False,
+) -> tuple[list[RecordOutcome], list[Row] | list[Bound]]:
     """Each prepared record's outcome, in order, and the rows of the events to store:
     each family decides on the record's key and fingerprint (:meth:`Family.admit_many`,
     a run of its records at a time: de-duplication, conflicts), a new family's
     ``Registered`` goes before its first record, a stored record takes the family's next
     version. The families' keys and versions move on as if the rows were written;
     ``touched`` gains every family offered a record (the caller forgets them if the rows
-    are not written)."""
+    are not written). ``sqlite`` (:func:`binds_rows`): the rows come as SQLite binds them
+    (:func:`insert_events`), made here rather than in a second pass."""
     outcomes: list[RecordOutcome] = []
-    rows: list[Row] = []
+    rows: list[Any] = []  # Row, or Bound for SQLite
     prefix = state_prefix(store_time())
     compressor, cipher = mapper.compressor, mapper.cipher
     stored = Outcome.STORED
@@ -80,10 +84,12 @@ def decide_batch(
         i = j
         fam = families[code]
         fid = fam.id
+        rid = fid.hex if sqlite else fid  # as the library keeps ids on SQLite
         version = fam.version
         if fid not in touched:  # a new family's Registered goes first
             touched.add(fid)
-            rows.extend(map(stored_row, map(mapper.to_stored_event, fam.collect_events())))
+            new = map(stored_row, map(mapper.to_stored_event, fam.collect_events()))
+            rows.extend(map(_bound, new) if sqlite else new)
         decided = fam.admit_many(run)
         outcomes += decided
         for item, result in zip(run, decided, strict=True):
@@ -98,7 +104,8 @@ def decide_batch(
                 if cipher:
                     state = cipher.encrypt(state)
             version += 1
-            rows.append((fid, version, topics.get(item[3]) or _topic(item[3]), state))
+            topic = topics.get(item[3]) or _topic(item[3])
+            rows.append((rid, version, topic, bytearray(state) if sqlite else state))
     return outcomes, rows
 
 
@@ -116,18 +123,26 @@ def stored_row(event: StoredEvent) -> Row:
     return (cast(UUID, event.originator_id), event.originator_version, event.topic, event.state)
 
 
-def insert_events(recorder: ApplicationRecorder, rows: Sequence[Row]) -> None:
+def binds_rows(recorder: ApplicationRecorder) -> TypeGuard[SQLiteApplicationRecorder]:
+    """Whether :func:`insert_events` binds rows itself (the library's SQLite recorder):
+    :func:`decide_batch` then makes them in that form."""
+    return type(recorder) is SQLiteApplicationRecorder
+
+
+def _bound(row: Row) -> Bound:
+    """A row as SQLite binds it: the id as hex text, as the library keeps ids there, and
+    the state as a bytearray. The sqlite3 module binds a bytes parameter only after
+    looking for an adapter, which raises and formats an AttributeError each time (≈ 2,000
+    instructions a row); a bytearray it binds at once, as the same BLOB."""
+    fid, version, topic, state = row
+    return (fid.hex, version, topic, bytearray(state))
+
+
+def insert_events(recorder: ApplicationRecorder, rows: Sequence[Row] | Sequence[Bound]) -> None:
     """Store a batch of events in one transaction, in order (see the module's docstring)."""
-    if type(recorder) is SQLiteApplicationRecorder:
-        params = []
-        last, h = None, ""
-        for fid, version, topic, state in rows:
-            if fid is not last:  # a family's rows come together: its hex is made once
-                last, h = fid, fid.hex  # as the library keeps ids on SQLite
-            # a bytearray: the sqlite3 module binds a bytes parameter only after looking
-            # for an adapter, which raises and formats an AttributeError each time (≈ 2,000
-            # instructions a row); a bytearray it binds at once, as the same BLOB
-            params.append((h, version, topic, bytearray(state)))
+    if binds_rows(recorder):
+        # decide_batch's rows come bound, every one; any others (ids as UUIDs) are bound here
+        params = rows if rows and type(rows[0][0]) is str else [_bound(cast(Row, r)) for r in rows]
         # the library's transaction (datastore.transaction), its connection's commits
         # relaxed first while an import runs (sqlite_sync: it fsyncs once at the end)
         with recorder.datastore.get_connection(commit=True) as conn:
@@ -142,6 +157,6 @@ def insert_events(recorder: ApplicationRecorder, rows: Sequence[Row]) -> None:
 
         pg = cast("PostgresApplicationRecorder", recorder)
         if can_copy(pg):
-            copy_events(pg, rows)
+            copy_events(pg, cast("Sequence[Row]", rows))
             return
-    recorder.insert_events([StoredEvent(*row) for row in rows])
+    recorder.insert_events([StoredEvent(*row) for row in cast("Sequence[Row]", rows)])

@@ -287,7 +287,7 @@ class RecordStore:
         own for a record without one); the stored events are written in one insert
         (:mod:`sftimeline.adapters.bulkwrite`).
         """
-        from sftimeline.adapters.bulkwrite import decide_batch, insert_events
+        from sftimeline.adapters.bulkwrite import binds_rows, decide_batch, insert_events
 
         for attempt in range(retries + 1):
             touched: set[UUID] = set()
@@ -296,7 +296,9 @@ class RecordStore:
             except PersistenceError as exc:
                 raise StoreUnavailable(f"cannot read store {self.url!r}: {exc}") from None
             try:
-                outcomes, events = decide_batch(self.app.mapper, families, items, touched)
+                outcomes, events = decide_batch(
+                    self.app.mapper, families, items, touched, binds_rows(self.app.recorder)
+                )
             except BaseException:  # nothing written: the families' keys are read again
                 self._cache.forget(touched)
                 raise
