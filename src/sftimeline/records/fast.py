@@ -62,27 +62,29 @@ class _Info:
         self.context = context
 
 
-def _basis_holds(values: dict[str, Any]) -> bool:
-    """``RecordModel._basis_matches_recorded_at`` holds: no basis stated (else: ask it)."""
-    return values.get("recorded_at_basis") is None
-
-
-def _known_after_it_happened(values: dict[str, Any]) -> bool:
-    """``RecordModel._known_no_earlier_than_it_happened`` holds: no knowledge time, or a
-    UTC one (every checked one is) on or after the ``occurred_on`` day (else: ask it)."""
-    recorded_at = values.get("recorded_at")
-    return recorded_at is None or recorded_at.date() >= values["occurred_on"]
-
-
 #: model validators whose rule is told here from the checked values without building an
-#: instance; False means "ask the validator itself" (tests/test_fast_path.py)
-_TOLD: dict[Any, Callable[[dict[str, Any]], bool]] = {
-    RecordModel.__pydantic_decorators__.model_validators[name].func: told
-    for name, told in (
-        ("_basis_matches_recorded_at", _basis_holds),
-        ("_known_no_earlier_than_it_happened", _known_after_it_happened),
+#: instance: the rule as a Python expression over ``values``, true when it holds (false:
+#: ask the validator itself; tests/test_fast_path.py). The checker writes them in line
+#: (:func:`_checker`); :meth:`_Plan._rules_hold` runs them compiled (:func:`_told`).
+_TOLD_RULES: dict[Any, str] = {
+    RecordModel.__pydantic_decorators__.model_validators[name].func: rule
+    for name, rule in (
+        # RecordModel._basis_matches_recorded_at holds: no basis stated
+        ("_basis_matches_recorded_at", "values.get('recorded_at_basis') is None"),
+        # RecordModel._known_no_earlier_than_it_happened holds: no knowledge time, or a UTC
+        # one (every checked one is) on or after the occurred_on day
+        (
+            "_known_no_earlier_than_it_happened",
+            "((t := values.get('recorded_at')) is None or t.date() >= values['occurred_on'])",
+        ),
     )
 }
+
+
+def _told(rule: str) -> Callable[[dict[str, Any]], bool]:
+    """A told rule (:data:`_TOLD_RULES`) as a function of the checked values."""
+    told: Callable[[dict[str, Any]], bool] = eval(f"lambda values: {rule}")
+    return told
 
 
 class _Plan:
@@ -98,12 +100,16 @@ class _Plan:
         schema = _core_schema(model)
         #: the model validators, innermost first: (function, takes info, told here)
         self.validators: list[tuple[Callable[..., Any], bool, Any]] = []
+        #: the told rules, written out (:data:`_TOLD_RULES`)
+        rules: list[str] = []
         while schema["type"] == "function-after":
             _only(schema, "function", "schema", "ref")
             function = schema["function"]
-            told = _TOLD.get(function["function"])
+            rule = _TOLD_RULES.get(function["function"])
+            told = None if rule is None else _told(rule)
             entry = (function["function"], function["type"] == "with-info", told)
             self.validators.insert(0, entry)
+            rules.insert(0, "False" if rule is None else rule)
             schema = schema["schema"]
         _only(schema, "cls", "config", "custom_init", "root_model", "schema", "ref")
         config = dict(schema["config"])
@@ -132,7 +138,7 @@ class _Plan:
         self.own = [
             (n, n in date_fields) for n in self.fields if n not in _COMMON_FIELDS and n != "person"
         ]
-        self.check = _checker(self.type, self.fields, {n for n, _ in self.own})
+        self.check = _checker(self.type, self.fields, {n for n, _ in self.own}, rules)
         self.defaults = dict.fromkeys(self.fields)
         self.floats = not floatless(model)
         #: the deepest a record of this type nests: the record, then its fields' lists and
@@ -179,8 +185,8 @@ class _Plan:
         checked = self.check(raw)
         if checked is None:
             return None
-        values, dumped, own = checked
-        if not self._rules_hold(values, frameworks):
+        values, dumped, own, told = checked
+        if not told and not self._rules_hold(values, frameworks):
             return None
         basis = values.get("recorded_at_basis")
         digest = canonical_digest(basis, dumped, self.floats)
@@ -211,8 +217,8 @@ class _Plan:
         checked = self.check(raw)
         if checked is None:
             return None
-        values, dumped, own = checked
-        if not self._rules_hold(values, frameworks):
+        values, dumped, own, told = checked
+        if not told and not self._rules_hold(values, frameworks):
             return None
         return (
             values,
@@ -268,8 +274,8 @@ _set = object.__setattr__
 
 
 def _checker(
-    record_type: str, fields: dict[str, Field], own: set[str]
-) -> Callable[[dict[str, Any]], tuple[dict[str, Any], dict[str, Any], dict[str, Any]] | None]:
+    record_type: str, fields: dict[str, Field], own: set[str], rules: list[str]
+) -> Callable[[dict[str, Any]], tuple[dict[str, Any], dict[str, Any], dict[str, Any], bool] | None]:
     """One function checking a raw record field by field, written out for the type (no
     loop, no call for the common checks), or None when a key is not a field, a required
     one is missing, or a value is not sure. A null is the absence of a nullable field
@@ -280,7 +286,10 @@ def _checker(
     which the check proved canonical), a copy of the values with the dates spelled; and
     the dump's fields named in ``own`` (a record event's ``data``), each in the model's
     order. Made so, in one pass, they cost an import ≈ 6,000 instructions a record
-    (callgrind) less than copying the values and spelling them by a call each afterwards."""
+    (callgrind) less than copying the values and spelling them by a call each afterwards.
+    And whether the model's validators hold, told from the values by ``rules`` (each a
+    Python expression over ``values``; ``False``: ask the validator), all written out: when
+    not (False), the caller asks every validator (:meth:`_Plan._rules_hold`)."""
     env: dict[str, Any] = {"NAMES": frozenset(fields), "NO": NO}
     body = ["def check(raw):", "    if not raw.keys() <= NAMES:", "        return None"]
     body += ["    get = raw.get", "    values = {}", "    own = {}"]
@@ -290,7 +299,9 @@ def _checker(
         lines, spelling = _field_lines(i, key, field, name in own, env)
         body += _indented(lines)
         spelled += spelling
-    body += ["    dumped = values.copy()", *_indented(spelled), "    return values, dumped, own"]
+    told = " and ".join(f"({rule})" for rule in rules) or "True"
+    body += ["    dumped = values.copy()", *_indented(spelled)]
+    body.append(f"    return values, dumped, own, {told}")
     exec(compile("\n".join(body), f"<fast path of {record_type}>", "exec"), env)
     return env["check"]  # type: ignore[no-any-return]
 
