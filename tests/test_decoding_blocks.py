@@ -86,6 +86,34 @@ def test_blocks_read_lines_by_the_rule_wherever_they_are_cut(
         assert got == by_the_rule(data, encoding, limit)
 
 
+@settings(max_examples=400, deadline=None)
+@given(
+    pieces=st.lists(st.sampled_from(PIECES), max_size=80),
+    encoding=st.sampled_from(["utf-8", "cp1252", "auto"]),
+    limit=st.sampled_from([None, 0, 1, 4, 12, 1000]),
+    block=st.integers(1, 40),
+)
+def test_a_block_decoded_whole_gives_the_texts_of_its_lines_by_the_rule(
+    pieces: list[bytes], encoding: str, limit: int | None, block: int
+) -> None:
+    """``whole_texts`` (the import's workers' way) gives a block's texts as
+    ``block_texts`` does, or declines (a byte that does not decode, a block over the
+    limit); a block of lines that all decode and fit is never declined."""
+    data = b"".join(pieces)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(decoding, "BLOCK_BYTES", block)
+        chosen, blocks = decoding.raw_blocks(io.BytesIO(data), encoding, limit)
+        for number, offset, raw, _ in blocks:
+            if raw is None:
+                continue
+            texts = decoding.whole_texts(raw, chosen, limit)
+            want = list(decoding.block_texts(raw, number, offset, chosen, limit))
+            if texts is not None:
+                assert texts == [t for _, t, _, _, _ in want]
+            elif limit is None or len(raw) <= limit:
+                assert any(t is None for _, t, _, _, _ in want)  # a byte that does not decode
+
+
 def test_an_import_block_holds_the_rows_of_its_lines() -> None:
     data = b'{"a": 1}\r\n\n  \n\xff\n' + b"y" * 30 + b'\n{"b": 2}'
     blocks = list(file_blocks("f.jsonl", io.BytesIO(data), "utf-8", InputLimits(max_line_bytes=20)))

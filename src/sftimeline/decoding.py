@@ -196,6 +196,29 @@ def too_long(offset: int, limit: int | None) -> str:
     return f"line at offset {offset} is longer than the limit of {limit} bytes"
 
 
+def whole_texts(data: bytes, chosen: str, limit: int | None) -> list[str] | None:
+    """The texts of a block's lines (:func:`raw_blocks`), each as :func:`block_texts`
+    gives it, when the block is no longer than ``limit`` (so no line in it can be) and
+    decodes whole; else None (then :func:`block_texts`, line by line). One decode and one
+    cut, with no cut of the bytes and no tuple a line: an import's workers take nearly
+    every block this way (≈ 2,000 instructions a line less)."""
+    if limit is not None and len(data) > limit:
+        return None
+    try:
+        text = data.decode(chosen)
+    except UnicodeDecodeError:
+        return None
+    texts = text.split("\n")
+    if texts[-1] == "":  # the block's last line ends with "\n"
+        texts.pop()
+        last = len(texts)
+    else:  # it is the file's last line, whose "\r" is its own
+        last = len(texts) - 1
+    if "\r" in text:
+        texts = [t[:-1] if t.endswith("\r") and i != last else t for i, t in enumerate(texts)]
+    return texts
+
+
 def block_texts(
     data: bytes, number: int, offset: int, chosen: str, limit: int | None
 ) -> Iterator[tuple[int, str | None, int, str | None, str]]:

@@ -17,11 +17,12 @@ import json
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import count, repeat
 from typing import IO, TYPE_CHECKING, Any, ClassVar, TextIO
 
 import orjson
 
-from sftimeline.decoding import block_texts, raw_blocks, too_long
+from sftimeline.decoding import block_texts, raw_blocks, too_long, whole_texts
 from sftimeline.import_summary import Rejection
 from sftimeline.importer import SourceRow
 from sftimeline.limits import (
@@ -124,7 +125,12 @@ class PendingBlock:
         out: list[tuple[Any, ...]] = []
         lines: list[int] = []  # the run of lines prepared the fast way, and their records
         records: list[PreparedRecord] = []
-        texts = block_texts(self.data, self.number, self.offset, self.encoding, self.limit)
+        whole = whole_texts(self.data, self.encoding, self.limit)
+        texts: Iterable[tuple[int, str | None, int, str | None, str]]
+        if whole is not None:  # as block_texts gives them, made in C (no offsets: unused)
+            texts = zip(count(self.number), whole, repeat(0), repeat(None), repeat(""))
+        else:
+            texts = block_texts(self.data, self.number, self.offset, self.encoding, self.limit)
         for number, text, _, error, shown in texts:
             if text is not None and strings_within_limits(text, limits):
                 try:
