@@ -219,7 +219,9 @@ class _Worker:
             end = _HEAD.size + size
             if len(self.inbox) < end:
                 break
-            out.append((self.holds.popleft(), pickle.loads(self.inbox[_HEAD.size : end])))
+            with memoryview(self.inbox) as view:  # read in place, not copied first
+                result = pickle.loads(view[_HEAD.size : end])
+            out.append((self.holds.popleft(), result))
             del self.inbox[:end]
         return out
 

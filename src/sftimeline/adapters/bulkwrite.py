@@ -95,19 +95,25 @@ def decide_batch(
         for item, result in zip(run, decided, strict=True):
             if result[0] is not stored:
                 continue
-            if item[1] is not None and not (compressor or cipher):  # the usual record
-                state = prefix + item[4]
-            else:
-                state = state_of(prefix, item, result[1])
-                if compressor:
-                    state = compressor.compress(state)
-                if cipher:
-                    state = cipher.encrypt(state)
             version += 1
             topic = topics.get(item[3]) or _topic(item[3])
+            if item[1] is not None and not (compressor or cipher):  # the usual record
+                if sqlite:  # made as SQLite binds it, in one copy (_bound)
+                    rows.append((rid, version, topic, _joined((prefix, item[4]))))
+                else:
+                    rows.append((rid, version, topic, prefix + item[4]))
+                continue
+            state = state_of(prefix, item, result[1])
+            if compressor:
+                state = compressor.compress(state)
+            if cipher:
+                state = cipher.encrypt(state)
             rows.append((rid, version, topic, bytearray(state) if sqlite else state))
     return outcomes, rows
 
+
+#: parts joined into a bytearray, allocated once at its full size
+_joined = bytearray().join
 
 #: each record type's event topic, as the library names the aggregate's event class
 topics: dict[str, str] = {}
