@@ -312,8 +312,19 @@ def _field_lines(
     """The checker's lines for field number ``i`` (named ``key``, written as Python), and
     the lines that then spell it in the dump (none: the dump holds the checked value)."""
     cache = getattr(field.check, "days", None)  # a date: its texts seen, looked up in line
+    utc = getattr(field.check, "utc", None)  # a knowledge time: its usual spelling in line
     written = inline(field.check)
-    if cache is not None:
+    if utc is not None and field.spell is not None:
+        env[f"low{i}"], high, env[f"utc{i}"], env[f"time{i}"] = utc
+        env[f"check{i}"], env[f"spell{i}"] = field.check, field.spell
+        bounds = f"low{i} <= v" if high is None else f"low{i} <= v < high{i}"
+        usual = f"type(v) is str and len(v) == 20 and {bounds} and utc{i}(v) is not None"
+        if high is not None:
+            env[f"high{i}"] = high
+        test = [f"if {usual}:", "    try:", f"        v = time{i}(v)", "    except ValueError:"]
+        test += ["        return None", f"    d{i} = r", "else:", f"    v = check{i}(v)"]
+        test += ["    if v is NO:", "        return None", f"    d{i} = spell{i}(r, v)"]
+    elif cache is not None:
         env[f"days{i}"], env[f"day{i}"] = cache
         test = [f"v = days{i}.get(v, NO) if type(v) is str else NO", "if v is NO:"]
         test += _indented([f"v = day{i}(r)", "if v is NO:", "    return None"])
@@ -333,7 +344,7 @@ def _field_lines(
     else:
         if field.spell is _as_given:
             store.append(f"d{i} = r")
-        else:
+        elif utc is None:  # (a knowledge time in line is spelled by its test)
             env[f"spell{i}"] = field.spell
             store.append(f"d{i} = spell{i}(r, v)")
         if owned:

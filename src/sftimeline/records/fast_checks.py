@@ -246,6 +246,12 @@ class Compiler:
         def spell(text: Any, moment: Any) -> Any:
             return text if text is proven[0] else json_time(moment)
 
+        # the generated checker of :mod:`.fast` tries the usual spelling in line, its
+        # bounds compared as text (a canonical UTC time sorts as its moment does), and
+        # calls ``check`` and ``spell`` for anything else
+        low = json_time(earliest)
+        high = None if after is None else json_time(after)
+        check.utc = (low, high, _utc_seconds, _from_time_text)  # type: ignore[attr-defined]
         return check, spell
 
     def integer(self, schema: dict[str, Any]) -> Check:
