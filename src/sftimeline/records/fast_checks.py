@@ -203,7 +203,7 @@ class Compiler:
                     return known
             return day(v)
 
-        # the generated checker of :mod:`.fast` looks the text up in ``days`` in line and
+        # the generated checker (:mod:`.fast_checker`) looks the text up in ``days`` in line and
         # calls ``day`` only for a text not seen yet
         check.days = (days, day)  # type: ignore[attr-defined]
         return check
@@ -246,7 +246,7 @@ class Compiler:
         def spell(text: Any, moment: Any) -> Any:
             return text if text is proven[0] else json_time(moment)
 
-        # the generated checker of :mod:`.fast` tries the usual spelling in line, its
+        # the generated checker (:mod:`.fast_checker`) tries the usual spelling in line, its
         # bounds compared as text (a canonical UTC time sorts as its moment does), and
         # calls ``check`` and ``spell`` for anything else
         low = json_time(earliest)
@@ -319,7 +319,7 @@ class Compiler:
 
 
 def _inline(check: Check, refuses: str, **constants: Any) -> Check:
-    """``check``, told how the generated checker of :mod:`.fast` writes it in line: the
+    """``check``, told how the generated checker (:mod:`.fast_checker`) writes it in line: the
     condition on ``v`` under which it gives NO (its constants suffixed by the field's
     number ``i``)."""
     check.refuses = (refuses, constants)  # type: ignore[attr-defined]
