@@ -65,15 +65,18 @@ class Trickle(io.RawIOBase):
         return n
 
 
+#: a file of the pieces, read in one of the encodings, under a line limit, in blocks of
+#: a size (bytes)
+BLOCKED_FILES = {
+    "pieces": st.lists(st.sampled_from(PIECES), max_size=80),
+    "encoding": st.sampled_from(["utf-8", "cp1252", "auto"]),
+    "limit": st.sampled_from([None, 0, 1, 4, 12, 1000]),
+    "block": st.integers(1, 40),
+}
+
+
 @settings(max_examples=400, deadline=None)
-@given(
-    pieces=st.lists(st.sampled_from(PIECES), max_size=80),
-    encoding=st.sampled_from(["utf-8", "cp1252", "auto"]),
-    limit=st.sampled_from([None, 0, 1, 4, 12, 1000]),
-    block=st.integers(1, 40),
-    sample=st.integers(3, 30),
-    step=st.sampled_from([0, 1, 3, 17]),
-)
+@given(**BLOCKED_FILES, sample=st.integers(3, 30), step=st.sampled_from([0, 1, 3, 17]))
 def test_blocks_read_lines_by_the_rule_wherever_they_are_cut(
     pieces: list[bytes], encoding: str, limit: int | None, block: int, sample: int, step: int
 ) -> None:
@@ -87,12 +90,7 @@ def test_blocks_read_lines_by_the_rule_wherever_they_are_cut(
 
 
 @settings(max_examples=400, deadline=None)
-@given(
-    pieces=st.lists(st.sampled_from(PIECES), max_size=80),
-    encoding=st.sampled_from(["utf-8", "cp1252", "auto"]),
-    limit=st.sampled_from([None, 0, 1, 4, 12, 1000]),
-    block=st.integers(1, 40),
-)
+@given(**BLOCKED_FILES)
 def test_a_block_decoded_whole_gives_the_texts_of_its_lines_by_the_rule(
     pieces: list[bytes], encoding: str, limit: int | None, block: int
 ) -> None:
