@@ -21,6 +21,7 @@ from typing import Any, cast
 
 from eventsourcing.domain import Aggregate, event
 
+from sftimeline.aggregates.event_classes import FieldsOfItsBase
 from sftimeline.aggregates.family_outcomes import (
     ConflictingRecord,
     DuplicateRecord,
@@ -55,12 +56,16 @@ class Family(Aggregate):
 
     TOPIC = "sftimeline:Family"
 
-    class Created(Aggregate.Created):
+    class Event(Aggregate.Event):
+        """The base of the family's events, declared so that the library defines none of
+        them twice (:mod:`.event_classes`)."""
+
+    class Created(Event, Aggregate.Created):
         """The library's default created event (unused; Registered is the one stored)."""
 
         TOPIC = "sftimeline:Family.Created"
 
-    class Registered(Aggregate.Created):
+    class Registered(Event, Aggregate.Created):
         """The family was first seen (by the first record imported for it)."""
 
         TOPIC = "sftimeline:Family.Registered"
@@ -79,7 +84,7 @@ class Family(Aggregate):
         """Deterministic id: the same council family code always names the same aggregate."""
         return _family_id(family_code)
 
-    class RecordAdded(Aggregate.Event):
+    class RecordAdded(Event, metaclass=FieldsOfItsBase):
         """Base of the per-type events; carries the record's two clocks and identity.
 
         ``occurred_on`` is the valid date, ``recorded_at`` the knowledge time (from

@@ -16,6 +16,8 @@ from typing import Any, cast
 
 from eventsourcing.domain import Aggregate, event
 
+from sftimeline.aggregates.event_classes import FieldsOfItsBase
+
 #: outcome kinds (policies/process.py decides which to record)
 DECISION_RECORDED = "decision_recorded"
 BECAME_ELIGIBLE = "became_eligible"
@@ -47,10 +49,14 @@ class FamilyOutcomes(Aggregate):
 
     TOPIC = "sftimeline:FamilyOutcomes"
 
-    class Created(Aggregate.Created):
+    class Event(Aggregate.Event):
+        """The base of the outcome events, declared so that the library defines none of
+        them twice (:mod:`.event_classes`)."""
+
+    class Created(Event, Aggregate.Created):
         TOPIC = "sftimeline:FamilyOutcomes.Created"
 
-    class Opened(Aggregate.Created):
+    class Opened(Event, Aggregate.Created):
         """The process first evaluated this family."""
 
         TOPIC = "sftimeline:FamilyOutcomes.Opened"
@@ -70,7 +76,7 @@ class FamilyOutcomes(Aggregate):
     def create_id(family_code: str) -> uuid.UUID:
         return _outcomes_id(family_code)
 
-    class OutcomeRecorded(Aggregate.Event):
+    class OutcomeRecorded(Event, metaclass=FieldsOfItsBase):
         """Base of the outcome events; ``payload`` is JSON (dates as ISO strings)."""
 
         TOPIC = "sftimeline:FamilyOutcomes.OutcomeRecorded"
