@@ -90,22 +90,22 @@ def test_a_store_without_a_key_is_in_clear_and_says_so(sqlite_url: str) -> None:
     assert str(rows[0]["family"]).encode() in raw_event_bytes(sqlite_url)
 
 
-def test_wrong_or_missing_key_is_a_clear_error(sqlite_url: str) -> None:
+def test_wrong_or_missing_key_is_a_clear_error(store_url: str) -> None:
     key = generate_key()
-    with RecordStore.open(sqlite_url, key=key) as store:
+    with RecordStore.open(store_url, key=key) as store:
         fill(store, 1)
         assert store.encrypted
     with pytest.raises(KeyProblem, match="no key was supplied"):
-        RecordStore.open(sqlite_url)
+        RecordStore.open(store_url)
     with pytest.raises(KeyProblem, match="wrong key"):
-        RecordStore.open(sqlite_url, key=generate_key())
+        RecordStore.open(store_url, key=generate_key())
 
 
-def test_a_store_in_clear_refuses_a_key(sqlite_url: str) -> None:
-    with RecordStore.open(sqlite_url) as store:
+def test_a_store_in_clear_refuses_a_key(store_url: str) -> None:
+    with RecordStore.open(store_url) as store:
         fill(store, 1)
     with pytest.raises(KeyProblem, match="created without a key"):
-        RecordStore.open(sqlite_url, key=generate_key())
+        RecordStore.open(store_url, key=generate_key())
 
 
 def test_the_key_comes_from_the_environment_or_a_file(
@@ -193,12 +193,12 @@ def test_rejects_files_and_audit_packs_are_readable_by_their_owner_only(
 
 
 def test_a_store_created_empty_without_a_key_is_encrypted_by_its_first_keyed_writer(
-    sqlite_url: str,
+    store_url: str,
 ) -> None:
-    RecordStore.open(sqlite_url, key="").close()  # e.g. `process enable` before any import
+    RecordStore.open(store_url, key="").close()  # e.g. `process enable` before any import
     key = generate_key()
-    with RecordStore.open(sqlite_url, key=key) as store:
+    with RecordStore.open(store_url, key=key) as store:
         assert store.encrypted
         fill(store, 1)
     with pytest.raises(KeyProblem, match="no key was supplied"):
-        RecordStore.open(sqlite_url, key="")
+        RecordStore.open(store_url, key="")

@@ -22,7 +22,7 @@ def known_frameworks(store: RecordStore | None) -> frozenset[str]:
     folder = resources.files("sftimeline.policies") / "frameworks"
     ids = {p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml")}
     if store is not None:
-        enabled = _enabled_on_sqlite(store)
+        enabled = _enabled_on_own_connection(store)
         if enabled is None:
             enabled = _enabled(store)
         ids.update(enabled)
@@ -46,15 +46,15 @@ def _enabled(store: RecordStore) -> list[str]:
         engine.dispose()
 
 
-def _enabled_on_sqlite(store: RecordStore) -> list[str] | None:
-    """The enabled ids of a SQLite store read on the event store's own connection, as
+def _enabled_on_own_connection(store: RecordStore) -> list[str] | None:
+    """The enabled ids of a store read on the event store's own connection, as
     :func:`~sftimeline.adapters.process_settings.enabled_frameworks` reads them (none
-    without the settings table), or None (not SQLite, or an error the long way, through
-    SQLAlchemy, reports): importing SQLAlchemy was ≈ 0.14 s of an import into an
-    existing store, a late record's most of all (``RecordStore.sqlite_setting``)."""
+    without the settings table), or None (an error the long way, through SQLAlchemy,
+    reports): importing SQLAlchemy was ≈ 0.14 s of an import into an existing store, a
+    late record's most of all (``RecordStore.own_setting``)."""
     from sftimeline.adapters.process_settings import FRAMEWORKS_SETTING
 
-    read, value = store.sqlite_setting(FRAMEWORKS_SETTING)
+    read, value = store.own_setting(FRAMEWORKS_SETTING)
     if not read:
         return None
     return [d["id"] for d in value] if value else []

@@ -193,7 +193,7 @@ class RecordStore:
         recorded = self._recorded_cipher_state()
         if recorded is not None and not (key and create and not recorded.encrypted):
             # the common case, settled long ago: check the key against what the store
-            # records, read on the event store's own SQLite connection (no SQLAlchemy)
+            # records, read on the event store's own connection (no SQLAlchemy)
             check_key(recorded, key)
             return
         path = file_of(self.url) if create else None
@@ -220,34 +220,48 @@ class RecordStore:
             engine.dispose()
 
     def _recorded_cipher_state(self) -> CipherState | None:
-        """The store's recorded cipher state (``adapters/cipher.py``) when it is a SQLite
-        store that has one, else None (the caller then settles it the long way, through
-        SQLAlchemy, which also says why a read failed)."""
+        """The store's recorded cipher state (``adapters/cipher.py``) when it has one, read
+        on its own connection (:meth:`own_setting`), else None (the caller then settles it
+        the long way, through SQLAlchemy, which also says why a read failed)."""
         from sftimeline.adapters.cipher import SETTING, CipherState
 
-        _, value = self.sqlite_setting(SETTING)
+        _, value = self.own_setting(SETTING)
         if isinstance(value, dict) and "encrypted" in value:
             return CipherState.from_json(value)
         return None
 
-    def sqlite_setting(self, key: str) -> tuple[bool, Any]:
-        """``(True, value)`` of a setting of a SQLite store, read on the event store's own
-        connection (no SQLAlchemy: ≈ 0.15 s of a command's start-up); the value is None
-        when it is not set or the settings table does not exist yet. ``(False, None)``
-        when the store is not SQLite or the read failed otherwise (a locked file, say):
-        the caller reads it the long way, which says why."""
+    def own_setting(self, key: str) -> tuple[bool, Any]:
+        """``(True, value)`` of a setting read on the event store's own connection, SQLite's
+        or PostgreSQL's (no SQLAlchemy: its import and engine were ≈ 0.15 s of a command's
+        start-up, and on PostgreSQL one more connection); the value is None when it is
+        not set or the settings table does not exist yet. ``(False, None)`` when the read
+        failed otherwise (a locked file, say) or the store is neither: the caller reads
+        it the long way, which says why."""
         from sftimeline.adapters.process_settings import SETTINGS_TABLE
 
         datastore: Any = getattr(self.app.recorder, "datastore", None)
-        if self.app.env.get("PERSISTENCE_MODULE") != "eventsourcing.sqlite" or datastore is None:
+        module = self.app.env.get("PERSISTENCE_MODULE")
+        if datastore is None:
+            return False, None
+        if module == "eventsourcing.sqlite":
+            query = f"SELECT value FROM {SETTINGS_TABLE} WHERE key = ?"
+        elif module == "eventsourcing.postgres":  # a schema name is a plain identifier
+            query = f'SELECT value FROM "{datastore.schema}".{SETTINGS_TABLE} WHERE key = %s'
+        else:
             return False, None
         try:
             with datastore.transaction(commit=False) as curs:
-                curs.execute(f"SELECT value FROM {SETTINGS_TABLE} WHERE key = ?", (key,))
+                curs.execute(query, (key,))
                 row = curs.fetchone()
         except Exception as exc:
-            return f"no such table: {SETTINGS_TABLE}" in str(exc), None
-        return True, json.loads(row[0]) if row else None
+            text = str(exc)
+            missing = f"no such table: {SETTINGS_TABLE}" in text or (
+                f'{SETTINGS_TABLE}" does not exist' in text
+            )
+            return missing, None
+        if row is None:
+            return True, None
+        return True, json.loads(row["value"] if isinstance(row, dict) else row[0])
 
     def close(self) -> None:
         self._cache.clear()
