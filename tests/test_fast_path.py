@@ -606,3 +606,72 @@ def test_a_fingerprint_with_moderate_floats_is_the_standard_librarys_digest() ->
         dumped = model.model_dump(mode="json", exclude_none=True)
         text = json.dumps(dumped, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         assert record.fingerprint == hashlib.sha256(text.encode()).hexdigest()
+
+
+# --- the rules told in line, each at its boundary ---------------------------------------
+
+_NO = object()  # a field left out
+#: (type, fields changed from the sample, whether the type's own rule holds)
+_RULE_BOUNDARIES = [
+    ("term_attendance_posted", {"attended_sessions": 100}, True),  # 100 + 10 + 10 = 120
+    ("term_attendance_posted", {"attended_sessions": 101}, False),
+    ("term_attendance_posted", {"unauthorised_absence_sessions": 11}, False),
+    (
+        "term_attendance_posted",
+        {"authorised_absence_sessions": _NO, "attended_sessions": 110},
+        True,
+    ),
+    (
+        "term_attendance_posted",
+        {"authorised_absence_sessions": None, "attended_sessions": 111},
+        False,
+    ),
+    (
+        "term_attendance_posted",
+        {"authorised_absence_sessions": _NO, "unauthorised_absence_sessions": _NO},
+        True,
+    ),
+    (
+        "term_attendance_posted",
+        {
+            "authorised_absence_sessions": _NO,
+            "unauthorised_absence_sessions": _NO,
+            "attended_sessions": 121,
+        },
+        False,
+    ),
+    ("exclusion_recorded", {"days": 0.5}, True),
+    ("exclusion_recorded", {"days": _NO}, False),
+    ("exclusion_recorded", {"days": None}, False),
+    ("exclusion_recorded", {"kind": "permanent", "days": _NO}, True),
+    ("earnings_reported", {"period_end": "2024-05-01"}, True),
+    ("earnings_reported", {"period_end": "2024-04-30"}, False),
+    ("evidence_recorded", {"period_from": "2024-05-01"}, True),
+    ("evidence_recorded", {"period_from": "2024-05-02"}, False),
+    ("evidence_recorded", {"period_from": None}, True),
+    ("progress_to_work_recorded", {"until": "2024-05-01"}, True),
+    ("progress_to_work_recorded", {"until": "2024-04-30"}, False),
+    ("progress_to_work_recorded", {"until": _NO}, True),
+]
+
+
+@pytest.mark.parametrize(("record_type", "changes", "holds"), _RULE_BOUNDARIES)
+def test_a_types_own_rule_is_told_in_line_on_both_sides_of_its_boundary(
+    record_type: str, changes: dict[str, Any], holds: bool
+) -> None:
+    """A rule a model restates (``TOLD_RULES``) is told from the checked values where it
+    holds, with no instance built; where it does not, the validator is asked and the
+    record declined, as the full path rejects it."""
+    raw = sample(record_type)
+    for name, value in changes.items():
+        if value is _NO:
+            raw.pop(name, None)
+        else:
+            raw[name] = value
+    plan = plan_for(record_type, DEFAULT_LIMITS)
+    assert plan is not None
+    checked = plan.check(raw)
+    assert checked is not None  # every field alone is valid
+    assert checked[3] is holds  # told in line exactly when the rule holds
+    assert _agree(raw) is holds
+    assert isinstance(_full(raw, DEFAULT_LIMITS, KNOWN, False), RecordError) is not holds

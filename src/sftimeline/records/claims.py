@@ -4,7 +4,7 @@ overrides."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import (
     StrictBool,
@@ -52,6 +52,11 @@ class EvidenceRecorded(RecordModel):
     #: the start of the period the judgement covers ("sustained for 3 months"); the
     #: period ends on ``occurred_on``
     period_from: IsoDate | None = None
+    TOLD_RULES: ClassVar[dict[str, str]] = {
+        "_period_ends_after_it_starts": (
+            "(values.get('period_from') is None or values['period_from'] <= values['occurred_on'])"
+        )
+    }
 
     @model_validator(mode="after")
     def _period_ends_after_it_starts(self) -> EvidenceRecorded:

@@ -3,7 +3,7 @@ SEND."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import (
     Field,
@@ -35,6 +35,14 @@ class TermAttendancePosted(RecordModel):
     attended_sessions: NonNegativeInt
     authorised_absence_sessions: NonNegativeInt | None = None
     unauthorised_absence_sessions: NonNegativeInt | None = None
+    TOLD_RULES: ClassVar[dict[str, str]] = {
+        "_sessions_add_up": (
+            "values['attended_sessions'] <= values['possible_sessions'] and"
+            " values['attended_sessions'] + (values.get('authorised_absence_sessions') or 0)"
+            " + (values.get('unauthorised_absence_sessions') or 0)"
+            " <= values['possible_sessions']"
+        )
+    }
 
     @model_validator(mode="after")
     def _sessions_add_up(self) -> TermAttendancePosted:
@@ -63,6 +71,9 @@ class ExclusionRecorded(RecordModel):
     person: Text
     kind: Literal["fixed_term", "permanent"]
     days: Annotated[float, Field(gt=0)] | None = None
+    TOLD_RULES: ClassVar[dict[str, str]] = {
+        "_fixed_term_has_days": "(values['kind'] != 'fixed_term' or 'days' in values)"
+    }
 
     @model_validator(mode="after")
     def _fixed_term_has_days(self) -> ExclusionRecorded:

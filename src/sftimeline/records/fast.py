@@ -54,28 +54,26 @@ class _Info:
         self.context = context
 
 
-#: model validators whose rule is told here from the checked values without building an
-#: instance: the rule as a Python expression over ``values``, true when it holds (false:
-#: ask the validator itself; tests/test_fast_path.py). The checker writes them in line
-#: (:func:`~.fast_checker.write_checker`); :meth:`_Plan._rules_hold` runs them compiled
-#: (:func:`_told`).
-_TOLD_RULES: dict[Any, str] = {
-    RecordModel.__pydantic_decorators__.model_validators[name].func: rule
-    for name, rule in (
-        # RecordModel._basis_matches_recorded_at holds: no basis stated
-        ("_basis_matches_recorded_at", "values.get('recorded_at_basis') is None"),
-        # RecordModel._known_no_earlier_than_it_happened holds: no knowledge time, or a UTC
-        # one (every checked one is) on or after the occurred_on day
-        (
-            "_known_no_earlier_than_it_happened",
-            "((t := values.get('recorded_at')) is None or t.date() >= values['occurred_on'])",
-        ),
-    )
-}
+def told_rules(model: type[RecordModel]) -> dict[Any, str]:
+    """The model validators whose rule is told from the checked values without building
+    an instance, each to its rule: ``TOLD_RULES`` of the model and of every class it
+    derives from (:attr:`RecordModel.TOLD_RULES`), keyed by the validator's function as
+    the core schema names it. The checker writes them in line
+    (:func:`~.fast_checker.write_checker`); :meth:`_Plan._rules_hold` runs them compiled
+    (:func:`_told`). A restated rule whose validator is not the class's is a mistake in
+    the model: ``KeyError``, at once."""
+    rules: dict[Any, str] = {}
+    for cls in reversed(model.__mro__):
+        own = vars(cls).get("TOLD_RULES", {})
+        if own:
+            validators = cls.__pydantic_decorators__.model_validators  # type: ignore[attr-defined]
+            for name, rule in own.items():
+                rules[validators[name].func] = rule
+    return rules
 
 
 def _told(rule: str) -> Callable[[dict[str, Any]], bool]:
-    """A told rule (:data:`_TOLD_RULES`) as a function of the checked values."""
+    """A told rule (:func:`told_rules`) as a function of the checked values."""
     told: Callable[[dict[str, Any]], bool] = eval(f"lambda values: {rule}")
     return told
 
@@ -93,12 +91,13 @@ class _Plan:
         schema = _core_schema(model)
         #: the model validators, innermost first: (function, takes info, told here)
         self.validators: list[tuple[Callable[..., Any], bool, Any]] = []
-        #: the told rules, written out (:data:`_TOLD_RULES`)
+        #: the told rules, written out (:func:`told_rules`)
         rules: list[str] = []
+        told_by = told_rules(model)
         while schema["type"] == "function-after":
             _only(schema, "function", "schema", "ref")
             function = schema["function"]
-            rule = _TOLD_RULES.get(function["function"])
+            rule = told_by.get(function["function"])
             told = None if rule is None else _told(rule)
             entry = (function["function"], function["type"] == "with-info", told)
             self.validators.insert(0, entry)

@@ -3,7 +3,7 @@ work, debt, finances."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import (
     Field,
@@ -71,6 +71,9 @@ class EarningsReported(RecordModel):
     period_end: IsoDate
     gross_pay: NonNegativeInt
     household: Literal["single", "couple", "under_25"]
+    TOLD_RULES: ClassVar[dict[str, str]] = {
+        "_period_ends_after_it_starts": "values['period_end'] >= values['occurred_on']"
+    }
 
     @model_validator(mode="after")
     def _period_ends_after_it_starts(self) -> EarningsReported:
@@ -100,6 +103,11 @@ class ProgressToWorkRecorded(RecordModel):
     person: Text
     kind: ProgressKind
     until: IsoDate | None = None
+    TOLD_RULES: ClassVar[dict[str, str]] = {
+        "_ends_after_it_starts": (
+            "(values.get('until') is None or values['until'] >= values['occurred_on'])"
+        )
+    }
 
     @model_validator(mode="after")
     def _ends_after_it_starts(self) -> ProgressToWorkRecorded:
