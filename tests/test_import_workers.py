@@ -138,3 +138,46 @@ def test_an_imports_workers_yield_their_cores_to_its_single_writer(
     monkeypatch.setattr(pool, "ordered_map", watched)
     _run_jsonl(tmp_path, 2, _mixed_file(tmp_path / "mixed.jsonl"))
     assert asked == [importer.WORKER_NICENESS] and importer.WORKER_NICENESS > 0
+
+
+def test_the_plans_made_before_the_fork_are_the_first_chunks_types(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14: the import makes ready before it forks only the fast-path plans of the
+    types its first chunks name; a type first met later is made by the worker that meets
+    it, and the store, summary and rejects are those of one worker."""
+    from sftimeline.limits import DEFAULT_LIMITS
+    from sftimeline.records import fast
+
+    monkeypatch.setattr(fast, "_PLANS", {})
+    monkeypatch.setattr(fast, "_last", None)
+    made: list[set[str] | None] = []
+    real = fast.compile_plans
+
+    def watched(limits: Any, types: Any = None) -> None:
+        made.append(None if types is None else set(types))
+        real(limits, types)
+
+    monkeypatch.setattr(importer, "compile_plans", watched)
+    lines = [sample("case_closed", n) for n in range(1, 7)]
+    lines += [sample("term_attendance_posted", 1), sample("case_closed", 7)]
+    source = tmp_path / "late-type.jsonl"
+    source.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    two = _run_jsonl(tmp_path, 2, str(source))
+    assert made == [{"case_closed"}]
+    assert set(fast._plans_under(DEFAULT_LIMITS).by_type) == {"case_closed"}  # this process's
+    assert two == _run_jsonl(tmp_path, 1, str(source))
+    one = two
+    assert {r["type"] for r in one[2]} == {"case_closed", "term_attendance_posted"}
+
+
+def test_a_block_names_the_types_its_lines_name() -> None:
+    from sftimeline.jsonl import PendingBlock
+
+    data = (
+        b'{"type": "case_closed", "x": 1}\n{"family": "F", "type":"plan_opened"}\n'
+        b'{ "type" :\t"incident_recorded"}\n{"type": 3}\n{"Type": "not_one"}\n'
+    )
+    block = PendingBlock("f.jsonl", 1, 0, "utf-8", None, data, 5)
+    assert block.record_types() == {"case_closed", "plan_opened", "incident_recorded"}
+    assert PendingBlock("f.jsonl", 1, 0, "utf-8", 10, None, 1).record_types() == set()

@@ -196,6 +196,18 @@ def _chunks(items: Iterable[Item]) -> Iterator[list[Item]]:
         yield chunk
 
 
+def _types_named(items: Iterable[Item]) -> set[str]:
+    """The record types ``items`` name, as far as is seen without validating them: a row's
+    records' ``type``, a block's (``record_types``); another item names none."""
+    named: set[str] = set()
+    for item in items:
+        if isinstance(item, SourceRow):
+            named.update(t for r in item.records if isinstance(t := r.get("type"), str))
+        elif (types := getattr(item, "record_types", None)) is not None:
+            named |= types()
+    return named
+
+
 def _prepared(items: Iterable[Item], job: _Prepare, workers: int) -> Iterator[tuple[Any, ...]]:
     """Every row prepared, in input order: on ``workers`` processes, at most ``2 ×
     workers`` chunks in flight (memory stays flat); here, one row at a time (each row
@@ -207,9 +219,11 @@ def _prepared(items: Iterable[Item], job: _Prepare, workers: int) -> Iterator[tu
         if len(head) > IN_PROCESS_CHUNKS:
             from sftimeline.pool import ordered_map
 
-            # built once here, before the fork, not in every worker (≈ 0.1 s of CPU each:
-            # the record models are built on first use), and kept from the collector
-            compile_plans(job.limits)
+            # built once here, before the fork, not in every worker (≈ 2 ms of CPU each
+            # a type: the record models are built on first use), and kept from the
+            # collector; only the types the first chunks name (a county's export names a
+            # score of the 54, a police export two or three)
+            compile_plans(job.limits, _types_named(chain.from_iterable(head)))
             gc.freeze()
             tasks = chain(head, chunks)
             for done in ordered_map(job, tasks, workers, niceness=WORKER_NICENESS):

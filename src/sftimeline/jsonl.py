@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -74,6 +75,10 @@ def _lines(
                 yield from file_blocks(name, stream, encoding, limits)
 
 
+#: a record type named in a line's bytes (:meth:`PendingBlock.record_types`)
+_TYPE_NAMED = re.compile(rb'"type"\s*:\s*"([a-z_]{1,64})"')
+
+
 @dataclass(frozen=True, slots=True)
 class PendingBlock:
     """Whole lines of one JSON Lines file as read (:func:`~sftimeline.decoding.raw_blocks`),
@@ -95,6 +100,16 @@ class PendingBlock:
             PendingBlock,
             (self.file, self.number, self.offset, self.encoding, self.limit, self.data, self.lines),
         )
+
+    def record_types(self) -> set[str]:
+        """The record types its lines appear to name: every ``"type": "…"`` in its bytes
+        (both encodings a block has are ASCII's in these characters). Only what the
+        import makes ready before it forks its workers (``importer._prepared``): a name
+        found in some other string costs a plan made for nothing, a type missed is made
+        by the worker that meets it; what the import stores is the same either way."""
+        if self.data is None:
+            return set()
+        return {name.decode("ascii") for name in _TYPE_NAMED.findall(self.data)}
 
     def items(self) -> Iterator[SourceRow | PendingLine]:
         """The block's lines as rows (:func:`_line_rows`)."""

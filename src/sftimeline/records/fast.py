@@ -326,11 +326,13 @@ def _plans_under(limits: InputLimits) -> _Plans:
     return plans
 
 
-def compile_plans(limits: InputLimits) -> None:
-    """Every record type's plan under ``limits`` made now (each is otherwise made on first
-    use): an import makes them before it forks its workers, which then share them."""
+def compile_plans(limits: InputLimits, types: Collection[str] | None = None) -> None:
+    """The plans under ``limits`` of ``types`` (default: every record type) made now (each
+    is otherwise made on first use): an import makes them before it forks its workers,
+    which then share them."""
     for record_type in list(RECORD_MODELS):
-        plan_for(record_type, limits)
+        if types is None or record_type in types:
+            plan_for(record_type, limits)
 
 
 def fast_record(
