@@ -11,10 +11,16 @@ the service layer (:mod:`sftimeline.service`) inside their functions.
 from __future__ import annotations
 
 import importlib
+import os
 
 import click
 
 from sftimeline.commands._common import group, store_options
+
+#: the eventsourcing library's setting of the PostgreSQL connections a pool opens at once
+POOL_SIZE_ENV = "POSTGRES_POOL_SIZE"
+#: commands that serve requests concurrently, and keep the library's pool size
+CONCURRENT_COMMANDS = frozenset({"serve"})
 
 #: Command modules, registered in this order.
 COMMAND_MODULES: list[str] = [
@@ -39,6 +45,12 @@ COMMAND_MODULES: list[str] = [
 def main(ctx: click.Context) -> None:
     """Supporting Families outcomes: records in, decisions as of any date, as known at any time."""
     ctx.ensure_object(dict)
+    if ctx.invoked_subcommand not in CONCURRENT_COMMANDS:
+        # The library's PostgreSQL pools open POSTGRES_POOL_SIZE connections each (5 by
+        # default) as the store opens; a command uses one at a time, and the others
+        # cost the server a backend each and the command's start-up ≈ 50 ms (issue 14).
+        # More open when asked for (POSTGRES_MAX_OVERFLOW); a setting of the council's wins.
+        os.environ.setdefault(POOL_SIZE_ENV, "1")
 
 
 for _name in COMMAND_MODULES:
