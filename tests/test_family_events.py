@@ -65,6 +65,10 @@ def test_record_events_are_frozen_values_of_their_own_type() -> None:
     assert repr(event).startswith("Family.IncidentRecorded(")
     with pytest.raises(dataclasses.FrozenInstanceError):
         event.key = "police:P3"  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        event.note = "not a field"  # type: ignore[attr-defined]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        del event.key
     assert event.recorded_at_basis is None  # the base's default, inherited
 
 

@@ -17,7 +17,8 @@ Two things keep it to once a class:
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import FrozenInstanceError
+from typing import Any, NoReturn
 
 from eventsourcing.domain import EventsourcingType, MetaDomainEvent
 
@@ -25,10 +26,20 @@ from eventsourcing.domain import EventsourcingType, MetaDomainEvent
 class FieldsOfItsBase(MetaDomainEvent):
     """The library's metaclass of event classes, except that a class that declares no
     field of its own (no annotations) is not made a dataclass again: it inherits its
-    base's generated methods. A class that declares a field is made one as the library
-    makes it."""
+    base's generated methods, and is as frozen as the library would make it (its base's
+    ``__setattr__`` would let a name that is not a field be set on it). A class that
+    declares a field is made one as the library makes it."""
 
     def __new__(mcs, name: str, bases: tuple[type[Any], ...], cls_dict: dict[str, Any]) -> Any:
         if cls_dict.get("__annotations__"):
             return super().__new__(mcs, name, bases, cls_dict)
-        return EventsourcingType.__new__(mcs, name, bases, cls_dict)
+        frozen = {"__setattr__": _frozen_set, "__delattr__": _frozen_delete}
+        return EventsourcingType.__new__(mcs, name, bases, {**cls_dict, **frozen})
+
+
+def _frozen_set(self: object, name: str, value: object) -> NoReturn:
+    raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+
+def _frozen_delete(self: object, name: str) -> NoReturn:
+    raise FrozenInstanceError(f"cannot delete field {name!r}")
