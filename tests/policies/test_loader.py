@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -190,3 +191,23 @@ def test_a_switch_on_something_other_than_a_parameter_name_is_refused_with_its_p
         p.startswith(f"criteria[{i}].outcome.switch.parameter: must be a parameter's name")
         for p in problems
     ), problems
+
+
+def test_an_alias_inside_its_own_anchor_is_refused_and_named() -> None:
+    """YAML lets an alias name the anchor it sits in; such a value has no end. The file
+    is refused with the place the value contains itself, not a traceback; an anchor used
+    in several places (Hampshire's registrations) still loads."""
+    text = (resources.files("sftimeline.policies") / "frameworks" / "hampshire.yaml").read_text(
+        encoding="utf-8"
+    )
+    assert load_framework_text(text, "hampshire.yaml").id == "hampshire"
+    check = "- check_within: {kind: dental_check, months: 12, who: every_child, if_nobody: holds}"
+    assert text.count(check) == 1
+    with pytest.raises(FrameworkError) as caught:
+        load_framework_text(text.replace(check, "- *registrations"), "hampshire.yaml")
+    message = str(caught.value)
+    assert "hampshire.yaml" in message
+    # the registrations' list, reached through one of the aliases that name it
+    assert re.search(
+        r"criteria\[\d+\]\.outcome\.all\[1\]\.switch\..*all\[2\]: contains itself", message
+    )

@@ -174,7 +174,38 @@ def load_framework_text(
     except (ValueError, RecursionError, OverflowError) as exc:
         # PyYAML's own limits: an integer of more than 4,300 digits, nesting too deep
         raise FrameworkError([f"not a usable YAML document: {exc}"], source) from None
+    cycle = _contains_itself(raw)
+    if cycle is not None:
+        problem = f"{cycle or 'framework'}: contains itself (an alias inside the anchor it names)"
+        raise _error([problem], source, text)
     return _framework(raw, text, source, overrides)
+
+
+def _contains_itself(value: Any) -> str | None:
+    """The path of a mapping or list that contains itself, or None. YAML lets an alias
+    name the anchor it sits in (``a: &x [*x]``); such a value has no end, and the compiler,
+    which walks it, would never finish. One walk, without recursion (the document may
+    nest as deep as PyYAML allows); an anchor used in several places is walked once."""
+    on_path: set[int] = set()
+    done: set[int] = set()
+    stack: list[tuple[Any, str, bool]] = [(value, "", False)]
+    while stack:
+        node, path, leaving = stack.pop()
+        if leaving:
+            on_path.discard(id(node))
+            done.add(id(node))
+            continue
+        if not isinstance(node, dict | list) or id(node) in done:
+            continue
+        if id(node) in on_path:
+            return path
+        on_path.add(id(node))
+        stack.append((node, path, True))
+        if isinstance(node, dict):
+            stack += [(v, f"{path}.{k}".lstrip("."), False) for k, v in node.items()]
+        else:
+            stack += [(v, f"{path}[{i}]", False) for i, v in enumerate(node)]
+    return None
 
 
 def _framework(
