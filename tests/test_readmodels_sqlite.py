@@ -102,9 +102,13 @@ def test_sqlite_projection_writes_the_rows_sqlalchemy_writes(tmp_path: Path) -> 
             sqlite_rm.apply_page(path, events[:3], events[2][0])
             assert _dump(url) == projected, (apply, page)
     engine.dispose()
-    settings = Settings(url, lambda: engine_for_url(url))
-    assert [f.id for f in settings.enabled_frameworks()] == ["national-2022", "herefordshire-2022"]
-    assert str(settings.configured_on()) == "2025-09-01"
+    with RecordStore.open(url) as store:
+        settings = Settings(store, lambda: engine_for_url(url))
+        assert [f.id for f in settings.enabled_frameworks()] == [
+            "national-2022",
+            "herefordshire-2022",
+        ]
+        assert str(settings.configured_on()) == "2025-09-01"
 
 
 def test_a_process_run_on_a_sqlite_file_loads_no_sqlalchemy(tmp_path: Path) -> None:

@@ -166,7 +166,7 @@ class PolicyProcess(FamilyDecisions):
                 engine = engine_for_url(store.url)
             return engine
 
-        settings = Settings(store.url, made)
+        settings = Settings(store, made)
         named = list(frameworks)
         enabled = {f.id: f for f in settings.enabled_frameworks()}
         chosen = [enabled.get(f, EnabledFramework(f)) for f in named] or list(enabled.values())
@@ -187,7 +187,7 @@ class PolicyProcess(FamilyDecisions):
 
     def settings(self) -> Settings:
         """The process's settings as the store holds them now."""
-        return Settings(self.store.url, lambda: self.engine)
+        return Settings(self.store, lambda: self.engine)
 
     def close(self) -> None:
         self.app.close()

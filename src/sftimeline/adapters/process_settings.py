@@ -1,9 +1,8 @@
 """The policy process's settings, kept in the store's settings table: which frameworks the
 council has enabled (a packaged id or a file it keeps) and the day the process decides on
 (a fixed date, or "today" in the UK). Read by ``sftimeline status``, the web view and the
-importer without loading the process itself; on a SQLite file whose settings table exists,
-read with ``sqlite3`` (:func:`read_settings`: no SQLAlchemy, ≈ 0.15 s of a late record's
-start-up)."""
+importer without loading the process itself; read on the store's own connection
+(:class:`Settings`: no SQLAlchemy, ≈ 0.15 s of a late record's start-up)."""
 
 from __future__ import annotations
 
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
+    from sftimeline.adapters.store import RecordStore
     from sftimeline.policies.loader import Framework
 
 
@@ -49,17 +49,21 @@ def _enabled(raw: list[dict[str, Any]]) -> list[EnabledFramework]:
 
 
 class Settings:
-    """The process's settings of one store, read once: through ``sqlite3`` when the store
-    is a SQLite file that has its settings table, else through SQLAlchemy's ``engine``
-    (made on first use, by ``engine``: reading there creates the table, as before)."""
+    """The process's settings of one store, read once on the store's own connection
+    (:meth:`RecordStore.own_setting`: SQLite's or PostgreSQL's, without SQLAlchemy), or,
+    where that read fails, through SQLAlchemy's ``engine`` (made on first use, by
+    ``engine``), which says why."""
 
-    def __init__(self, url: str, engine: Callable[[], Engine]) -> None:
-        from sftimeline.adapters.store_url import file_of
-        from sftimeline.readmodels.sqlite import settings
-
-        path = file_of(url)
+    def __init__(self, store: RecordStore, engine: Callable[[], Engine]) -> None:
         self._engine = engine
-        self._values = None if path is None else settings(path, (FRAMEWORKS_SETTING, ON_SETTING))
+        self._values: dict[str, Any] | None = {}
+        for key in (FRAMEWORKS_SETTING, ON_SETTING):
+            read, value = store.own_setting(key)
+            if not read:
+                self._values = None
+                break
+            if value is not None:
+                self._values[key] = value
 
     def enabled_frameworks(self) -> list[EnabledFramework]:
         if self._values is None:

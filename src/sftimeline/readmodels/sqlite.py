@@ -3,8 +3,9 @@
 A late record on a council's SQLite file runs the policy process in a new process: most
 of its time is start-up, and SQLAlchemy (imported only to read two settings, check that
 the read models' tables exist and project a page of outcome events) was ≈ 0.15 s of
-it. On a store whose tables exist, this module does those three things with the driver
-the store already uses; it writes the same rows as ``readmodels/status.py`` (the
+it. On a store whose tables exist, this module does the last two with the driver the
+store already uses (the settings are read on the store's own connection:
+``adapters/process_settings.py``); it writes the same rows as ``readmodels/status.py`` (the
 folding is shared: ``readmodels/fold.py``; dates as the ISO text SQLAlchemy's SQLite
 dialect writes), under the same locking (the page, its position and the rows in one
 transaction that holds the write lock before it reads the position). Creating the
@@ -13,14 +14,12 @@ tables, and every store that is not a SQLite file, stay with SQLAlchemy.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from datetime import date
 from typing import Any
 
-from sftimeline.adapters.process_settings import SETTINGS_TABLE
 from sftimeline.readmodels.fold import (
     CLAIM_COLUMNS,
     CLAIM_KEYS,
@@ -61,21 +60,6 @@ def tables_exist(path: str) -> bool:
             TABLES,
         ).fetchone()
     return bool(found and found[0] == len(TABLES))
-
-
-def settings(path: str, keys: Sequence[str]) -> dict[str, Any] | None:
-    """The JSON values of these settings that are set; None: no settings table yet."""
-    marks = ",".join("?" * len(keys))
-    with _connection(path) as conn:
-        try:
-            rows = conn.execute(
-                f"SELECT key, value FROM {SETTINGS_TABLE} WHERE key IN ({marks})", list(keys)
-            ).fetchall()
-        except sqlite3.OperationalError as exc:
-            if "no such table" in str(exc):
-                return None
-            raise
-    return {key: json.loads(value) for key, value in rows}
 
 
 def position(path: str) -> int:

@@ -72,13 +72,13 @@ class ProcessService(DecisionsService):
     # -- settings -------------------------------------------------------------------
 
     def enabled_frameworks(self) -> list[EnabledFramework]:
-        """The frameworks the council enabled for the process (kept in the store; read
-        without SQLAlchemy where the store is a SQLite file: adapters/process_settings.py)."""
+        """The frameworks the council enabled for the process (kept in the store; read on
+        its own connection, without SQLAlchemy: adapters/process_settings.py)."""
         from sftimeline.adapters.process_settings import Settings
 
-        self.record_store()  # a missing store fails here, before any file is opened
+        store = self.record_store()  # a missing store fails here, before any file is opened
         with translated():
-            enabled = Settings(self.url, self.engine).enabled_frameworks()
+            enabled = Settings(store, self.engine).enabled_frameworks()
             return [EnabledFramework(f.id, f.file) for f in enabled]
 
     def process_enable(self, framework: str, file: str | None = None) -> EnabledFramework:
