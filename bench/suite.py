@@ -21,7 +21,10 @@ late record         ``sftimeline import`` of one retraction     raw insert of on
 catch-up            ``sftimeline process run`` from scratch     raw select + json.loads
 ==================  ==========================================  ===========================
 
-The machine is shared, so only ratios taken in the same run mean anything. Sizes:
+The machine is shared, so only ratios taken in the same run mean anything; the import's
+ratio is the median of ``--rounds`` pairs (default 3), each a raw insert and an import into
+fresh databases one straight after the other, the order alternating, and its cell gives the
+rounds' range (one import against one raw insert moved by a third from run to run). Sizes:
 ``--families 1000 10000`` by default; ``--large`` adds 100,000 families (≈ 10 million
 records: an hour or more on a loaded 2-core machine, so it is opt-in).
 """
@@ -40,7 +43,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,6 +52,8 @@ PG_URL = "postgresql://postgres@127.0.0.1:5432/test?schema={schema}"
 ON = "2025-06-01"
 FRAMEWORK = "national-2022"
 LATE_SAMPLES = 5
+#: rounds of the import column (a raw insert and an import each): ``--rounds``
+ROUNDS = 3
 
 
 @dataclass(frozen=True)
@@ -166,6 +171,8 @@ class Row:
     import_rate: float = 0.0
     insert_rate: float = 0.0
     import_cpu: float = 0.0  # CPU ratio to the raw insert's (steadier when the machine is busy)
+    #: each round's import ratio (raw insert wall / import wall), in the order they ran
+    import_ratios: list[float] = field(default_factory=list)
     evaluate: float = 0.0
     raw_read: float = 0.0
     evaluate_cpu: float = 0.0  # CPU ratio to the raw read's
@@ -192,8 +199,9 @@ class Row:
             _cell(
                 self.import_rate,
                 lambda: (
-                    f"{self.import_rate:,.0f}/s = **{self.import_rate / self.insert_rate:.2f}**×"
-                    f" (raw {self.insert_rate:,.0f}/s; CPU {self.import_cpu:.2f}×)"
+                    f"{self.import_rate:,.0f}/s = **{statistics.median(self.import_ratios):.2f}**×"
+                    f" ({_spread(self.import_ratios)}; raw {self.insert_rate:,.0f}/s;"
+                    f" CPU {self.import_cpu:.2f}×)"
                 ),
             ),
             _cell(
@@ -233,6 +241,13 @@ def _cell(value: float, text: Callable[[], str]) -> str:
     return text() if value else "not measured"
 
 
+def _spread(ratios: list[float]) -> str:
+    """The rounds' ratios, lowest to highest (the cell's bold figure is their median)."""
+    if len(ratios) == 1:
+        return "1 round"
+    return f"{min(ratios):.2f}–{max(ratios):.2f} in {len(ratios)} rounds"
+
+
 HEADER = [
     "store",
     "families",
@@ -250,22 +265,74 @@ def supports_workers(cmd: str) -> bool:
     return "--workers" in run([cmd, "evaluate", "--help"]).stdout
 
 
-def measure(row: Row, url: str, county: Path, work: Path) -> Row:
+@contextmanager
+def scratch_url(store: str, work: Path, name: str) -> Iterator[str]:
+    """A fresh, empty database of the row's kind for one round's import or floor, removed
+    afterwards (a SQLite file in the work directory; a PostgreSQL schema)."""
+    if store == "SQLite":
+        path = work / f"{name}.sqlite"
+        _remove_sqlite(path)
+        try:
+            yield str(path)
+        finally:
+            _remove_sqlite(path)
+        return
+    with pg_url() as url:
+        if url is None:
+            raise SystemExit("PostgreSQL is no longer reachable")
+        yield url
+
+
+def _remove_sqlite(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def import_rounds(
+    row: Row, url: str, county: Path, work: Path, say: Callable[[str], None], rounds: int
+) -> None:
+    """The import column: ``rounds`` rounds, each a raw insert and an import of the county
+    into fresh databases, one straight after the other, the order alternating (the
+    machine's speed drifts over minutes: one pair shares its moment, and neither side
+    always goes first). The last round's import fills ``url``, which the later columns
+    read. The cell shows the median of the rounds' ratios and their range."""
+    cmd = sftimeline()
+    floors: list[Run] = []
+    imports: list[Run] = []
+    for i in range(rounds):
+        last = i == rounds - 1
+        name = f"{row.store}-{row.families}-round{i}"
+        into = nullcontext(url) if last else scratch_url(row.store, work, name)
+        with scratch_url(row.store, work, f"{name}-raw") as raw_url, into as store_url:
+            steps = [
+                lambda u=raw_url: floors.append(floor("insert", u, str(county))),
+                lambda u=store_url: imports.append(
+                    run([cmd, "--db", u, "import", str(county), "--no-process"])
+                ),
+            ]
+            for step in steps if i % 2 == 0 else reversed(steps):
+                step()
+        f, r = floors[-1], imports[-1]
+        row.import_ratios.append(f.wall / r.wall)
+        say(
+            f"round {i + 1}: raw insert {f.stdout.strip()} rows in {f.wall:.1f}s, import in"
+            f" {r.wall:.1f}s ({r.peak_mb:.0f} MB): {f.wall / r.wall:.2f}×"
+        )
+    row.records = int(floors[0].stdout)
+    row.insert_rate = row.records / statistics.median(f.wall for f in floors)
+    row.import_rate = row.records / statistics.median(r.wall for r in imports)
+    row.import_cpu = statistics.median(f.cpu / r.cpu for f, r in zip(floors, imports, strict=True))
+    row.floor_mb = max(f.peak_mb for f in floors)
+    row.import_mb = max(r.peak_mb for r in imports)
+
+
+def measure(row: Row, url: str, county: Path, work: Path, rounds: int = ROUNDS) -> Row:
     """Every figure of one row, on a fresh store at ``url``."""
     cmd = sftimeline()
     store, families = row.store, row.families
     say = lambda msg: print(f"  [{store} {families}] {msg}", file=sys.stderr, flush=True)  # noqa: E731
 
-    f = floor("insert", url, str(county))
-    row.records = int(f.stdout)
-    row.insert_rate, row.floor_mb = row.records / f.wall, f.peak_mb
-    insert_cpu = f.cpu
-    say(f"raw insert {row.records} rows in {f.wall:.1f}s")
-
-    r = run([cmd, "--db", url, "import", str(county), "--no-process"])
-    row.import_rate, row.import_mb = row.records / r.wall, r.peak_mb
-    row.import_cpu = insert_cpu / r.cpu
-    say(f"import in {r.wall:.1f}s ({r.peak_mb:.0f} MB)")
+    import_rounds(row, url, county, work, say, rounds)
 
     f = floor("read", url)
     row.raw_read, read_cpu = f.wall, f.cpu
@@ -307,11 +374,11 @@ def measure(row: Row, url: str, county: Path, work: Path) -> Row:
     return row
 
 
-def attempt(row: Row, url: str, county: Path, work: Path) -> Row:
+def attempt(row: Row, url: str, county: Path, work: Path, rounds: int = ROUNDS) -> Row:
     """:func:`measure`, keeping what was measured when a step fails (a shared database
     server may refuse connections): the failure is printed, the cell says so."""
     try:
-        return measure(row, url, county, work)
+        return measure(row, url, county, work, rounds)
     except SystemExit as exc:
         print(f"  [{row.store} {row.families}] stopped: {exc}", file=sys.stderr, flush=True)
         return row
@@ -364,6 +431,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         action="store_true",
         help="also 100,000 families (≈ 10M records; an hour or more on a shared 2-core machine)",
     )
+    ap.add_argument(
+        "--rounds",
+        type=int,
+        default=ROUNDS,
+        help=f"raw insert and import pairs per row, the order alternating (default {ROUNDS})",
+    )
     ap.add_argument("--no-sqlite", action="store_true")
     ap.add_argument("--no-pg", action="store_true")
     ap.add_argument("--keep", metavar="DIR", help="work here and keep the files")
@@ -385,11 +458,13 @@ def main(argv: Sequence[str] | None = None) -> None:
                 db = work_dir / f"county-{n}.sqlite"
                 for p in work_dir.glob(f"county-{n}.sqlite*"):
                     p.unlink()
-                rows.append(attempt(Row("SQLite", n), str(db), county, work_dir))
+                rows.append(attempt(Row("SQLite", n), str(db), county, work_dir, args.rounds))
             if not args.no_pg:
                 with pg_url() as url:
                     if url is not None:
-                        rows.append(attempt(Row("PostgreSQL", n), url, county, work_dir))
+                        rows.append(
+                            attempt(Row("PostgreSQL", n), url, county, work_dir, args.rounds)
+                        )
         print()
         print("\n".join(table(rows)))
         load = os.getloadavg()
