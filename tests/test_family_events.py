@@ -110,3 +110,22 @@ def test_each_outcome_kind_has_its_own_event_class_defined_once() -> None:
     assert type(at_risk) is FamilyOutcomes.ClaimAtRisk
     assert at_risk == FamilyOutcomes.ClaimAtRisk(**vars(at_risk))
     assert outcomes.claims == {"C1": {"claim": "C1"}}
+
+
+def test_a_validated_model_offered_to_the_family_is_stored_as_its_record() -> None:
+    """``Family.record`` takes a validated model as well as the engine's value (the model
+    made into it there, the models loaded only then): a model without a knowledge time
+    takes the moment of import, and needs one."""
+    from sftimeline.records import record_from_model, validate_record
+
+    raw = {"type": "incident_recorded", "family": "F1", "person": "p1", "kind": "asb"}
+    raw |= {"occurred_on": "2024-03-01", "source": "police", "source_id": "P1"}
+    model = validate_record(raw)
+    moment = datetime(2024, 4, 2, 9, 30, tzinfo=UTC)
+    with pytest.raises(ValueError, match="imported_at is required"):
+        Family("F1").record(model)
+    family = Family("F1")
+    assert family.record(model, imported_at=moment).outcome.value == "stored"
+    expected = record_from_model(model, default_recorded_at=moment)
+    assert family.fingerprints == {expected.key: expected.fingerprint}
+    assert family.stored[-1].to_record("F1") == expected

@@ -17,7 +17,7 @@ import functools
 import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from eventsourcing.domain import Aggregate, event
 
@@ -30,13 +30,10 @@ from sftimeline.aggregates.family_outcomes import (
     RecordOutcome,
     WrongFamily,
 )
-from sftimeline.records import (
-    DATE_FIELDS,
-    RECORD_MODELS,
-    Record,
-    RecordModel,
-    record_from_model,
-)
+from sftimeline.records.record import DATE_FIELDS, RECORD_TYPES, Record
+
+if TYPE_CHECKING:
+    from sftimeline.records import RecordModel
 
 #: Fixed namespace for family ids; never change it (ids of stored families depend on it).
 FAMILY_NAMESPACE = uuid.UUID("5f0c3a4e-8d0b-5b7e-9a63-2f1d2a7c6b11")
@@ -337,14 +334,7 @@ class Family(Aggregate):
         """What becomes of one record offered, changing nothing: the outcome and, when
         it is to be stored, the fields of its event (for :meth:`record`, or for the
         store's bulk writer, which then calls :meth:`note_stored`)."""
-        if type(item) is not Record and isinstance(item, RecordModel):
-            if item.recorded_at is None and imported_at is None:
-                raise ValueError("imported_at is required for a record without recorded_at")
-            rec = record_from_model(
-                item, default_recorded_at=item.recorded_at or cast(datetime, imported_at)
-            )
-        else:
-            rec = item
+        rec = item if type(item) is Record else _from_model(item, imported_at)
         self.check_family(rec.family)
         outcome = self.admit_key(None if rec.source_id is None else rec.key, rec.fingerprint)
         if outcome.outcome is not Outcome.STORED:
@@ -420,9 +410,25 @@ class Family(Aggregate):
 _outcome = tuple.__new__
 
 
+def _from_model(item: RecordModel | Record, imported_at: datetime | None) -> Record:
+    """A validated record model offered to :meth:`Family.admit`, as the engine's value
+    (any other item is taken as it is). The record models (pydantic) are imported here,
+    when one is offered, not with this module: reading a family's events, replaying and
+    deciding never load them (tests/test_startup.py)."""
+    from sftimeline.records import RecordModel, record_from_model
+
+    if not isinstance(item, RecordModel):
+        return item
+    if item.recorded_at is None and imported_at is None:
+        raise ValueError("imported_at is required for a record without recorded_at")
+    return record_from_model(
+        item, default_recorded_at=item.recorded_at or cast(datetime, imported_at)
+    )
+
+
 #: record type → its event class
 EVENT_CLASSES: dict[str, type[Family.RecordAdded]] = {
-    t: cast("type[Family.RecordAdded]", getattr(Family, _camel(t))) for t in RECORD_MODELS
+    t: cast("type[Family.RecordAdded]", getattr(Family, _camel(t))) for t in sorted(RECORD_TYPES)
 }
 
 #: event topic → record type (used by the bulk reader)
