@@ -54,6 +54,8 @@ FRAMEWORK = "national-2022"
 LATE_SAMPLES = 5
 #: rounds of the import column (a raw insert and an import each): ``--rounds``
 ROUNDS = 3
+#: the largest size (families) whose SQLite import is also profiled stage by stage
+STAGES_UP_TO = 10_000
 
 
 @dataclass(frozen=True)
@@ -415,6 +417,15 @@ def start_up(work: Path) -> list[str]:
     ]
 
 
+def import_stages(county: Path) -> list[str]:
+    """Where a SQLite import's CPU goes, stage by stage, against the raw insert's
+    (``bench/import_stages.py``, a child process): the profile behind the import column.
+    On a machine of two cores the import can at best take (worker + writer) / 2 a record,
+    however well its processes share them, so that bound explains a ratio below the
+    target."""
+    return run([sys.executable, "-m", "bench.import_stages", str(county)]).stdout.splitlines()
+
+
 def table(rows: list[Row]) -> list[str]:
     out = ["| " + " | ".join(HEADER) + " |", "|" + " --- |" * len(HEADER)]
     out += ["| " + " | ".join(r.cells()) + " |" for r in rows]
@@ -467,6 +478,18 @@ def main(argv: Sequence[str] | None = None) -> None:
                         )
         print()
         print("\n".join(table(rows)))
+        if not args.no_sqlite:
+            for n in sizes:
+                if n > STAGES_UP_TO:
+                    continue
+                print(
+                    f"\nWhere a SQLite import's CPU goes, {n:,} families (bench/import_stages.py):"
+                )
+                print(
+                    "\n".join(
+                        f"    {line}" for line in import_stages(work_dir / f"county-{n}.jsonl")
+                    )
+                )
         load = os.getloadavg()
         print(
             f"\nload average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; "
