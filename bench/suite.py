@@ -24,7 +24,8 @@ catch-up            ``sftimeline process run`` from scratch     raw select + jso
 The machine is shared, so only ratios taken in the same run mean anything; the import's
 ratio is the median of ``--rounds`` pairs (default 3), each a raw insert and an import into
 fresh databases one straight after the other, the order alternating, and its cell gives the
-rounds' range (one import against one raw insert moved by a third from run to run). Sizes:
+rounds' range (one import against one raw insert moved by a third from run to run); the
+evaluate and 2-workers columns likewise (each round: the raw read, one worker, two). Sizes:
 ``--families 1000 10000`` by default; ``--large`` adds 100,000 families (≈ 10 million
 records: an hour or more on a loaded 2-core machine, so it is opt-in).
 """
@@ -175,6 +176,9 @@ class Row:
     import_cpu: float = 0.0  # CPU ratio to the raw insert's (steadier when the machine is busy)
     #: each round's import ratio (raw insert wall / import wall), in the order they ran
     import_ratios: list[float] = field(default_factory=list)
+    #: each round's evaluation against its raw read, and two workers against one
+    evaluate_ratios: list[float] = field(default_factory=list)
+    workers2_ratios: list[float] = field(default_factory=list)
     evaluate: float = 0.0
     raw_read: float = 0.0
     evaluate_cpu: float = 0.0  # CPU ratio to the raw read's
@@ -193,7 +197,8 @@ class Row:
         w2 = "n/a (no --workers)"
         if self.workers2 is not None:
             same = "identical" if self.identical else "**output differs**"
-            w2 = f"{self.workers2:.1f} s = **{self.workers2 / self.evaluate:.2f}**×, {same}"
+            ratio, spread = statistics.median(self.workers2_ratios), _spread(self.workers2_ratios)
+            w2 = f"{self.workers2:.1f} s = **{ratio:.2f}**× ({spread}), {same}"
         cells = [
             self.store,
             f"{self.families:,}",
@@ -209,8 +214,9 @@ class Row:
             _cell(
                 self.evaluate,
                 lambda: (
-                    f"{self.evaluate:.1f} s = **{self.evaluate / self.raw_read:.2f}**×"
-                    f" (raw {self.raw_read:.1f} s; CPU {self.evaluate_cpu:.2f}×)"
+                    f"{self.evaluate:.1f} s = **{statistics.median(self.evaluate_ratios):.2f}**×"
+                    f" ({_spread(self.evaluate_ratios)}; raw {self.raw_read:.1f} s;"
+                    f" CPU {self.evaluate_cpu:.2f}×)"
                 ),
             ),
             w2 if self.evaluate else "not measured",
@@ -328,6 +334,57 @@ def import_rounds(
     row.import_mb = max(r.peak_mb for r in imports)
 
 
+def evaluate_rounds(
+    row: Row, url: str, work: Path, say: Callable[[str], None], rounds: int
+) -> float:
+    """The evaluate and 2-workers columns: ``rounds`` rounds, each the raw read, the
+    evaluation on one worker and on two, one straight after the other, the order
+    alternating (as :func:`import_rounds`); each round's two outputs compared byte for
+    byte. The cells show the medians of the rounds' ratios and their range. Returns the
+    raw read's CPU (median), which the catch-up's CPU ratio is taken against."""
+    cmd = sftimeline()
+    evaluate = [cmd, "--db", url, "evaluate", "--on", ON, "--known-at", "2026-01-01"]
+    evaluate += ["--framework", FRAMEWORK, "--format", "jsonl"]
+    parallel = supports_workers(cmd)
+    one = work / f"{row.store}-{row.families}-1.jsonl"
+    two = work / f"{row.store}-{row.families}-2.jsonl"
+    reads: list[Run] = []
+    ones: list[Run] = []
+    twos: list[Run] = []
+    identical = True
+    for i in range(rounds):
+        steps = [
+            lambda: reads.append(floor("read", url)),
+            lambda: ones.append(
+                run([*evaluate, *(["--workers", "1"] if parallel else [])], out=one)
+            ),
+        ]
+        if parallel:
+            steps.append(lambda: twos.append(run([*evaluate, "--workers", "2"], out=two)))
+        for step in steps if i % 2 == 0 else reversed(steps):
+            step()
+        f, r = reads[-1], ones[-1]
+        row.evaluate_ratios.append(r.wall / f.wall)
+        told = f"round {i + 1}: raw read {f.wall:.1f}s, evaluate {r.wall:.1f}s (CPU {r.cpu:.1f}s)"
+        if parallel:
+            # compared a block at a time: read whole, the two outputs (≈ 280 MB each at
+            # 100,000 families) stayed in this process, and every later child's peak
+            # memory counted them (a child's ru_maxrss starts from its parent's at the fork)
+            same = filecmp.cmp(one, two, shallow=False)
+            identical = identical and same
+            row.workers2_ratios.append(twos[-1].wall / r.wall)
+            told += f", 2 workers {twos[-1].wall:.1f}s (identical: {same})"
+        say(told)
+    row.raw_read = statistics.median(f.wall for f in reads)
+    row.evaluate = statistics.median(r.wall for r in ones)
+    row.evaluate_mb = max(r.peak_mb for r in ones)
+    row.evaluate_cpu = statistics.median(r.cpu / f.cpu for f, r in zip(reads, ones, strict=True))
+    if parallel:
+        row.workers2 = statistics.median(r.wall for r in twos)
+        row.identical = identical
+    return statistics.median(f.cpu for f in reads)
+
+
 def measure(row: Row, url: str, county: Path, work: Path, rounds: int = ROUNDS) -> Row:
     """Every figure of one row, on a fresh store at ``url``."""
     cmd = sftimeline()
@@ -336,27 +393,7 @@ def measure(row: Row, url: str, county: Path, work: Path, rounds: int = ROUNDS) 
 
     import_rounds(row, url, county, work, say, rounds)
 
-    f = floor("read", url)
-    row.raw_read, read_cpu = f.wall, f.cpu
-    say(f"raw read in {row.raw_read:.1f}s")
-
-    evaluate = [cmd, "--db", url, "evaluate", "--on", ON, "--known-at", "2026-01-01"]
-    evaluate += ["--framework", FRAMEWORK, "--format", "jsonl"]
-    parallel = supports_workers(cmd)
-    one = work / f"{store}-{families}-1.jsonl"
-    r = run([*evaluate, *(["--workers", "1"] if parallel else [])], out=one)
-    row.evaluate, row.evaluate_mb = r.wall, r.peak_mb
-    row.evaluate_cpu = r.cpu / read_cpu
-    say(f"evaluate in {r.wall:.1f}s (CPU {r.cpu:.1f}s, {r.peak_mb:.0f} MB)")
-    if parallel:
-        two = work / f"{store}-{families}-2.jsonl"
-        r = run([*evaluate, "--workers", "2"], out=two)
-        row.workers2 = r.wall
-        # compared a block at a time: read whole, the two outputs (≈ 280 MB each at 100,000
-        # families) stayed in this process, and every later child's peak memory counted
-        # them (a child's ru_maxrss starts from its parent's resident set at the fork)
-        row.identical = filecmp.cmp(one, two, shallow=False)
-        say(f"evaluate, 2 workers, in {r.wall:.1f}s (identical: {row.identical})")
+    read_cpu = evaluate_rounds(row, url, work, say, rounds)
 
     run([cmd, "--db", url, "process", "enable", FRAMEWORK])
     run([cmd, "--db", url, "process", "on", ON])
