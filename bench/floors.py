@@ -4,8 +4,9 @@ Run as a child process of the suite (``python -m bench.floors KIND URL ...``) so
 wall time and peak memory are measured exactly like the ``sftimeline`` command beside it:
 
 - ``insert URL FILE``: every line of FILE ``json.loads``-ed and inserted as it is (family
-  code, source, source id, the line) into a plain table ``bench_raw`` of the same
-  database, 500 rows per transaction (``sftimeline import``'s default batch);
+  code, source, source id, the line) into a plain table ``bench_raw`` of the database at
+  URL (``bench/run`` gives a fresh one of the store's kind), 500 rows per transaction
+  (``sftimeline import``'s default batch);
 - ``read URL``: a plain ``select`` of the store's record events in (family, version)
   order and ``json.loads`` of each one's state: the bytes the evaluator reads;
 - ``late URL FAMILY``: one row inserted and committed, then that family's events read and

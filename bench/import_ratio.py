@@ -19,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.suite import floor, pg_url, run, sftimeline
+from bench.children import floor, pg_url, run, sftimeline
 
 
 def _records(url: str) -> str:

@@ -31,7 +31,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.suite import run, sftimeline
+from bench.children import run, sftimeline
 
 #: runs the CLI as its console script does (``python -m sftimeline`` has no ``__main__``)
 _CLI = "import sys; from sftimeline.cli import main; sys.argv[0] = 'sftimeline'; main()"

@@ -33,107 +33,22 @@ records: an hour or more on a loaded 2-core machine, so it is opt-in).
 from __future__ import annotations
 
 import argparse
-import filecmp
 import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
-import uuid
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PG_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=test connect_timeout=3"
-PG_URL = "postgresql://postgres@127.0.0.1:5432/test?schema={schema}"
-ON = "2025-06-01"
-FRAMEWORK = "national-2022"
+from bench.children import floor, median_run, pg_url, run, sftimeline
+from bench.rounds import FRAMEWORK, ON, ROUNDS, evaluate_rounds, import_rounds, spread
+
 LATE_SAMPLES = 5
-#: rounds of the import column (a raw insert and an import each): ``--rounds``
-ROUNDS = 3
 #: the largest size (families) whose SQLite import is also profiled stage by stage
 STAGES_UP_TO = 10_000
-
-
-@dataclass(frozen=True)
-class Run:
-    """One child process: wall seconds, CPU seconds (user + system), peak RSS in MB."""
-
-    wall: float
-    cpu: float
-    peak_mb: float
-    stdout: str
-
-
-def _child_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SFTIMELINE_")}
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
-    return env
-
-
-def run(argv: Sequence[str], *, out: Path | None = None, check: bool = True) -> Run:
-    """Run a child to completion; its wall time, CPU time and peak memory (its own
-    ``wait4`` rusage, so nothing of the suite or of other children is counted)."""
-    with tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as captured:
-        sink = open(out, "wb") if out else captured  # noqa: SIM115 (closed below)
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(list(argv), stdout=sink, stderr=err, env=_child_env())
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - t0
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        if out:
-            sink.close()
-        err.seek(0)
-        captured.seek(0)
-        stderr, stdout = err.read(), captured.read()
-    if check and proc.returncode != 0:
-        raise SystemExit(
-            f"{' '.join(argv)} failed ({proc.returncode}):\n{stderr.decode(errors='replace')}"
-        )
-    return Run(
-        wall,
-        usage.ru_utime + usage.ru_stime,
-        usage.ru_maxrss / 1024,
-        stdout.decode(errors="replace"),
-    )
-
-
-def sftimeline() -> str:
-    """The console script of the interpreter running the suite (the venv's)."""
-    found = Path(sys.executable).parent / "sftimeline"
-    return str(found) if found.exists() else shutil.which("sftimeline") or "sftimeline"
-
-
-def floor(kind: str, *args: str) -> Run:
-    return run([sys.executable, "-m", "bench.floors", kind, *args])
-
-
-def median_run(argv: Sequence[str], n: int = 5) -> float:
-    return statistics.median(run(argv).wall for _ in range(n))
-
-
-@contextmanager
-def pg_url() -> Iterator[str | None]:
-    """A fresh PostgreSQL schema's store URL, dropped afterwards (None: no server)."""
-    try:
-        import psycopg
-
-        schema = f"bench_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(PG_DSN, autocommit=True) as c:
-            c.execute(f"CREATE SCHEMA {schema}")
-    except Exception as exc:  # no server, no driver: the PostgreSQL rows are skipped
-        print(f"PostgreSQL not reachable, its rows are skipped: {exc}", file=sys.stderr)
-        yield None
-        return
-    try:
-        yield PG_URL.format(schema=schema)
-    finally:
-        with psycopg.connect(PG_DSN, autocommit=True) as c:
-            c.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
 def late_records(county: Path, n: int) -> list[tuple[str, str]]:
@@ -197,8 +112,8 @@ class Row:
         w2 = "n/a (no --workers)"
         if self.workers2 is not None:
             same = "identical" if self.identical else "**output differs**"
-            ratio, spread = statistics.median(self.workers2_ratios), _spread(self.workers2_ratios)
-            w2 = f"{self.workers2:.1f} s = **{ratio:.2f}**× ({spread}), {same}"
+            ratio, rounds = statistics.median(self.workers2_ratios), spread(self.workers2_ratios)
+            w2 = f"{self.workers2:.1f} s = **{ratio:.2f}**× ({rounds}), {same}"
         cells = [
             self.store,
             f"{self.families:,}",
@@ -207,7 +122,7 @@ class Row:
                 self.import_rate,
                 lambda: (
                     f"{self.import_rate:,.0f}/s = **{statistics.median(self.import_ratios):.2f}**×"
-                    f" ({_spread(self.import_ratios)}; raw {self.insert_rate:,.0f}/s;"
+                    f" ({spread(self.import_ratios)}; raw {self.insert_rate:,.0f}/s;"
                     f" CPU {self.import_cpu:.2f}×)"
                 ),
             ),
@@ -215,7 +130,7 @@ class Row:
                 self.evaluate,
                 lambda: (
                     f"{self.evaluate:.1f} s = **{statistics.median(self.evaluate_ratios):.2f}**×"
-                    f" ({_spread(self.evaluate_ratios)}; raw {self.raw_read:.1f} s;"
+                    f" ({spread(self.evaluate_ratios)}; raw {self.raw_read:.1f} s;"
                     f" CPU {self.evaluate_cpu:.2f}×)"
                 ),
             ),
@@ -249,13 +164,6 @@ def _cell(value: float, text: Callable[[], str]) -> str:
     return text() if value else "not measured"
 
 
-def _spread(ratios: list[float]) -> str:
-    """The rounds' ratios, lowest to highest (the cell's bold figure is their median)."""
-    if len(ratios) == 1:
-        return "1 round"
-    return f"{min(ratios):.2f}–{max(ratios):.2f} in {len(ratios)} rounds"
-
-
 HEADER = [
     "store",
     "families",
@@ -267,122 +175,6 @@ HEADER = [
     "late record (× raw)",
     "catch-up (× raw read)",
 ]
-
-
-def supports_workers(cmd: str) -> bool:
-    return "--workers" in run([cmd, "evaluate", "--help"]).stdout
-
-
-@contextmanager
-def scratch_url(store: str, work: Path, name: str) -> Iterator[str]:
-    """A fresh, empty database of the row's kind for one round's import or floor, removed
-    afterwards (a SQLite file in the work directory; a PostgreSQL schema)."""
-    if store == "SQLite":
-        path = work / f"{name}.sqlite"
-        _remove_sqlite(path)
-        try:
-            yield str(path)
-        finally:
-            _remove_sqlite(path)
-        return
-    with pg_url() as url:
-        if url is None:
-            raise SystemExit("PostgreSQL is no longer reachable")
-        yield url
-
-
-def _remove_sqlite(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-
-
-def import_rounds(
-    row: Row, url: str, county: Path, work: Path, say: Callable[[str], None], rounds: int
-) -> None:
-    """The import column: ``rounds`` rounds, each a raw insert and an import of the county
-    into fresh databases, one straight after the other, the order alternating (the
-    machine's speed drifts over minutes: one pair shares its moment, and neither side
-    always goes first). The last round's import fills ``url``, which the later columns
-    read. The cell shows the median of the rounds' ratios and their range."""
-    cmd = sftimeline()
-    floors: list[Run] = []
-    imports: list[Run] = []
-    for i in range(rounds):
-        last = i == rounds - 1
-        name = f"{row.store}-{row.families}-round{i}"
-        into = nullcontext(url) if last else scratch_url(row.store, work, name)
-        with scratch_url(row.store, work, f"{name}-raw") as raw_url, into as store_url:
-            steps = [
-                lambda u=raw_url: floors.append(floor("insert", u, str(county))),
-                lambda u=store_url: imports.append(
-                    run([cmd, "--db", u, "import", str(county), "--no-process"])
-                ),
-            ]
-            for step in steps if i % 2 == 0 else reversed(steps):
-                step()
-        f, r = floors[-1], imports[-1]
-        row.import_ratios.append(f.wall / r.wall)
-        say(
-            f"round {i + 1}: raw insert {f.stdout.strip()} rows in {f.wall:.1f}s, import in"
-            f" {r.wall:.1f}s ({r.peak_mb:.0f} MB): {f.wall / r.wall:.2f}×"
-        )
-    row.records = int(floors[0].stdout)
-    row.insert_rate = row.records / statistics.median(f.wall for f in floors)
-    row.import_rate = row.records / statistics.median(r.wall for r in imports)
-    row.import_cpu = statistics.median(f.cpu / r.cpu for f, r in zip(floors, imports, strict=True))
-    row.floor_mb = max(f.peak_mb for f in floors)
-    row.import_mb = max(r.peak_mb for r in imports)
-
-
-def evaluate_rounds(
-    row: Row, url: str, work: Path, say: Callable[[str], None], rounds: int
-) -> float:
-    """The evaluate and 2-workers columns: ``rounds`` rounds, each the raw read, the
-    evaluation on one worker and on two, one straight after the other, the order
-    alternating (as :func:`import_rounds`); each round's two outputs compared byte for
-    byte. The cells show the medians of the rounds' ratios and their range. Returns the
-    raw read's CPU (median), which the catch-up's CPU ratio is taken against."""
-    cmd = sftimeline()
-    evaluate = [cmd, "--db", url, "evaluate", "--on", ON, "--known-at", "2026-01-01"]
-    evaluate += ["--framework", FRAMEWORK, "--format", "jsonl"]
-    parallel = supports_workers(cmd)
-    one = work / f"{row.store}-{row.families}-1.jsonl"
-    two = work / f"{row.store}-{row.families}-2.jsonl"
-    reads: list[Run] = []
-    ones: list[Run] = []
-    twos: list[Run] = []
-    identical = True
-    for i in range(rounds):
-        steps = [
-            lambda: reads.append(floor("read", url)),
-            lambda: ones.append(
-                run([*evaluate, *(["--workers", "1"] if parallel else [])], out=one)
-            ),
-        ]
-        if parallel:
-            steps.append(lambda: twos.append(run([*evaluate, "--workers", "2"], out=two)))
-        for step in steps if i % 2 == 0 else reversed(steps):
-            step()
-        f, r = reads[-1], ones[-1]
-        row.evaluate_ratios.append(r.wall / f.wall)
-        told = f"round {i + 1}: raw read {f.wall:.1f}s, evaluate {r.wall:.1f}s (CPU {r.cpu:.1f}s)"
-        if parallel:
-            # compared a block at a time: read whole, the two outputs (≈ 280 MB each at
-            # 100,000 families) stayed in this process, and every later child's peak
-            # memory counted them (a child's ru_maxrss starts from its parent's at the fork)
-            same = filecmp.cmp(one, two, shallow=False)
-            identical = identical and same
-            row.workers2_ratios.append(twos[-1].wall / r.wall)
-            told += f", 2 workers {twos[-1].wall:.1f}s (identical: {same})"
-        say(told)
-    row.raw_read = statistics.median(f.wall for f in reads)
-    row.evaluate = statistics.median(r.wall for r in ones)
-    row.evaluate_mb = max(r.peak_mb for r in ones)
-    row.evaluate_cpu = statistics.median(r.cpu / f.cpu for f, r in zip(reads, ones, strict=True))
-    if parallel:
-        row.workers2 = statistics.median(r.wall for r in twos)
-        row.identical = identical
-    return statistics.median(f.cpu for f in reads)
 
 
 def measure(row: Row, url: str, county: Path, work: Path, rounds: int = ROUNDS) -> Row:
