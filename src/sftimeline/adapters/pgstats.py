@@ -64,8 +64,6 @@ def analyze_if_grown(store: RecordStore, added: int) -> bool:
     from psycopg.sql import SQL, Identifier
 
     with datastore.get_connection() as conn:
-        conn.execute(
-            SQL("ANALYZE {}.{}").format(Identifier(datastore.schema), Identifier(table))
-        )
+        conn.execute(SQL("ANALYZE {}.{}").format(Identifier(datastore.schema), Identifier(table)))
         conn.commit()
     return True

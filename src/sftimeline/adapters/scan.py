@@ -214,10 +214,7 @@ def notified_families(store: RecordStore, after: int, limit: int) -> tuple[list[
     if hasattr(datastore, "schema"):  # PostgreSQL: ids come as UUIDs
         runs, last, count = notification_page(store, after, limit)
         return [fid for fid, _ in runs], last, count
-    sql = (
-        f"SELECT rowid, originator_id FROM {table}"
-        " WHERE rowid > ? ORDER BY rowid LIMIT ?"
-    )
+    sql = f"SELECT rowid, originator_id FROM {table} WHERE rowid > ? ORDER BY rowid LIMIT ?"
     with datastore.transaction(commit=False) as curs:
         curs.execute(sql, (after, limit))
         rows = curs.fetchall()

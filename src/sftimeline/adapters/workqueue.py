@@ -131,9 +131,7 @@ class SharedWork:
             try:
                 moved = 0
                 while True:
-                    runs, last, count = notification_page(
-                        proc.store, proc.position(), proc.window
-                    )
+                    runs, last, count = notification_page(proc.store, proc.position(), proc.window)
                     if not count:
                         return moved
                     with self.engine.begin() as conn:
