@@ -127,3 +127,19 @@ def test_one_family_commands_load_no_record_models(tmp_path: Path) -> None:
         loaded = loaded_by_command(["--db", db, *args])
         assert "sftimeline.aggregates.family" in loaded, args  # read through the aggregate
         assert [m for m in loaded if m.startswith("sftimeline.records.base")] == [], args
+
+
+def test_evaluating_under_a_packaged_framework_loads_no_pydantic(tmp_path: Path) -> None:
+    """A packaged framework is read as validated (policies/validated.py): deciding
+    families, one or all, loads no pydantic (≈ 0.15 s of every such command's start-up)."""
+    db = str(tmp_path / "s.sqlite")
+    loaded_by_command(["--db", db, "import", str(EXAMPLE), "--no-process"])
+    for args in (
+        ["explain", "FAM-0001", "--on", "2025-06-01"],
+        ["evaluate", "--family", "FAM-0001", "--on", "2025-06-01"],
+        ["evaluate", "--on", "2025-06-01", "--all", "--workers", "1"],
+        ["evaluate", "--on", "2025-06-01", "--framework", "hampshire", "--workers", "1"],
+    ):
+        loaded = loaded_by_command(["--db", db, *args])
+        assert "sftimeline.policies.evaluator" in loaded, args
+        assert [m for m in loaded if m.startswith("pydantic")] == [], args

@@ -27,9 +27,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from pydantic import ValidationError
-
 from sftimeline.policies.context import Context
+from sftimeline.policies.lazy_models import LazyModel, validated
 from sftimeline.policies.leaves.incidents import baseline_records
 from sftimeline.policies.leaves.lookback import LookbackArgs
 from sftimeline.policies.primitives import Rule, primitive
@@ -76,9 +75,34 @@ def loc_str(base: str, loc: tuple[Any, ...]) -> str:
 
 
 class Compiler:
-    def __init__(self, parameters: Mapping[str, Any]) -> None:
+    """Compiles expressions under ``parameters``, collecting every problem.
+
+    ``known``: each leaf's arguments already validated under these very parameters, by
+    path (a packaged framework's kept form, :mod:`sftimeline.policies.validated`), taken
+    instead of validating again; ``kept``: where each leaf's validated arguments are put,
+    by path (to make that form)."""
+
+    def __init__(
+        self,
+        parameters: Mapping[str, Any],
+        known: Mapping[str, LazyModel] | None = None,
+        kept: dict[str, LazyModel] | None = None,
+    ) -> None:
         self.parameters = parameters
         self.problems: list[str] = []
+        self.known = known
+        self.kept = kept
+
+    def arguments(self, model: type[LazyModel], args: Any, path: str) -> LazyModel | None:
+        """``args`` (at ``path``) validated as ``model``, or None with the problems noted."""
+        parsed = None if self.known is None else self.known.get(path)
+        if parsed is None or type(parsed) is not model:
+            parsed, errors = validated(model, args)
+            for err in errors:
+                self.problems.append(f"{loc_str(path, tuple(err['loc']))}: {err['msg']}")
+        if parsed is not None and self.kept is not None:
+            self.kept[path] = parsed
+        return parsed
 
     def resolve(self, value: Any, path: str) -> Any:
         if isinstance(value, str) and value.startswith("$"):
@@ -136,11 +160,8 @@ class Compiler:
             return _broken
         model, build, _doc = found
         args = self.resolve(body if body is not None else {}, here)
-        try:
-            parsed = model.model_validate(args)
-        except ValidationError as exc:
-            for err in exc.errors(include_url=False):
-                self.problems.append(f"{loc_str(here, tuple(err['loc']))}: {err['msg']}")
+        parsed = self.arguments(model, args, here)
+        if parsed is None:
             return _broken
         if key == "evidence" or getattr(model, "LISTS_EVIDENCE", False):
             kinds = list(getattr(parsed, "kinds", []))
@@ -173,13 +194,10 @@ class Compiler:
         if not isinstance(body, dict) or "bands" not in body:
             self.problems.append(f"{here}: needs `count` and `bands`")
             return _broken
-        try:
-            count = LookbackArgs.model_validate(
-                self.resolve(body.get("count", {}), f"{here}.count")
-            )
-        except ValidationError as exc:
-            for err in exc.errors(include_url=False):
-                self.problems.append(f"{loc_str(here + '.count', tuple(err['loc']))}: {err['msg']}")
+        count = self.arguments(
+            LookbackArgs, self.resolve(body.get("count", {}), f"{here}.count"), f"{here}.count"
+        )
+        if not isinstance(count, LookbackArgs):
             return _broken
         bands: list[tuple[int | None, int | None, str, Rule]] = []
         for i, band in enumerate(body["bands"] or []):

@@ -16,12 +16,12 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
 from sftimeline.calendar import DEFAULT_TERM_CALENDAR, TermCalendar, TermDates
 from sftimeline.policies.compiler import Compiled, Compiler, FrameworkError, loc_str
+from sftimeline.policies.lazy_models import LazyModel, validated
 from sftimeline.policies.model import Criterion, FrameworkModel
 from sftimeline.policies.packaged import parsed
+from sftimeline.policies.validated import Kept, kept
 
 if TYPE_CHECKING:
     import yaml
@@ -99,7 +99,8 @@ def load_framework(id_or_path: str, overrides: dict[str, Any] | None = None) -> 
         text = (resources.files("sftimeline.policies") / name).read_text(encoding="utf-8")
         raw = parsed("sftimeline.policies", name, text)
         if raw is not None:
-            return _framework(raw, text, id_or_path, overrides)
+            form = None if overrides else kept(id_or_path, text)
+            return _framework(raw, text, id_or_path, overrides, form)
         return load_framework_text(text, id_or_path, overrides)
     path = Path(id_or_path)
     if not path.is_file():
@@ -209,23 +210,19 @@ def _contains_itself(value: Any) -> str | None:
 
 
 def _framework(
-    raw: Any, text: str, source: str, overrides: dict[str, Any] | None = None
+    raw: Any,
+    text: str,
+    source: str,
+    overrides: dict[str, Any] | None = None,
+    form: Kept | None = None,
+    kept_arguments: dict[str, LazyModel] | None = None,
 ) -> Framework:
     """The framework a parsed definition describes (``text`` is its YAML, for the lines
-    of any problem)."""
+    of any problem). ``form``: its kept validated form (:mod:`.validated`), used instead
+    of validating; ``kept_arguments`` receives each leaf's validated arguments by path."""
     if not isinstance(raw, dict):
         raise FrameworkError(["the file must be a mapping"], source)
-    try:
-        model = FrameworkModel.model_validate(raw)
-    except ValidationError as exc:
-        raise _error(
-            [
-                f"{loc_str('', tuple(e['loc'])).lstrip('.') or 'framework'}: {e['msg']}"
-                for e in exc.errors(include_url=False)
-            ],
-            source,
-            text,
-        ) from None
+    model = form.model if form is not None else _validated_model(raw, text, source)
     params = {name: p.default for name, p in model.parameters.items()}
     problems: list[str] = []
     for name, value in (overrides or {}).items():
@@ -238,7 +235,7 @@ def _framework(
         ):
             problems.append(f"parameters.{name}: {value!r} is not one of {allowed!r}")
         params[name] = value
-    compiler = Compiler(params)
+    compiler = Compiler(params, None if form is None else form.arguments, kept_arguments)
     criteria: dict[str, CompiledCriterion] = {}
     for i, c in enumerate(model.criteria):
         out = Compiled(rule=_none)
@@ -262,13 +259,7 @@ def _framework(
     problems += compiler.problems
     if problems:
         raise _error(problems, source, text)
-    digest = hashlib.sha256(
-        json.dumps(
-            {"definition": model.model_dump(mode="json"), "parameters": params},
-            sort_keys=True,
-            default=str,
-        ).encode()
-    ).hexdigest()
+    digest = form.fingerprint if form is not None else _fingerprint(model, params)
     return Framework(
         model,
         params,
@@ -278,6 +269,29 @@ def _framework(
         family_outcomes,
         _term_calendar(model),
     )
+
+
+def _validated_model(raw: dict[str, Any], text: str, source: str) -> FrameworkModel:
+    """``raw`` validated as a framework, or every problem with its place in ``text``."""
+    model, errors = validated(FrameworkModel, raw)
+    if model is None:
+        problems = [
+            f"{loc_str('', tuple(e['loc'])).lstrip('.') or 'framework'}: {e['msg']}"
+            for e in errors
+        ]
+        raise _error(problems, source, text)
+    return model
+
+
+def _fingerprint(model: FrameworkModel, params: dict[str, Any]) -> str:
+    """The framework's fingerprint: its definition and its readings' values."""
+    return hashlib.sha256(
+        json.dumps(
+            {"definition": model.model_dump(mode="json"), "parameters": params},
+            sort_keys=True,
+            default=str,
+        ).encode()
+    ).hexdigest()
 
 
 def _term_calendar(model: FrameworkModel) -> TermCalendar:

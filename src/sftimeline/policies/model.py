@@ -1,25 +1,24 @@
-"""The shape of a framework definition file (validated with pydantic on load)."""
+"""The shape of a framework definition file (validated with pydantic on load, declared as
+pydantic models are, but plain classes: :mod:`sftimeline.policies.lazy_models`)."""
 
 from __future__ import annotations
 
 import itertools
 import re
 from datetime import date
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    field_validator,
-    model_validator,
-)
+from sftimeline.policies.lazy_models import Field, LazyModel, field_validator, model_validator
 
 _CODE = re.compile(r"^[A-Za-z0-9.\-]+$")
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+class Strict(LazyModel):
+    model_config: ClassVar[dict[str, Any]] = {
+        "extra": "forbid",
+        "frozen": True,
+        "populate_by_name": True,
+    }
 
 
 class Parameter(Strict):
@@ -164,7 +163,7 @@ class FrameworkModel(Strict):
     source: str
     headlines: dict[int, str]
     parameters: dict[str, Parameter] = {}
-    family_rules: FamilyRules = FamilyRules()
+    family_rules: FamilyRules = Field(default_factory=FamilyRules)
     criteria: list[Criterion] = Field(min_length=1)
 
     @model_validator(mode="after")

@@ -131,12 +131,21 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def main() -> None:
-    """Write the generated module next to this one."""
+    """Write the generated modules next to this one: the parsed YAML, then the packaged
+    frameworks' validated forms (:mod:`.validated`), which are read from it."""
     from pathlib import Path
 
     target = Path(__file__).with_name("_packaged_yaml.py")
     target.write_text(generated_source(), encoding="utf-8")
     print(f"wrote {target}", file=sys.stderr)
+    import importlib
+
+    from sftimeline.policies import _packaged_yaml, validated
+
+    importlib.reload(_packaged_yaml)
+    forms = Path(__file__).with_name("_validated_forms.py")
+    forms.write_text(validated.generated_source(), encoding="utf-8")
+    print(f"wrote {forms}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -2,9 +2,11 @@
 shares (docs/policies-dsl.md) — the argument base class, the rule type, the anchors, and the
 registry the compiler reads.
 
-Each primitive has a pydantic model of its arguments (validated when a framework is loaded,
-so a council's typo is reported with its location) and a ``build`` function that turns
-validated arguments into a closure ``Context -> Result``. The primitives themselves live in
+Each primitive has a model of its arguments, declared as a pydantic model and validated by
+pydantic when a framework is loaded, so a council's typo is reported with its location
+(its class is plain, :mod:`sftimeline.policies.lazy_models`: importing and using it imports
+no pydantic), and a ``build`` function that turns validated arguments into a closure
+``Context -> Result``. The primitives themselves live in
 :mod:`sftimeline.policies.leaves`, one module per topic (evidence, incidents, windows
 anchored on a day, attendance, exclusions, states, look-backs, justice, employment, health,
 …), each registering its own with :func:`register_primitive` when imported;
@@ -20,11 +22,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict
+from typing import Any, ClassVar, Literal
 
 from sftimeline.policies.context import Context
+from sftimeline.policies.lazy_models import LazyModel
 from sftimeline.projections.results import (
     Result,
     Status,
@@ -37,8 +38,12 @@ Rule = Callable[[Context], Result]
 Anchor = Literal["identified", "nomination", "case_closed", "latest_case_closed", "on"]
 
 
-class Args(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
+class Args(LazyModel):
+    model_config: ClassVar[dict[str, Any]] = {
+        "extra": "forbid",
+        "frozen": True,
+        "populate_by_name": True,
+    }
 
 
 def _kinds(ctx: Context, kinds: Sequence[str] | str | None) -> Sequence[str] | None:

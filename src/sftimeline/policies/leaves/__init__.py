@@ -2,10 +2,11 @@
 
 Each module here holds the primitives of one topic (justice, employment, scores, health,
 …) and registers them with :func:`sftimeline.policies.primitives.register_primitive` when
-imported. A framework uses a few topics (national-2022: 7 of 32), and each module builds
-the pydantic models of its arguments when imported (≈ 1.5 ms each, ≈ 45 ms for all, a
-tenth of a 1,000-family evaluation's start-up), so a topic module is imported when a
-framework first names one of its primitives (:func:`load`), not all of them up front.
+imported. A framework uses a few topics (national-2022: 7 of 32), and each module costs
+its import (its argument classes are plain, :mod:`sftimeline.policies.lazy_models`; as
+pydantic models they took ≈ 1.5 ms each, ≈ 45 ms for all), so a topic module is imported
+when a framework first names one of its primitives (:func:`load`), not all of them up
+front.
 :data:`MODULE_OF` says where each primitive lives (tests/policies/test_leaf_registry.py
 pins it against what the modules register); :func:`load_all` imports every module, for
 whoever needs the whole catalogue.

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import Field
-
 from sftimeline.policies.context import Context
+from sftimeline.policies.lazy_models import Field
 from sftimeline.policies.leaves._common import Anchor, sustain
 from sftimeline.policies.primitives import Args, Rule, register_primitive
 from sftimeline.projections.results import Result, insufficient, pending

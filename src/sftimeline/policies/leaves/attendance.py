@@ -8,10 +8,9 @@ from collections.abc import Callable
 from fractions import Fraction
 from typing import Literal
 
-from pydantic import Field, PositiveInt
-
 from sftimeline.calendar import Term, school_age_on_31_august_before
 from sftimeline.policies.context import Context
+from sftimeline.policies.lazy_models import Field, PositiveInt
 from sftimeline.policies.primitives import (
     Args,
     Rule,

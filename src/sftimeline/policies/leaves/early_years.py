@@ -7,10 +7,9 @@ early-years place open on D, sustained for the framework's default period (FL-TF
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from sftimeline.calendar import age_on
 from sftimeline.policies.context import Context
+from sftimeline.policies.lazy_models import Field
 from sftimeline.policies.leaves._common import Anchor, open_since, sustain
 from sftimeline.policies.leaves.attendance import all_with_facts
 from sftimeline.policies.primitives import Args, Rule, register_primitive

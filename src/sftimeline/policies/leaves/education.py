@@ -13,10 +13,9 @@ from datetime import date
 from fractions import Fraction
 from typing import Literal
 
-from pydantic import Field, PositiveInt, model_validator
-
 from sftimeline.calendar import Term, school_age_on_31_august_before
 from sftimeline.policies.context import Context
+from sftimeline.policies.lazy_models import Field, PositiveInt, model_validator
 from sftimeline.policies.leaves._common import Anchor, open_since, sustain
 from sftimeline.policies.leaves.attendance import all_with_facts, attendance_over, school_children
 from sftimeline.policies.leaves.exclusion_terms import (
@@ -186,7 +185,7 @@ class EveryChildExclusionsArgs(Args):
 
 def build_every_child_exclusions(a: EveryChildExclusionsArgs) -> Rule:
     one = build_exclusions_in_terms(
-        ExclusionCountArgs(
+        ExclusionCountArgs.model_construct(
             terms=a.terms,
             kinds=a.kinds,
             fewer_than=a.fewer_than,

@@ -41,9 +41,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import Field, PositiveInt, model_validator
-
 from sftimeline.policies.context import Context
+from sftimeline.policies.lazy_models import Field, PositiveInt, model_validator
 from sftimeline.policies.leaves._common import Anchor
 from sftimeline.policies.leaves.employment_aet_latest import aet_on
 from sftimeline.policies.leaves.employment_state import (

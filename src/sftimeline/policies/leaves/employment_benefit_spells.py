@@ -25,9 +25,8 @@ from dataclasses import replace
 from datetime import date
 from typing import Literal
 
-from pydantic import Field, PositiveInt
-
 from sftimeline.policies.context import Context
+from sftimeline.policies.lazy_models import Field, PositiveInt
 from sftimeline.policies.leaves._common import Anchor
 from sftimeline.policies.leaves.employment_state import (
     OUT_OF_WORK,
@@ -131,7 +130,7 @@ def _in_whole_weeks(ctx: Context, a: JobByBenefitArgs, person: str) -> list[Resu
         return [_no_benefit(ctx, a, person, latest)] if latest is not None else []
     jsa = any(b[0].get("benefit") == "jsa" for b in claimed)
     weeks = a.jsa_weeks if jsa else a.other_weeks
-    state = StateArgs(
+    state = StateArgs.model_construct(
         benefits=list(OUT_OF_WORK) if a.off_benefits else [],
         who="person",
         **{"from": a.from_},

@@ -26,9 +26,8 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Literal
 
-from pydantic import Field
-
 from sftimeline.policies.context import Context
+from sftimeline.policies.lazy_models import Field
 from sftimeline.policies.leaves._common import Anchor
 from sftimeline.policies.leaves.employment_aet_latest import aet_on
 from sftimeline.policies.primitives import Args

@@ -6,9 +6,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import Field
-
 from sftimeline.policies.context import Context, select
+from sftimeline.policies.lazy_models import Field
 from sftimeline.policies.primitives import (
     Args,
     Rule,

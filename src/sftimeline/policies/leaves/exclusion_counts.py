@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import Field, PositiveInt
-
 from sftimeline.policies.context import Context
+from sftimeline.policies.lazy_models import Field, PositiveInt
 from sftimeline.policies.primitives import Args, Rule, register_primitive
 from sftimeline.projections.change_points import held_since, month_window_points
 from sftimeline.projections.months import add_months, within_months_before

@@ -17,10 +17,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import Field, PositiveInt, model_validator
-
 from sftimeline.calendar import Term
 from sftimeline.policies.context import Context
+from sftimeline.policies.lazy_models import Field, PositiveInt, model_validator
 from sftimeline.policies.primitives import Args, Rule, register_primitive
 from sftimeline.projections.change_points import month_window_points
 from sftimeline.projections.months import add_months

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, PositiveInt
-
 from sftimeline.policies.context import Context, select
+from sftimeline.policies.lazy_models import Field, PositiveInt
 from sftimeline.policies.leaves._common import Anchor, sustain
 from sftimeline.policies.leaves.justice import PROVEN_OUTCOMES
 from sftimeline.policies.primitives import Args, Rule, register_primitive

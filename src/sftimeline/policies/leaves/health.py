@@ -12,9 +12,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import Field, PositiveInt
-
 from sftimeline.policies.context import Context
+from sftimeline.policies.lazy_models import Field, PositiveInt
 from sftimeline.policies.leaves._common import Anchor, as_date, sustain
 from sftimeline.policies.leaves.attendance import all_with_facts
 from sftimeline.policies.primitives import Args, Rule, register_primitive

@@ -7,9 +7,8 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Literal
 
-from pydantic import Field, PositiveInt
-
 from sftimeline.policies.context import Context, select
+from sftimeline.policies.lazy_models import Field, PositiveInt
 from sftimeline.policies.primitives import (
     Anchor,
     Args,

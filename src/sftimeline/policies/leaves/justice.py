@@ -11,9 +11,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import Field, PositiveInt
-
 from sftimeline.policies.context import Context, select
+from sftimeline.policies.lazy_models import Field, PositiveInt
 from sftimeline.policies.leaves._common import Anchor, as_date, open_since
 from sftimeline.policies.primitives import Args, Rule, register_primitive
 from sftimeline.projections.change_points import month_window_points

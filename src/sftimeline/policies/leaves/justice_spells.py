@@ -14,9 +14,8 @@
 
 from __future__ import annotations
 
-from pydantic import Field, PositiveInt
-
 from sftimeline.policies.context import Context
+from sftimeline.policies.lazy_models import Field, PositiveInt
 from sftimeline.policies.leaves._common import Anchor, as_date, open_since, sustain
 from sftimeline.policies.primitives import Args, Rule, register_primitive
 from sftimeline.projections.days import day_after

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, PositiveInt
-
 from sftimeline.policies.context import Context, select
+from sftimeline.policies.lazy_models import Field, PositiveInt
 from sftimeline.policies.primitives import (
     Anchor,
     Args,

@@ -12,9 +12,8 @@ then the practitioner's selection is missing (``evidence_required``).
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from sftimeline.policies.context import Context
+from sftimeline.policies.lazy_models import Field
 from sftimeline.policies.primitives import Args, Rule, register_primitive
 from sftimeline.projections.results import Result, evidence_required, met
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
-
 from sftimeline.policies.context import Context
+from sftimeline.policies.lazy_models import Field
 from sftimeline.policies.leaves._common import Anchor, sustain
 from sftimeline.policies.primitives import Args, Rule, register_primitive
 from sftimeline.projections.results import Result, any_of, met, pending
@@ -85,7 +84,7 @@ class CompletedArgs(Args):
 
 
 def build_programme_completed(a: CompletedArgs) -> Rule:
-    view = ProgrammeArgs(kinds=a.kinds, who=a.who)
+    view = ProgrammeArgs.model_construct(kinds=a.kinds, who=a.who)
 
     def rule(ctx: Context) -> Result:
         lo = ctx.anchor(a.from_) or ctx.identified

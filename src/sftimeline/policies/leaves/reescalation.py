@@ -18,9 +18,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import Field, PositiveInt
-
 from sftimeline.policies.context import Context
+from sftimeline.policies.lazy_models import Field, PositiveInt
 from sftimeline.policies.leaves._common import as_date
 from sftimeline.policies.primitives import Args, Rule, register_primitive
 from sftimeline.projections.months import add_months

@@ -20,9 +20,8 @@ from collections.abc import Callable
 from datetime import date
 from typing import Literal
 
-from pydantic import Field
-
 from sftimeline.policies.context import Context
+from sftimeline.policies.lazy_models import Field
 from sftimeline.policies.primitives import Args, Rule, register_primitive
 from sftimeline.projections.results import Result, met, not_met
 from sftimeline.records import Record

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, PositiveInt
-
 from sftimeline.calendar import age_on
 from sftimeline.policies.context import Context
+from sftimeline.policies.lazy_models import Field, PositiveInt
 from sftimeline.policies.leaves.attendance import all_with_facts
 from sftimeline.policies.primitives import (
     Anchor,

@@ -9,9 +9,8 @@ practitioner's decision); a closure too early is ``not_met``.
 
 from __future__ import annotations
 
-from pydantic import Field, PositiveInt
-
 from sftimeline.policies.context import Context
+from sftimeline.policies.lazy_models import Field, PositiveInt
 from sftimeline.policies.leaves._common import Anchor
 from sftimeline.policies.primitives import Args, Rule, register_primitive
 from sftimeline.projections.months import add_months

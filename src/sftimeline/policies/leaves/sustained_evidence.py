@@ -14,9 +14,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pydantic import Field
-
 from sftimeline.policies.context import Context
+from sftimeline.policies.lazy_models import Field
 from sftimeline.policies.leaves._common import Anchor, as_date, sustain
 from sftimeline.policies.primitives import Args, Rule, register_primitive
 from sftimeline.projections.results import Result, evidence_required
