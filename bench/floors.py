@@ -9,6 +9,8 @@ wall time and peak memory are measured exactly like the ``sftimeline`` command b
   (``sftimeline import``'s default batch);
 - ``read URL``: a plain ``select`` of the store's record events in (family, version)
   order and ``json.loads`` of each one's state: the bytes the evaluator reads;
+- ``read-halves URL``: the same split over two forked processes, half the families each
+  (what two processes can gain on this machine: the 2-workers column's own floor);
 - ``late URL FAMILY``: one row inserted and committed, then that family's events read and
   ``json.loads``-ed: the least a late record can cost before anything is decided.
 
@@ -18,6 +20,7 @@ Only the standard library and psycopg are imported: the floor pays no start-up o
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import sys
 from collections.abc import Iterator
@@ -111,6 +114,53 @@ def read(url: str) -> int:
             n += 1
 
 
+def read_halves(url: str) -> int:
+    """The raw read split over two processes, as ``sftimeline evaluate --workers 2``
+    splits the families: the families' ids cut at the middle one here, then each half read
+    (and ``json.loads``-ed) by a forked process with a connection of its own, at once. Its
+    time against :func:`read`'s is what two processes gain on this machine for this very
+    work (two virtual cores that share one physical core, or its caches, gain far less
+    than half)."""
+    db = Db(url)
+    ids = f"SELECT DISTINCT originator_id FROM {db.events}"
+    (count,) = db.conn.execute(f"SELECT count(*) FROM ({ids}) AS i").fetchone()
+    row = db.conn.execute(f"{ids} ORDER BY 1 LIMIT 1 OFFSET {count // 2}").fetchone()
+    db.conn.close()
+    middle = row[0] if row else None
+    children = []
+    for half in (f"originator_id < {db.mark}", f"originator_id >= {db.mark}"):
+        pid = os.fork()
+        if pid == 0:
+            code = 0
+            try:
+                _read_where(url, half, middle)
+            except BaseException:
+                code = 1
+            os._exit(code)
+        children.append(pid)
+    failed = [pid for pid in children if os.waitpid(pid, 0)[1] != 0]
+    if failed:
+        raise SystemExit("a half of the raw read failed")
+    return count
+
+
+def _read_where(url: str, where: str, value: object) -> None:
+    db = Db(url)
+    cur = db.conn.cursor()
+    cur.execute(
+        f"SELECT originator_id, originator_version, topic, state FROM {db.events}"
+        f" WHERE {where} ORDER BY originator_id, originator_version",
+        (value,),
+    )
+    loads = json.loads
+    while True:
+        page = cur.fetchmany(5000)
+        if not page:
+            return
+        for row in page:
+            loads(row[3])
+
+
 def late(url: str, family: str) -> int:
     from uuid import NAMESPACE_URL, uuid5
 
@@ -143,6 +193,8 @@ def main(argv: list[str]) -> None:
         n = insert(url, rest[0])
     elif kind == "read":
         n = read(url)
+    elif kind == "read-halves":
+        n = read_halves(url)
     elif kind == "late":
         n = late(url, rest[0])
     else:

@@ -98,10 +98,12 @@ def evaluate_rounds(
     row: Row, url: str, work: Path, say: Callable[[str], None], rounds: int
 ) -> float:
     """The evaluate and 2-workers columns: ``rounds`` rounds, each the raw read, the
-    evaluation on one worker and on two, one straight after the other, the order
-    alternating (as :func:`import_rounds`); each round's two outputs compared byte for
-    byte. The cells show the medians of the rounds' ratios and their range. Returns the
-    raw read's CPU (median), which the catch-up's CPU ratio is taken against."""
+    evaluation on one worker and on two, and the raw read split over two processes (the
+    2-workers column's own floor: what two processes gain here), one straight after the
+    other, the order alternating (as :func:`import_rounds`); each round's two outputs
+    compared byte for byte. The cells show the medians of the rounds' ratios and their
+    range. Returns the raw read's CPU (median), which the catch-up's CPU ratio is taken
+    against."""
     cmd = sftimeline()
     evaluate = [cmd, "--db", url, "evaluate", "--on", ON, "--known-at", "2026-01-01"]
     evaluate += ["--framework", FRAMEWORK, "--format", "jsonl"]
@@ -111,6 +113,7 @@ def evaluate_rounds(
     reads: list[Run] = []
     ones: list[Run] = []
     twos: list[Run] = []
+    halves: list[Run] = []
     identical = True
     for i in range(rounds):
         steps = [
@@ -121,6 +124,7 @@ def evaluate_rounds(
         ]
         if parallel:
             steps.append(lambda: twos.append(run([*evaluate, "--workers", "2"], out=two)))
+            steps.append(lambda: halves.append(floor("read-halves", url)))
         for step in steps if i % 2 == 0 else reversed(steps):
             step()
         f, r = reads[-1], ones[-1]
@@ -133,7 +137,9 @@ def evaluate_rounds(
             same = filecmp.cmp(one, two, shallow=False)
             identical = identical and same
             row.workers2_ratios.append(twos[-1].wall / r.wall)
+            row.halves_ratios.append(halves[-1].wall / f.wall)
             told += f", 2 workers {twos[-1].wall:.1f}s (identical: {same})"
+            told += f", raw read on 2 processes {halves[-1].wall:.1f}s"
         say(told)
     row.raw_read = statistics.median(f.wall for f in reads)
     row.evaluate = statistics.median(r.wall for r in ones)

@@ -14,7 +14,11 @@ import              ``sftimeline import --no-process`` rec/s    raw insert rec/s
 evaluate            ``sftimeline evaluate --format jsonl``      raw select + json.loads
                     (national-2022, 1 worker)                   (≤ 2.0)
 2 workers           the same with ``--workers 2``               1 worker (≤ 0.65); output
-                                                                must be byte-identical
+                                                                must be byte-identical;
+                                                                beside it the raw read
+                                                                split over 2 processes
+                                                                against the raw read: what
+                                                                2 processes gain here
 peak memory         import / evaluate ``ru_maxrss``             the raw insert's
 late record         ``sftimeline import`` of one retraction     raw insert of one row +
                     (process runs after it), median             read of that family
@@ -94,6 +98,8 @@ class Row:
     #: each round's evaluation against its raw read, and two workers against one
     evaluate_ratios: list[float] = field(default_factory=list)
     workers2_ratios: list[float] = field(default_factory=list)
+    #: each round's raw read split over two processes against the raw read on one
+    halves_ratios: list[float] = field(default_factory=list)
     evaluate: float = 0.0
     raw_read: float = 0.0
     evaluate_cpu: float = 0.0  # CPU ratio to the raw read's
@@ -114,6 +120,9 @@ class Row:
             same = "identical" if self.identical else "**output differs**"
             ratio, rounds = statistics.median(self.workers2_ratios), spread(self.workers2_ratios)
             w2 = f"{self.workers2:.1f} s = **{ratio:.2f}**× ({rounds}), {same}"
+            if self.halves_ratios:
+                halves = statistics.median(self.halves_ratios)
+                w2 += f"; the raw read on 2 processes: {halves:.2f}× ({spread(self.halves_ratios)})"
         cells = [
             self.store,
             f"{self.families:,}",
