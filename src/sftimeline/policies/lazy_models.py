@@ -256,40 +256,52 @@ def _resolved(cls: type) -> dict[str, Any]:
 
 def _plain(value: Any) -> Any:
     """A twin's validated value as plain instances, all the way down."""
-    kind = type(value)
-    plain = _PLAINS.get(kind)
-    if plain is not None:
-        made: Any = object.__new__(plain)
-        _set(made, "__dict__", {k: _plain(v) for k, v in value.__dict__.items()})
-        return made
-    if kind is list:
-        return [_plain(v) for v in value]
-    if kind is dict:
-        return {k: _plain(v) for k, v in value.items()}
-    if kind is tuple:
-        return tuple(_plain(v) for v in value)
-    return value
+    return _rebuilt(value, _plain_instance)
+
+
+def _plain_instance(value: Any) -> Any:
+    """A twin's instance as its plain class's, or None for any other value."""
+    plain = _PLAINS.get(type(value))
+    if plain is None:
+        return None
+    made: Any = object.__new__(plain)
+    _set(made, "__dict__", {k: _plain(v) for k, v in value.__dict__.items()})
+    return made
 
 
 def _twin_of(value: Any) -> Any:
     """The twins' instances holding a plain value's values (as ``model_construct``
     would make them), all the way down: what pydantic dumps exactly as the value it
     validated."""
+    return _rebuilt(value, _twin_instance)
+
+
+def _twin_instance(value: Any) -> Any:
+    """A plain instance as its twin's, or None for any other value."""
     kind = type(value)
-    if isinstance(kind, LazyModelMeta):
-        model = twin(kind)
-        made = object.__new__(model)
-        _set(made, "__dict__", {k: _twin_of(v) for k, v in value.__dict__.items()})
-        _set(made, "__pydantic_fields_set__", set(value.__dict__))
-        _set(made, "__pydantic_extra__", None)
-        _set(made, "__pydantic_private__", None)
+    if not isinstance(kind, LazyModelMeta):
+        return None
+    made = object.__new__(twin(kind))
+    _set(made, "__dict__", {k: _twin_of(v) for k, v in value.__dict__.items()})
+    _set(made, "__pydantic_fields_set__", set(value.__dict__))
+    _set(made, "__pydantic_extra__", None)
+    _set(made, "__pydantic_private__", None)
+    return made
+
+
+def _rebuilt(value: Any, instance: Callable[[Any], Any]) -> Any:
+    """``value`` with every model instance in it (``instance`` of it is not None) made
+    anew by ``instance``, through lists, dicts and tuples."""
+    made = instance(value)
+    if made is not None:
         return made
+    kind = type(value)
     if kind is list:
-        return [_twin_of(v) for v in value]
+        return [_rebuilt(v, instance) for v in value]
     if kind is dict:
-        return {k: _twin_of(v) for k, v in value.items()}
+        return {k: _rebuilt(v, instance) for k, v in value.items()}
     if kind is tuple:
-        return tuple(_twin_of(v) for v in value)
+        return tuple(_rebuilt(v, instance) for v in value)
     return value
 
 
