@@ -125,9 +125,9 @@ class LazyModel(metaclass=LazyModelMeta):
 
     def model_copy(self: M, *, update: dict[str, Any] | None = None) -> M:
         """A copy with ``update``'s values (not validated, as pydantic's)."""
-        copy = object.__new__(type(self))
-        _set(copy, "__dict__", {**self.__dict__, **(update or {})})
-        return copy
+        made = object.__new__(type(self))
+        _set(made, "__dict__", {**self.__dict__, **(update or {})})
+        return made
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"{type(self).__name__} is frozen: {name} cannot be set")
