@@ -85,6 +85,15 @@ def test_a_class_declared_otherwise_since_is_not_taken_from_the_kept_form(
     ).fingerprint
 
 
+def test_a_class_whose_module_is_gone_is_not_taken_from_the_kept_form(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    digest, classes, data = _validated_forms.FORMS["national-2022"]
+    gone = {**classes, "sftimeline.policies.leaves.no_such_topic:GoneArgs": "0" * 64}
+    monkeypatch.setitem(_validated_forms.FORMS, "national-2022", (digest, gone, data))
+    assert validated.kept("national-2022", _text("national-2022")) is None
+
+
 def test_an_unreadable_kept_form_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
     digest, classes, _ = _validated_forms.FORMS["national-2022"]
     broken = base64.b64encode(zlib.compress(b"not a pickle")).decode()

@@ -59,7 +59,10 @@ def kept(framework_id: str, text: str) -> Kept | None:
         return None
     for name, digest in entry[1].items():
         module, qualname = name.split(":")
-        cls = getattr(importlib.import_module(module), qualname, None)
+        try:
+            cls = getattr(importlib.import_module(module), qualname, None)
+        except ImportError:  # a module moved or gone since: validate instead
+            return None
         if not isinstance(cls, LazyModelMeta) or declared(cls) != digest:
             return None
     try:
