@@ -48,12 +48,13 @@ def parsed(package: str, name: str, text: str) -> Any | None:
     from sftimeline.policies import _packaged_yaml
 
     found = _packaged_yaml.PARSED.get(f"{package}:{name}")
-    if found is None or found[0] != _digest(text):
+    if found is None or found[0] != text_digest(text):
         return None
     return _decoded(orjson.loads(found[1]))
 
 
-def _digest(text: str) -> str:
+def text_digest(text: str) -> str:
+    """The SHA-256 of a packaged file's text, by which a generated module knows it."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -108,7 +109,7 @@ def generated_source() -> str:
             if not _same(_decoded(orjson.loads(encoded)), value):
                 raise ValueError(f"{package}:{name}: its value does not survive JSON")
             lines.append(f'    "{package}:{name}": (')
-            lines.append(f'        "{_digest(text)}",')
+            lines.append(f'        "{text_digest(text)}",')
             lines.append(f"        {encoded!r},")
             lines.append("    ),")
     lines.append("}")

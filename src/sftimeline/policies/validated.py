@@ -29,7 +29,6 @@ both ways.
 from __future__ import annotations
 
 import base64
-import hashlib
 import importlib
 import pickle
 import zlib
@@ -37,6 +36,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sftimeline.policies.lazy_models import LazyModel, LazyModelMeta, declared
+from sftimeline.policies.packaged import text_digest
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ def kept(framework_id: str, text: str) -> Kept | None:
     from sftimeline.policies._validated_forms import FORMS
 
     entry = FORMS.get(framework_id)
-    if entry is None or entry[0] != _digest(text):
+    if entry is None or entry[0] != text_digest(text):
         return None
     for name, digest in entry[1].items():
         module, qualname = name.split(":")
@@ -78,7 +78,7 @@ def form_entry(text: str, form: Kept) -> tuple[str, dict[str, str], str]:
     for cls in sorted(_classes(form), key=lambda c: (c.__module__, c.__qualname__)):
         classes[f"{cls.__module__}:{cls.__qualname__}"] = declared(cls)
     data = zlib.compress(pickle.dumps((form.model, form.arguments, form.fingerprint), 5), 9)
-    return _digest(text), classes, base64.b64encode(data).decode("ascii")
+    return text_digest(text), classes, base64.b64encode(data).decode("ascii")
 
 
 def generated_source() -> str:
@@ -134,6 +134,3 @@ def _classes(form: Kept) -> set[type]:
     found.discard(LazyModel)
     return found
 
-
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
