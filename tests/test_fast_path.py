@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
@@ -49,6 +50,7 @@ from sftimeline.records import (
 )
 from sftimeline.records.fast import fast_prepared, fast_preparer, fast_record, plan_for
 from sftimeline.records.fast_checks import json_time
+from sftimeline.records.record import RECORD_TYPES
 
 ROOT = Path(__file__).resolve().parent.parent
 MOMENT = datetime(2025, 1, 1, 12, 30, tzinfo=UTC)
@@ -423,11 +425,15 @@ class _Picky(RecordModel):
 
 
 @pytest.fixture
-def extra_types(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(RECORD_MODELS, _Capped.TYPE, _Capped)
-    monkeypatch.setitem(RECORD_MODELS, _Picky.TYPE, _Picky)
+def extra_types(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Two more types, registered as ``register_record_model`` registers one."""
+    for model in (_Capped, _Picky):
+        monkeypatch.setitem(RECORD_MODELS, model.TYPE, model)
     monkeypatch.setattr(fast, "_PLANS", {})
     monkeypatch.setattr(fast, "_last", None)
+    RECORD_TYPES.update((_Capped.TYPE, _Picky.TYPE))
+    yield
+    RECORD_TYPES.difference_update((_Capped.TYPE, _Picky.TYPE))
 
 
 def _bare(record_type: str, **fields: Any) -> dict[str, Any]:
@@ -675,3 +681,29 @@ def test_a_types_own_rule_is_told_in_line_on_both_sides_of_its_boundary(
     assert checked[3] is holds  # told in line exactly when the rule holds
     assert _agree(raw) is holds
     assert isinstance(_full(raw, DEFAULT_LIMITS, KNOWN, False), RecordError) is not holds
+
+
+def test_a_claims_framework_is_told_from_the_frameworks_it_may_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``claim_submitted``'s rule reads the frameworks an import knows, so it is told by
+    the plan (which is given them), not in line: no model instance, no pydantic, for a
+    claim under a known framework; under another, the record is declined, and the full
+    path rejects it."""
+    plan = plan_for("claim_submitted", DEFAULT_LIMITS)
+    assert plan is not None
+    raw = sample("claim_submitted", framework="national-2022")
+    checked = plan.check(raw)
+    assert checked is not None and checked[3] is False  # not told in line
+
+    def no_instance(values: dict[str, Any]) -> Any:
+        raise AssertionError("asked a validator")
+
+    monkeypatch.setattr(plan, "_instance", no_instance)
+    for frameworks in (KNOWN, None):
+        assert fast_record(raw, DEFAULT_LIMITS, frameworks, MOMENT) is not None
+    monkeypatch.undo()
+    for frameworks in (frozenset({"hertfordshire-2018"}), frozenset()):
+        assert fast_record(raw, DEFAULT_LIMITS, frameworks, MOMENT) is None
+        assert isinstance(_full(raw, DEFAULT_LIMITS, frameworks, False), RecordError)
+    assert _agree(raw)

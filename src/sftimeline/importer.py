@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from itertools import chain, islice
-from typing import IO, Any, ClassVar, NamedTuple, Protocol, TextIO, cast
+from typing import IO, TYPE_CHECKING, Any, ClassVar, NamedTuple, Protocol, TextIO, cast
 
 from sftimeline.adapters.eventstate import PreparedRecord, prepared_record
 from sftimeline.adapters.sqlite_sync import deferred_sync
@@ -39,15 +39,11 @@ from sftimeline.import_batch import Batch
 from sftimeline.import_frameworks import known_frameworks
 from sftimeline.import_summary import Conflict, FileCounts, ImportSummary, Rejection
 from sftimeline.limits import DEFAULT_LIMITS, InputLimits
-from sftimeline.records import (
-    FieldProblem,
-    Record,
-    RecordError,
-    RecordModel,
-    record_from_model,
-    validate_record,
-)
 from sftimeline.records.fast import compile_plans, fast_record
+from sftimeline.records.record import Record
+
+if TYPE_CHECKING:
+    from sftimeline.records.base import RecordModel
 
 DEFAULT_BATCH = 500
 #: rows per task handed to a worker process
@@ -322,7 +318,10 @@ def validate_row(
 ) -> list[RecordModel] | Rejection:
     """The row's validated records, or the rejection of the whole row (naming the
     record and field when the row has several). ``convert`` uses it to print exactly
-    what an import would accept."""
+    what an import would accept. The full path: only here are pydantic and the record
+    models loaded (an import of records of the usual form never needs them)."""
+    from sftimeline.records.validation import RecordError, validate_record
+
     models = []
     for i, raw in enumerate(row.records, 1):
         try:
@@ -353,6 +352,8 @@ def row_records(
     models = validate_row(row, limits, frameworks)
     if isinstance(models, Rejection):
         return models
+    from sftimeline.records.value import record_from_model
+
     return tuple([record_from_model(m, default_recorded_at=moment) for m in models])
 
 
@@ -405,7 +406,6 @@ def import_files(
 __all__ = [
     "DEFAULT_BATCH",
     "Conflict",
-    "FieldProblem",
     "FileCounts",
     "ImportSummary",
     "Pending",

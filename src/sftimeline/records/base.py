@@ -34,12 +34,13 @@ class RecordModel(BaseModel):
     #: redeclare the field.
     PERSON_REQUIRED: ClassVar[bool] = True
     #: The class's own model validators' rules restated, each a Python expression over
-    #: ``values`` (the checked values by field name; a field not given is absent) that is
-    #: true only when the validator surely holds. The fast path tells them in line rather
-    #: than build an instance to ask the validator (records/fast.py), and asks the
-    #: validator when one is false or not restated. Beside the validator it restates, so
-    #: that the two change together; tests/test_fast_path.py holds each to its validator on
-    #: both sides of its boundary.
+    #: ``values`` (the checked values by field name; a field not given is absent) and
+    #: ``frameworks`` (the ids a claim may name, as the validators' context has them; None:
+    #: any) that is true only when the validator surely holds. The fast path tells them
+    #: rather than build an instance to ask the validator (records/fast.py; those over
+    #: ``values`` alone in line), and asks the validator when one is false or not restated.
+    #: Beside the validator it restates, so that the two change together;
+    #: tests/test_fast_path.py holds each to its validator on both sides of its boundary.
     TOLD_RULES: ClassVar[dict[str, str]] = {
         # holds when no basis is stated
         "_basis_matches_recorded_at": "values.get('recorded_at_basis') is None",

@@ -78,6 +78,9 @@ class ClaimSubmitted(RecordModel):
     type: Literal["claim_submitted"]
     framework: FrameworkId
     criteria: list[CriterionRef] | None = None
+    TOLD_RULES: ClassVar[dict[str, str]] = {
+        "_framework_is_known": "frameworks is None or values['framework'] in frameworks"
+    }
 
     @model_validator(mode="after")
     def _framework_is_known(self, info: ValidationInfo) -> ClaimSubmitted:

@@ -8,16 +8,19 @@ rejection and its message still come from pydantic and :mod:`.validation`. Per r
 it costs a fraction of the full path (a pydantic model, its Python validators, then a
 ``model_dump`` to make the value; issue 14: validation was most of an import's CPU).
 
-Nothing is written per record type: each type's checker is compiled from the model's
-own pydantic core schema (its fields, literal codes, constraints, nullability,
-defaults, and the model validators wrapped around it). A schema element this module
-does not know (a new kind of field, an alias, a ``before`` validator, a non-None
-default) makes the whole type fall back, so a new record type can never drift from
-its model silently. The field types of :mod:`.fields` are recognised by their
-validator functions: dates and knowledge times in their canonical forms are checked
+Nothing is written per record type: each type's checker is compiled from its form
+(:mod:`.fast_forms`), which is read off the model's own pydantic core schema (its
+fields, literal codes, constraints, nullability, defaults, and the model validators
+wrapped around it). A schema element the describer does not know (a new kind of field,
+an alias, a ``before`` validator, a non-None default) makes the whole type fall back, so
+a new record type can never drift from its model silently. The packaged types' forms are
+kept (:mod:`.kept_forms`): an import of records of the usual form loads neither pydantic
+nor the models. The field types of :mod:`.fields` are recognised by their checks
+(:mod:`.field_rules`): dates and knowledge times in their canonical forms are checked
 here (with the same limits), any other value goes through the very function the model
-uses. The cross-field rules are the model's own ``model_validator`` functions, run on
-an instance of the model built from the checked values; any exception declines.
+uses. The cross-field rules are the model's own ``model_validator`` functions: told from
+the checked values where the model restates them (``TOLD_RULES``), else run on an
+instance of the model built from the checked values; any exception declines.
 
 Input limits (:mod:`sftimeline.limits`): a caller that proved the record within them
 (``within_limits``, from the line's text) skips the walk; otherwise the same
@@ -28,18 +31,25 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sftimeline.adapters.eventstate import PreparedRecord, prepared_fields
 from sftimeline.limits import InputLimits, value_problems
-from sftimeline.records.base import RecordModel
+from sftimeline.records.digest import canonical_digest
 from sftimeline.records.fast_checker import write_checker
-from sftimeline.records.fast_checks import Compiler, Field, Unsupported, _only, nesting
-from sftimeline.records.record import DATE_FIELDS, Record, record_of_fields, source_key
-from sftimeline.records.validation import RECORD_MODELS
-from sftimeline.records.value import canonical_digest, floatless
+from sftimeline.records.fast_checks import Compiler, Field, Unsupported, nesting
+from sftimeline.records.fast_forms import TypeForm
+from sftimeline.records.kept_forms import kept_forms
+from sftimeline.records.record import (
+    DATE_FIELDS,
+    RECORD_TYPES,
+    Record,
+    record_of_fields,
+    source_key,
+)
 
-_COMMON_FIELDS = frozenset(RecordModel.model_fields)
+if TYPE_CHECKING:
+    from sftimeline.records.base import RecordModel
 
 
 class _Info:
@@ -54,85 +64,63 @@ class _Info:
         self.context = context
 
 
-def told_rules(model: type[RecordModel]) -> dict[Any, str]:
-    """The model validators whose rule is told from the checked values without building
-    an instance, each to its rule: ``TOLD_RULES`` of the model and of every class it
-    derives from (:attr:`RecordModel.TOLD_RULES`), keyed by the validator's function as
-    the core schema names it. The checker writes them in line
-    (:func:`~.fast_checker.write_checker`); :meth:`_Plan._rules_hold` runs them compiled
-    (:func:`_told`). A restated rule whose validator is not the class's is a mistake in
-    the model: ``KeyError``, at once."""
-    rules: dict[Any, str] = {}
-    for cls in reversed(model.__mro__):
-        own = vars(cls).get("TOLD_RULES", {})
-        if own:
-            validators = cls.__pydantic_decorators__.model_validators  # type: ignore[attr-defined]
-            for name, rule in own.items():
-                rules[validators[name].func] = rule
-    return rules
-
-
-def _told(rule: str) -> Callable[[dict[str, Any]], bool]:
-    """A told rule (:func:`told_rules`) as a function of the checked values."""
-    told: Callable[[dict[str, Any]], bool] = eval(f"lambda values: {rule}")
+def _told(rule: str) -> Callable[[dict[str, Any], Collection[str] | None], bool]:
+    """A told rule (``TOLD_RULES``) as a function of the checked values and the frameworks
+    a ``claim_submitted`` record may name (None: any)."""
+    told: Callable[[dict[str, Any], Collection[str] | None], bool] = eval(
+        f"lambda values, frameworks: {rule}"
+    )
     return told
 
 
-class _Plan:
-    """One record type's fast path under one set of limits."""
+def _told_in_line(rule: str | None) -> str:
+    """A rule as the generated checker writes it (``False``: not told there). A rule that
+    reads the frameworks is told by :meth:`_Plan._rules_hold`, which knows them."""
+    if rule is None or "frameworks" in rule:  # (a mention in a text too: safe, told later)
+        return "False"
+    return rule
 
-    def __init__(self, model: type[RecordModel], limits: InputLimits, days: dict[str, date]):
-        self.model = model
-        self.type = model.TYPE
+
+class _Plan:
+    """One record type's fast path under one set of limits, compiled from its form.
+    ``model``: the type's model, when the form was described from it now (otherwise it
+    is looked up only if a validator must be asked, :meth:`_model`)."""
+
+    def __init__(
+        self,
+        form: TypeForm,
+        limits: InputLimits,
+        days: dict[str, date],
+        model: type[RecordModel] | None = None,
+    ):
+        self.type = form.type
         self.limits = limits
+        self._known_model = model
         self.info = _Info({"limits": limits, "frameworks": None})
         #: the validators' context under the last frameworks asked (an import asks one set)
         self._framework_info = self.info
-        schema = _core_schema(model)
-        #: the model validators, innermost first: (function, takes info, told here)
-        self.validators: list[tuple[Callable[..., Any], bool, Any]] = []
-        #: the told rules, written out (:func:`told_rules`)
-        rules: list[str] = []
-        told_by = told_rules(model)
-        while schema["type"] == "function-after":
-            _only(schema, "function", "schema", "ref")
-            function = schema["function"]
-            rule = told_by.get(function["function"])
-            told = None if rule is None else _told(rule)
-            entry = (function["function"], function["type"] == "with-info", told)
-            self.validators.insert(0, entry)
-            rules.insert(0, "False" if rule is None else rule)
-            schema = schema["schema"]
-        _only(schema, "cls", "config", "custom_init", "root_model", "schema", "ref")
-        config = dict(schema["config"])
-        config.pop("title", None)
-        if (
-            schema["cls"] is not model
-            or schema["custom_init"]
-            or schema["root_model"]
-            or config != {"extra_fields_behavior": "forbid", "str_strip_whitespace": False}
-        ):
-            raise Unsupported("a model with its own config, __init__ or root")
-        fields = schema["schema"]
-        _only(fields, "fields", "computed_fields", "model_name")
-        if fields["computed_fields"] or list(fields["fields"]) != list(model.model_fields):
-            raise Unsupported("computed fields, or fields out of the model's order")
-        compiler = _compiler(limits, self.info, days)
+        #: the model validators, innermost first: (name, takes info, told here)
+        self.validators = [
+            (v.name, v.with_info, None if v.rule is None else _told(v.rule))
+            for v in form.validators
+        ]
+        #: the validators' functions, found when one is first asked (:meth:`_function`)
+        self._functions: dict[str, Callable[..., Any]] = {}
+        compiler = Compiler(limits, self.info, days)
         date_fields = DATE_FIELDS.get(self.type, ())
         self.fields: dict[str, Field] = {}
-        for name, field_schema in fields["fields"].items():
-            if len(name) > limits.max_string_chars:
+        for field in form.fields:
+            if len(field.name) > limits.max_string_chars:
                 raise Unsupported("a field name past the string limit")
-            self.fields[name] = compiler.field(field_schema)
+            self.fields[field.name] = compiler.field(field.required, field.nullable, field.value)
         if any(not self.fields[n].is_date for n in date_fields if n in self.fields):
             raise Unsupported("a name in DATE_FIELDS that is not a date field")
         #: the type's own fields, in the model's order (the dump's): (name, kept as a date)
-        self.own = [
-            (n, n in date_fields) for n in self.fields if n not in _COMMON_FIELDS and n != "person"
-        ]
-        self.check = write_checker(self.type, self.fields, {n for n, _ in self.own}, rules)
+        self.own = [(n, n in date_fields) for n in form.own]
+        rules = [_told_in_line(v.rule) for v in form.validators]
+        self.check = write_checker(self.type, self.fields, set(form.own), rules)
         self.defaults = dict.fromkeys(self.fields)
-        self.floats = not floatless(model)
+        self.floats = form.floats
         #: the deepest a record of this type nests: the record, then its fields' lists and
         #: dicts (``InputLimits.max_depth`` counts the same way: ``limits.value_problems``)
         self.depth = 1 + max((nesting(f.check) for f in self.fields.values()), default=0)
@@ -221,14 +209,16 @@ class _Plan:
 
     def _rules_hold(self, values: dict[str, Any], frameworks: Collection[str] | None) -> bool:
         """Whether the model's validators accept the checked values: told here for the
-        rules every record has, else asked of the validator on a model instance."""
+        rules the model restates, else asked of the validator on a model instance (the
+        model and pydantic are then loaded, once, if they were not)."""
         instance = None
         try:
-            for function, with_info, told in self.validators:
-                if told is not None and told(values):
+            for name, with_info, told in self.validators:
+                if told is not None and told(values, frameworks):
                     continue
                 if instance is None:
                     instance = self._instance(values)
+                function = self._function(name)
                 if with_info:
                     kept = function(instance, self._info(frameworks))
                 else:
@@ -238,6 +228,22 @@ class _Plan:
         except Exception:  # any doubt: the full path decides, and says why
             return False
         return True
+
+    def _model(self) -> type[RecordModel]:
+        """The type's model (looked up on first need when the form was kept)."""
+        if self._known_model is None:
+            from sftimeline.records.validation import RECORD_MODELS
+
+            self._known_model = RECORD_MODELS[self.type]
+        return self._known_model
+
+    def _function(self, name: str) -> Callable[..., Any]:
+        """The model validator ``name``'s function, as pydantic runs it."""
+        function = self._functions.get(name)
+        if function is None:
+            validators = self._model().__pydantic_decorators__.model_validators
+            function = self._functions[name] = validators[name].func
+        return function
 
     def _info(self, frameworks: Collection[str] | None) -> _Info:
         """The validators' context under ``frameworks`` (made once per import)."""
@@ -251,7 +257,7 @@ class _Plan:
     def _instance(self, values: dict[str, Any]) -> RecordModel:
         """The model instance pydantic would build of ``values`` (as ``model_construct``
         does, without its cost)."""
-        instance = _new(self.model)
+        instance = _new(self._model())
         state = dict(self.defaults)
         state.update(values)
         _set(instance, "__dict__", state)
@@ -263,20 +269,6 @@ class _Plan:
 
 _new = object.__new__
 _set = object.__setattr__
-
-
-def _compiler(limits: InputLimits, info: _Info, days: dict[str, date]) -> Compiler:
-    return Compiler(limits, info, days)
-
-
-def _core_schema(model: type[RecordModel]) -> dict[str, Any]:
-    """The model's pydantic core schema (built now if the model defers building)."""
-    if not model.__pydantic_complete__:
-        model.model_rebuild()
-    schema = model.__pydantic_core_schema__
-    if not isinstance(schema, dict):
-        raise Unsupported("no core schema")
-    return schema
 
 
 class _Plans:
@@ -291,15 +283,38 @@ class _Plans:
     def get(self, record_type: str) -> _Plan | None:
         if record_type in self.by_type:
             return self.by_type[record_type]
-        model = RECORD_MODELS.get(record_type)
-        if model is None:
+        if record_type not in RECORD_TYPES:
             return None  # not remembered: a file of made-up types must not grow the cache
         try:
-            plan: _Plan | None = _Plan(model, self.limits, self.days)
+            plan: _Plan | None = _plan_of_type(record_type, self.limits, self.days)
         except Unsupported:
             plan = None
         self.by_type[record_type] = plan
         return plan
+
+
+def _plan_of_type(record_type: str, limits: InputLimits, days: dict[str, date]) -> _Plan:
+    """The type's plan from its kept form, else from its model's (:class:`Unsupported`:
+    none)."""
+    form = _kept_form(record_type)
+    if form is not None:
+        return _Plan(form, limits, days)
+    from sftimeline.records.fast_forms import describe
+    from sftimeline.records.validation import RECORD_MODELS
+
+    model = RECORD_MODELS[record_type]
+    return _Plan(describe(model), limits, days, model)
+
+
+#: the kept forms (:mod:`.kept_forms`), read on first use; None: not current
+_KEPT: list[dict[str, TypeForm] | None] = []
+
+
+def _kept_form(record_type: str) -> TypeForm | None:
+    if not _KEPT:
+        _KEPT.append(kept_forms())
+    kept = _KEPT[0]
+    return None if kept is None else kept.get(record_type)
 
 
 #: the plans under each set of limits seen (by value), and the last (by identity)
@@ -330,7 +345,7 @@ def compile_plans(limits: InputLimits, types: Collection[str] | None = None) -> 
     """The plans under ``limits`` of ``types`` (default: every record type) made now (each
     is otherwise made on first use): an import makes them before it forks its workers,
     which then share them."""
-    for record_type in list(RECORD_MODELS):
+    for record_type in sorted(RECORD_TYPES):
         if types is None or record_type in types:
             plan_for(record_type, limits)
 

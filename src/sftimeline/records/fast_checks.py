@@ -1,15 +1,15 @@
-"""The fast path's field checkers (:mod:`.fast`), compiled from a model's pydantic core
-schema: each takes a decoded JSON value and returns the value the model would hold, or
-:data:`NO` ("not sure": the record takes the full path).
+"""The fast path's field checkers (:mod:`.fast`), compiled from a record type's form
+(:mod:`.fast_forms`: what its model's pydantic core schema says of each field): each takes
+a decoded JSON value and returns the value the model would hold, or :data:`NO` ("not
+sure": the record takes the full path).
 
-Every schema element is matched exactly (its keys, its constraints, the validator
-function of a :mod:`.fields` type); anything else raises :class:`Unsupported`, and the
-whole record type then always takes the full path. A checker accepts only what the
-model accepts, giving the same value: for the :mod:`.fields` string types it runs the
-type's own validator function; dates and knowledge times in their canonical spelling
-are checked here, under the same limits (the round trip through the spelling proves the
-text canonical, so ``_parse_iso_date`` / ``_parse_knowledge_time`` would give the same),
-and any other knowledge time goes through ``_parse_knowledge_time`` itself.
+A checker accepts only what the model accepts, giving the same value: for the
+:mod:`.fields` string types it runs the type's own check (:mod:`.field_rules`); dates
+and knowledge times in their canonical spelling are checked here, under the same limits
+(the round trip through the spelling proves the text canonical, so ``_parse_iso_date`` /
+``_parse_knowledge_time`` would give the same), and any other knowledge time goes through
+``_parse_knowledge_time`` itself. A form this module does not know raises
+:class:`Unsupported`: the type then always takes the full path.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sftimeline.limits import InputLimits
-from sftimeline.records import fields as field_types
+from sftimeline.records import field_rules
 
 #: a checker's "not sure" (None is a value)
 NO: Any = object()
@@ -41,15 +41,16 @@ _utc_seconds = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2
 _from_date_text = date.fromisoformat
 _from_time_text = datetime.fromisoformat
 
-#: the string field types of :mod:`.fields` whose validator returns the text unchanged
-_STRING_VALIDATORS = frozenset(
-    {
-        field_types._non_blank,
-        field_types._parse_term,
-        field_types._parse_framework_id,
-        field_types._parse_criterion,
-    }
-)
+#: the string field types of :mod:`.fields` whose check returns the text unchanged, by name
+STRING_CHECKS: dict[str, Callable[[Any], Any]] = {
+    check.__name__: check
+    for check in (
+        field_rules._non_blank,
+        field_rules._parse_term,
+        field_rules._parse_framework_id,
+        field_rules._parse_criterion,
+    )
+}
 
 
 class Unsupported(Exception):
@@ -80,7 +81,7 @@ class Field:
 
 
 class Compiler:
-    """Compiles field schemas into checkers under one set of limits; ``context`` is what
+    """Compiles the fields of forms into checkers under one set of limits; ``context`` is what
     the validators of :mod:`.fields` read of pydantic's ``ValidationInfo``."""
 
     def __init__(self, limits: InputLimits, info: Any, days: dict[str, date]) -> None:
@@ -94,73 +95,47 @@ class Compiler:
         #: (:func:`~sftimeline.records.fast.fast_prepared` relies on it)
         self.big = 10**limits.max_integer_digits
 
-    def field(self, schema: dict[str, Any]) -> Field:
-        """One ``model-field`` schema."""
-        _only(schema, "schema")
-        inner = schema["schema"]
-        required = True
-        if inner["type"] == "default":
-            _only(inner, "schema", "default")
-            if inner["default"] is not None:
-                raise Unsupported("a default other than None")
-            required, inner = False, inner["schema"]
-        nullable = inner["type"] == "nullable"
-        if nullable:
-            _only(inner, "schema")
-            inner = inner["schema"]
-        if inner["type"] == "function-before":
-            func = inner["function"]["function"]
-            if func is field_types._parse_iso_date and inner["schema"] == {"type": "date"}:
-                _only(inner, "function", "schema")
-                return Field(self.iso_date(), _as_given, nullable, required, True)
-            if func is field_types._parse_knowledge_time:
-                _only(inner, "function", "schema")
-                _only(inner["schema"], "microseconds_precision")
-                if inner["schema"]["type"] != "datetime":
-                    raise Unsupported("a knowledge time that is not a datetime")
-                check, spell = self.knowledge_time()
-                return Field(check, spell, nullable, required, False)
-        return Field(self.value(inner), None, nullable, required, False)
+    def field(self, required: bool, nullable: bool, value: tuple[Any, ...]) -> Field:
+        """One field of a form (:class:`~.fast_forms.FieldForm`)."""
+        if value == ("date",):
+            return Field(self.iso_date(), _as_given, nullable, required, True)
+        if value == ("time",):
+            check, spell = self.knowledge_time()
+            return Field(check, spell, nullable, required, False)
+        return Field(self.value(value), None, nullable, required, False)
 
-    def value(self, schema: dict[str, Any]) -> Check:
+    def value(self, form: tuple[Any, ...]) -> Check:
         """A value that is its own JSON spelling (no date in it)."""
-        kind = schema["type"]
-        if kind == "function-before":
-            return self.text(schema)
-        if kind == "literal":
-            _only(schema, "expected")
-            expected = schema["expected"]
-            if not all(type(e) is str for e in expected):
-                raise Unsupported("a literal that is not all strings")
-            codes = frozenset(expected)
+        kind = form[0]
+        if kind == "text" and len(form) == 2:
+            return self.text(form[1])
+        if kind == "literal" and len(form) == 2:
+            codes = frozenset(form[1])
             return _inline(
                 lambda v: v if type(v) is str and v in codes else NO,
                 "type(v) is not str or v not in codes{i}",
                 codes=codes,
             )
-        if kind == "str":
-            _only(schema)
+        if form == ("str",):
             return _inline(lambda v: v if type(v) is str else NO, "type(v) is not str")
-        if kind == "bool":
-            _only(schema, "strict")
+        if form == ("bool",):
             return _inline(lambda v: v if type(v) is bool else NO, "type(v) is not bool")
-        if kind == "int":
-            return self.integer(schema)
-        if kind == "float":
-            return self.number(schema)
-        if kind == "list":
-            return self.sequence(schema)
-        if kind == "dict":
-            return self.mapping(schema)
-        raise Unsupported(f"a {kind} schema")
+        if kind == "int" and len(form) == 5:
+            return self.integer(*form[1:])
+        if kind == "float" and len(form) == 5:
+            return self.number(*form[1:])
+        if kind == "list" and len(form) == 4:
+            return self.sequence(*form[1:])
+        if kind == "dict" and len(form) == 5:
+            return self.mapping(*form[1:])
+        raise Unsupported(f"a value of the form {form!r}")
 
-    def text(self, schema: dict[str, Any]) -> Check:
-        """A string type of :mod:`.fields`, known by its validator function."""
-        _only(schema, "function", "schema")
-        func = schema["function"]["function"]
-        if schema["schema"] != {"type": "str"} or func not in _STRING_VALIDATORS:
-            raise Unsupported(f"the validator {func!r}")
-        if func is field_types._non_blank:  # the most common field: inlined
+    def text(self, name: str) -> Check:
+        """A string type of :mod:`.fields`, known by its check's name."""
+        func = STRING_CHECKS.get(name)
+        if func is None:
+            raise Unsupported(f"the check {name!r}")
+        if func is field_rules._non_blank:  # the most common field: inlined
             return _inline(
                 lambda v: v if type(v) is str and v.strip() else NO,
                 "type(v) is not str or not v.strip()",
@@ -213,7 +188,7 @@ class Compiler:
         here (``_parse_knowledge_time`` would parse it alike: its ``Z`` is read as
         ``+00:00`` either way), and its spelling is the text; any other text goes
         through ``_parse_knowledge_time`` and is spelled by :func:`json_time`."""
-        parse, info = field_types._parse_knowledge_time, self.info
+        parse, info = field_rules._parse_knowledge_time, self.info
         # the UTC moments whose date lies within the limits
         earliest = datetime.combine(self.limits.earliest, time(0), tzinfo=UTC)
         after: datetime | None = None  # limits that reach the end of the year 9999: none
@@ -254,25 +229,22 @@ class Compiler:
         check.utc = (low, high, _utc_seconds, _from_time_text)  # type: ignore[attr-defined]
         return check, spell
 
-    def integer(self, schema: dict[str, Any]) -> Check:
-        _only(schema, "strict", "ge", "gt", "le", "lt")
-        if schema.get("strict") is not True:
-            raise Unsupported("a lax integer")
+    def integer(self, ge: Any, gt: Any, le: Any, lt: Any) -> Check:
+        """A strict integer within its bounds (None: no bound)."""
         big = self.big
-        if schema.keys() - {"type", "metadata", "strict"} == {"ge"}:  # NonNegativeInt
-            ge = schema["ge"]
+        if ge is not None and gt is None and le is None and lt is None:  # NonNegativeInt
             return _inline(
                 lambda v: v if type(v) is int and ge <= v < big else NO,
                 "type(v) is not int or v < ge{i} or v >= big{i}",
                 ge=ge,
                 big=big,
             )
-        within = _bounds(schema)
+        within = _bounds(ge, gt, le, lt)
         return lambda v: v if type(v) is int and -big < v < big and within(v) else NO
 
-    def number(self, schema: dict[str, Any]) -> Check:
-        _only(schema, "ge", "gt", "le", "lt")
-        within, big = _bounds(schema), self.big
+    def number(self, ge: Any, gt: Any, le: Any, lt: Any) -> Check:
+        """A float within its bounds (an integer taken exactly, as pydantic converts it)."""
+        within, big = _bounds(ge, gt, le, lt), self.big
 
         def check(v: Any) -> Any:
             kind = type(v)
@@ -284,10 +256,8 @@ class Compiler:
 
         return check
 
-    def sequence(self, schema: dict[str, Any]) -> Check:
-        _only(schema, "items_schema", "min_length", "max_length")
-        item = self.value(schema["items_schema"])
-        least, most = schema.get("min_length", 0), schema.get("max_length")
+    def sequence(self, item_form: tuple[Any, ...], least: int, most: int | None) -> Check:
+        item = self.value(item_form)
 
         def check(v: Any) -> Any:
             if type(v) is not list or len(v) < least or (most is not None and len(v) > most):
@@ -298,10 +268,10 @@ class Compiler:
         check.nesting = 1 + nesting(item)  # type: ignore[attr-defined]
         return check
 
-    def mapping(self, schema: dict[str, Any]) -> Check:
-        _only(schema, "keys_schema", "values_schema", "min_length", "max_length")
-        key, item = self.value(schema["keys_schema"]), self.value(schema["values_schema"])
-        least, most = schema.get("min_length", 0), schema.get("max_length")
+    def mapping(
+        self, key_form: tuple[Any, ...], item_form: tuple[Any, ...], least: int, most: int | None
+    ) -> Check:
+        key, item = self.value(key_form), self.value(item_form)
 
         def check(v: Any) -> Any:
             if type(v) is not dict or len(v) < least or (most is not None and len(v) > most):
@@ -339,16 +309,8 @@ def inline(check: Check) -> tuple[str, dict[str, Any]] | None:
     return getattr(check, "refuses", None)
 
 
-def _only(schema: dict[str, Any], *known: str) -> None:
-    """Refuse a schema with anything but ``known`` keys (and its type and metadata)."""
-    extra = set(schema) - {"type", "metadata", *known}
-    if extra:
-        raise Unsupported(f"{schema['type']} schema with {sorted(extra)}")
-
-
-def _bounds(schema: dict[str, Any]) -> Callable[[Any], bool]:
-    """Whether a number lies within the schema's ``ge``/``gt``/``le``/``lt``."""
-    ge, gt, le, lt = (schema.get(k) for k in ("ge", "gt", "le", "lt"))
+def _bounds(ge: Any, gt: Any, le: Any, lt: Any) -> Callable[[Any], bool]:
+    """Whether a number lies within ``ge``/``gt``/``le``/``lt`` (None: no bound)."""
 
     def within(v: Any) -> bool:
         return (
