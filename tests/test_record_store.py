@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 
@@ -104,3 +106,34 @@ def test_unreachable_postgres_is_store_unavailable() -> None:
 def test_sqlite_in_missing_directory_is_store_unavailable() -> None:
     with pytest.raises(StoreUnavailable, match="no directory"):
         env_for_url("/nonexistent/dir/x.sqlite")
+
+
+def _page_size(path: str) -> int:
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        return int(conn.execute("PRAGMA page_size").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def test_a_new_sqlite_store_has_large_pages_and_an_old_one_keeps_its_own(tmp_path: Path) -> None:
+    """A store created now takes 16 KiB pages (a record event's row is ≈ 600 bytes: less
+    SQLite work a record, written and read); a store made with SQLite's default keeps it,
+    and both hold the same records."""
+    import sqlite3
+
+    from sftimeline.adapters.store_url import PAGE_SIZE
+
+    new, old = str(tmp_path / "new.sqlite"), str(tmp_path / "old.sqlite")
+    sqlite3.connect(old).execute("CREATE TABLE t (x)").connection.close()  # 4 KiB pages
+    models = [validate_record(sample(t)) for t in ("incident_recorded", "person_joined")]
+    for path in (new, old):
+        with RecordStore.open(path) as store:
+            assert store.save_records(models, NOW).stored == 2
+    assert PAGE_SIZE == 16384
+    assert (_page_size(new), _page_size(old)) == (PAGE_SIZE, 4096)
+    with RecordStore.open(new) as a, RecordStore.open(old) as b:
+        assert a.family_records("F1") == b.family_records("F1")
+    assert (os.stat(new).st_mode & 0o777) == 0o600

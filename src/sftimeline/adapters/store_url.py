@@ -67,16 +67,41 @@ def file_of(url: str) -> str | None:
     return os.path.abspath(path)
 
 
+#: a new SQLite store's page size (bytes). A record event's row is ≈ 600 bytes: with
+#: SQLite's default of 4 KiB an import spent ≈ 20% more CPU in SQLite, and reading a
+#: county back ≈ 15% more, than with 16 KiB pages (bench/README.md, stop 28).
+PAGE_SIZE = 16384
+
+
 def create_private_file(path: str) -> None:
     """Create an empty SQLite file readable by its owner only (SQLite's journal and WAL
-    files take the database file's permissions); an existing file is left alone."""
+    files take the database file's permissions), its pages :data:`PAGE_SIZE` bytes; an
+    existing file is left alone (a page size is fixed when a database is first written)."""
     if path == ":memory:" or os.path.exists(path):
         return
     try:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     except FileExistsError:
-        pass
+        return
     except OSError as exc:
+        raise StoreUnavailable(f"cannot create store {path!r}: {exc}") from None
+    _first_written(path)
+
+
+def _first_written(path: str) -> None:
+    """Write a new, empty database's header with :data:`PAGE_SIZE` pages, in WAL mode as
+    the library would. Another process that opened the empty file first has written it
+    already: the page size is then SQLite's default, and nothing else differs."""
+    import sqlite3
+
+    try:
+        conn = sqlite3.connect(path)
+        try:
+            conn.execute(f"PRAGMA page_size={PAGE_SIZE}")
+            conn.execute("PRAGMA journal_mode=WAL")
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
         raise StoreUnavailable(f"cannot create store {path!r}: {exc}") from None
 
 
