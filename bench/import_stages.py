@@ -13,7 +13,8 @@ Each stage runs here, on one core, over the whole file, timed with ``time.proces
   ``PendingBlock.prepared``), then pickling the results to send them;
 - *writer, SQL alone*: the rows an import stored (read back from a store the same file was
   imported into) inserted with plain ``sqlite3`` as the writer inserts them (500 a
-  transaction, ``synchronous=NORMAL``, the library's table and primary key);
+  transaction, ``synchronous=NORMAL``, the library's table and primary key, a new store's
+  page size);
 - *writer, whole*: ``sftimeline import --workers 1`` less the worker stage (which it runs
   in the same process, without the pickling) and its start-up (the same command on an
   empty file): everything the single writer does (reading the file's blocks,
@@ -39,6 +40,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import floors
+from sftimeline.adapters.store_url import PAGE_SIZE
 
 EVENTS = (
     "CREATE TABLE stored_events (originator_id TEXT, originator_version INTEGER, topic TEXT,"
@@ -89,6 +91,7 @@ def writer_sql_cpu(store: Path, work: Path) -> float:
     db = work / "sql.sqlite"
     _fresh(db)
     conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute(f"PRAGMA page_size={PAGE_SIZE}")  # a new store's (adapters/store_url.py)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute(EVENTS)
     conn.execute("PRAGMA synchronous=NORMAL")
