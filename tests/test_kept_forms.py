@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -81,7 +82,7 @@ def test_forms_not_current_are_described_from_the_models(monkeypatch: pytest.Mon
     model (and holds it), and records still take the fast path, alike."""
     monkeypatch.setattr(generated, "DIGEST", "stale")
     assert kept_forms.kept_forms() is None
-    monkeypatch.setattr(fast, "_KEPT", [])
+    monkeypatch.setattr(fast, "_kept", cache(kept_forms.kept_forms))
     monkeypatch.setattr(fast, "_PLANS", {})
     monkeypatch.setattr(fast, "_last", None)
     plan = fast.plan_for("term_attendance_posted", DEFAULT_LIMITS)

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from datetime import date, datetime
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from sftimeline.adapters.eventstate import PreparedRecord, prepared_fields
@@ -307,13 +308,11 @@ def _plan_of_type(record_type: str, limits: InputLimits, days: dict[str, date]) 
 
 
 #: the kept forms (:mod:`.kept_forms`), read on first use; None: not current
-_KEPT: list[dict[str, TypeForm] | None] = []
+_kept = cache(kept_forms)
 
 
 def _kept_form(record_type: str) -> TypeForm | None:
-    if not _KEPT:
-        _KEPT.append(kept_forms())
-    kept = _KEPT[0]
+    kept = _kept()
     return None if kept is None else kept.get(record_type)
 
 
