@@ -215,8 +215,8 @@ def _prepared(items: Iterable[Item], job: _Prepare, workers: int) -> Iterator[tu
         if len(head) > IN_PROCESS_CHUNKS:
             from sftimeline.pool import ordered_map
 
-            # built once here, before the fork, not in every worker (≈ 2 ms of CPU each
-            # a type: the record models are built on first use), and kept from the
+            # built once here, before the fork, not in every worker (≈ 1 ms of CPU each
+            # a type: its checker compiled from its kept form), and kept from the
             # collector; only the types the first chunks name (a county's export names a
             # score of the 54, a police export two or three)
             compile_plans(job.limits, _types_named(chain.from_iterable(head)))
