@@ -9,6 +9,14 @@ when the store has them, then ``json.loads``-ed and folded straight into a
 :class:`~sftimeline.records.Record` (``states.record_from_state``, the one decoder).
 
 Memory holds one chunk at a time, so callers can still stream a county.
+
+On PostgreSQL these reads ask for their results in binary format (:data:`PG_BINARY`). In
+the text format the server spells every ``bytea`` state as hexadecimal and psycopg
+parses the hex back: twice the bytes on the wire, and work on both sides. In binary the
+state comes as its bytes, the id as a UUID's 16 bytes: the same Python values (a
+``UUID``, an ``int``, a ``str``, ``bytes``; tests/test_scan_binary.py), for half the time
+(a county of 100,000 records read in chunks: 0.73 s → 0.38 s, the client's CPU 0.50 s →
+0.26 s).
 """
 
 from __future__ import annotations
@@ -54,9 +62,17 @@ def _select(store: RecordStore, fids: Sequence[UUID]) -> list[Any]:
     with datastore.transaction(commit=False) as curs:
         if factory is not None:
             curs.execute(PG_SCAN_SETTINGS)
-        curs.row_factory = factory
-        curs.execute(sql, params)
+            curs.row_factory = factory
+            curs.execute(sql, params, binary=PG_BINARY)
+        else:
+            curs.row_factory = factory
+            curs.execute(sql, params)
         return list(curs.fetchall())
+
+
+#: whether the PostgreSQL reads here take their results in binary format (see the
+#: module's docstring)
+PG_BINARY = True
 
 
 def pg_scan_sql(schema: str, table: str) -> str:
@@ -302,7 +318,9 @@ def family_index(store: RecordStore) -> list[tuple[str, UUID]]:
         with datastore.transaction(commit=False) as curs:
             if factory is not None:
                 curs.row_factory = factory
-            curs.execute(sql, (REGISTERED_TOPIC,))
+                curs.execute(sql, (REGISTERED_TOPIC,), binary=PG_BINARY)
+            else:
+                curs.execute(sql, (REGISTERED_TOPIC,))
             rows = curs.fetchall()
     except PersistenceError as exc:
         from sftimeline.adapters.store_errors import StoreUnavailable
