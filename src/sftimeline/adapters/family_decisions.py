@@ -7,12 +7,14 @@ family's ``FamilyOutcomes`` aggregate; whatever raises becomes that family's
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
+from sftimeline.adapters.family_cache import stored_ids
 from sftimeline.adapters.family_reads import FamilyReads, StoredFamily, reason
 from sftimeline.adapters.outcomes_app import FamilyOutcomesApp
 from sftimeline.adapters.process_settings import EnabledFramework, Settings
@@ -59,7 +61,7 @@ class FamilyDecisions(FamilyReads):
         fam = self._stored_family(fid)
         if fam is None:
             return None
-        agg = self._outcomes(fam.code)
+        agg = self._outcomes(fam.code, fam.outcomes_stored)
         problem = fam.problem or pp.family_code_problem(fam.code)
         if problem is not None:
             self._failed(agg, fam, "*", problem, on, known_at)
@@ -67,7 +69,38 @@ class FamilyDecisions(FamilyReads):
             self._evaluate(fam, agg, on, known_at)
         return fam.code, agg
 
-    def _outcomes(self, code: str) -> FamilyOutcomes:
+    def _read_chunk(self, fids: Sequence[UUID]) -> dict[UUID, StoredFamily | None]:
+        """The families read ahead (:meth:`FamilyReads._read_chunk`), each with whether
+        its outcomes aggregate has any stored event, asked of them all in one query.
+
+        On a first run no family has outcomes yet, and :meth:`_outcomes` asked the
+        library for each in turn, a query per family that found nothing (at 1,000
+        families on PostgreSQL ≈ 0.3 s of a 4 s catch-up). A family found without them
+        now starts a new aggregate at once. Another writer that records the same
+        family's outcomes meanwhile conflicts on their first version when this run
+        records, as it did when it had read nothing; the process's claims of families
+        on a shared queue keep that from happening (``adapters/workqueue.py``). If the
+        query fails, each family's outcomes are read the library's way, which says why.
+        """
+        out = super()._read_chunk(fids)
+        ids = {FamilyOutcomes.create_id(f.code): fid for fid, f in out.items() if f is not None}
+        if not ids:
+            return out
+        try:
+            stored = stored_ids(self.app, list(ids))
+        except Exception:
+            return out
+        for oid, fid in ids.items():
+            fam = out[fid]
+            assert fam is not None
+            out[fid] = replace(fam, outcomes_stored=oid in stored)
+        return out
+
+    def _outcomes(self, code: str, stored: bool | None = None) -> FamilyOutcomes:
+        """The family's outcomes aggregate; ``stored`` False: none was stored when the
+        family was read ahead (:meth:`_read_chunk`), so it is a new one (no query)."""
+        if stored is False:
+            return FamilyOutcomes(code)
         try:
             return cast(FamilyOutcomes, self.app.repository.get(FamilyOutcomes.create_id(code)))
         except AggregateNotFoundError:

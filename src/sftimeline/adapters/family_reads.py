@@ -6,7 +6,7 @@ event). A mixin of :class:`~sftimeline.adapters.outcomes.PolicyProcess`."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast
 from uuid import UUID
 
@@ -33,6 +33,10 @@ class StoredFamily:
     records: list[tuple[int, Record]]
     #: why the family's stored events could not all be read (then it is not evaluated)
     problem: str | None = None
+    #: whether the family's outcomes aggregate had any stored event when the family was
+    #: read ahead (None: not asked; the process then reads it the library's way). A hint
+    #: about the outcomes, not part of the family's records: two reads compare equal
+    outcomes_stored: bool | None = field(default=None, compare=False)
 
     def since(self, version: int) -> list[Record]:
         """The records stored after ``version`` (those a previous evaluation did not see)."""

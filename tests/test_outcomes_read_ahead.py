@@ -1,0 +1,104 @@
+"""The policy process asks once per read-ahead chunk which families already have outcomes,
+and starts a new outcomes aggregate for the others without asking the library for each
+(adapters/family_decisions.py, issue 14)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sftimeline.adapters import family_decisions
+from sftimeline.adapters.outcomes import PolicyProcess
+from sftimeline.adapters.store import RecordStore
+from sftimeline.aggregates.family import Family
+from test_policy_process import FW, ON, at, base_family, claim, events, late_asb, save
+
+CODES = ["A", "B", "C"]
+
+
+def _county(store: RecordStore) -> None:
+    rows: list[dict[str, Any]] = []
+    for code in CODES:
+        rows += base_family(code)
+        rows.append(claim(code, "2024-11-01", "2024-11-01T10:00:00+00:00", f"{code}-C1"))
+    save(store, rows)
+
+
+def _outcome_reads(proc: PolicyProcess, monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """The ids of the outcomes aggregates ``proc`` asks the library for."""
+    asked: list[object] = []
+    get = proc.app.repository.get
+
+    def spy(aggregate_id: object, *args: Any, **kwargs: Any) -> Any:
+        asked.append(aggregate_id)
+        return get(aggregate_id, *args, **kwargs)
+
+    monkeypatch.setattr(proc.app.repository, "get", spy)
+    return asked
+
+
+def _stripped(log: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The outcome events without their notification ids."""
+    return [{k: v for k, v in e.items() if k != "id"} for e in log]
+
+
+def test_a_first_run_asks_for_no_familys_outcomes_and_records_the_same_events(
+    store: RecordStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _county(store)
+    with PolicyProcess(store, [FW], on=ON, known_at=at("2024-12-01T00:00:00+00:00")) as proc:
+        asked = _outcome_reads(proc, monkeypatch)
+        proc.run()
+        assert asked == []
+        first = _stripped(events(proc))
+    assert {e["family"] for e in first} == set(CODES)
+    assert "became_eligible" in {e["kind"] for e in first}
+
+
+def test_without_the_probe_the_library_reads_each_familys_outcomes_to_the_same_events(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both sides, on two stores of the same county: the probe failing (a query error)
+    falls back to a read per family, and the events are those the probe gives."""
+    logs = []
+    for probe in (True, False):
+        with RecordStore.open(str(tmp_path / f"probe-{probe}.sqlite")) as store:
+            _county(store)
+            with monkeypatch.context() as m:
+                if not probe:
+                    m.setattr(family_decisions, "stored_ids", _fail)
+                known_at = at("2024-12-01T00:00:00+00:00")
+                with PolicyProcess(store, [FW], on=ON, known_at=known_at) as proc:
+                    asked = _outcome_reads(proc, m)
+                    proc.run()
+                    assert len(asked) == (0 if probe else len(CODES))
+                    logs.append(_stripped(events(proc)))
+    assert logs[0] == logs[1]
+    assert len(logs[0]) > len(CODES)
+
+
+def _fail(*_: Any) -> set[Any]:
+    raise RuntimeError("no probe")
+
+
+def test_a_family_with_outcomes_has_them_read_and_moves_on_from_them(
+    store: RecordStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _county(store)
+    fids = [Family.create_id(code) for code in CODES]
+    with PolicyProcess(store, [FW], on=ON, known_at=at("2024-12-01T00:00:00+00:00")) as proc:
+        assert [f and f.outcomes_stored for f in proc._read_chunk(fids).values()] == [False] * 3
+        proc.run()
+        before = len(events(proc))
+        assert [f and f.outcomes_stored for f in proc._read_chunk(fids).values()] == [True] * 3
+    # a late incident for A within its claim's window: A's claim is put at risk
+    save(store, [late_asb("A", "2024-09-01", "2024-12-02T09:00:00+00:00")])
+    with PolicyProcess(store, [FW], on=ON, known_at=at("2024-12-03T00:00:00+00:00")) as proc:
+        asked = _outcome_reads(proc, monkeypatch)
+        proc.run()
+        assert len(asked) == 1  # A's outcomes, which exist, read the library's way
+        after = events(proc)[before:]
+    assert {e["family"] for e in after} == {"A"}
+    assert "claim_at_risk" in {e["kind"] for e in after}
