@@ -1,5 +1,5 @@
-"""The policy process asks once per read-ahead chunk which families already have outcomes,
-and starts a new outcomes aggregate for the others without asking the library for each
+"""The policy process reads the outcomes of the families it reads ahead in one scan, as
+the library would rebuild each, instead of asking the library for each family in turn
 (adapters/family_decisions.py, issue 14)."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from sftimeline.adapters import family_decisions
 from sftimeline.adapters.outcomes import PolicyProcess
 from sftimeline.adapters.store import RecordStore
 from sftimeline.aggregates.family import Family
+from sftimeline.aggregates.outcomes import FamilyOutcomes
 from test_policy_process import FW, ON, at, base_family, claim, events, late_asb, save
 
 CODES = ["A", "B", "C"]
@@ -57,18 +58,18 @@ def test_a_first_run_asks_for_no_familys_outcomes_and_records_the_same_events(
     assert "became_eligible" in {e["kind"] for e in first}
 
 
-def test_without_the_probe_the_library_reads_each_familys_outcomes_to_the_same_events(
+def test_without_the_scan_the_library_reads_each_familys_outcomes_to_the_same_events(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Both sides, on two stores of the same county: the probe failing (a query error)
-    falls back to a read per family, and the events are those the probe gives."""
+    """Both sides, on two stores of the same county: the scan failing (a query error)
+    falls back to a read per family, and the events are those the scan gives."""
     logs = []
     for probe in (True, False):
         with RecordStore.open(str(tmp_path / f"probe-{probe}.sqlite")) as store:
             _county(store)
             with monkeypatch.context() as m:
                 if not probe:
-                    m.setattr(family_decisions, "stored_ids", _fail)
+                    m.setattr(family_decisions, "read_outcomes", _fail)
                 known_at = at("2024-12-01T00:00:00+00:00")
                 with PolicyProcess(store, [FW], on=ON, known_at=known_at) as proc:
                     asked = _outcome_reads(proc, m)
@@ -79,8 +80,8 @@ def test_without_the_probe_the_library_reads_each_familys_outcomes_to_the_same_e
     assert len(logs[0]) > len(CODES)
 
 
-def _fail(*_: Any) -> set[Any]:
-    raise RuntimeError("no probe")
+def _fail(*_: Any) -> dict[Any, Any]:
+    raise RuntimeError("no scan")
 
 
 def test_a_family_with_outcomes_has_them_read_and_moves_on_from_them(
@@ -98,7 +99,27 @@ def test_a_family_with_outcomes_has_them_read_and_moves_on_from_them(
     with PolicyProcess(store, [FW], on=ON, known_at=at("2024-12-03T00:00:00+00:00")) as proc:
         asked = _outcome_reads(proc, monkeypatch)
         proc.run()
-        assert len(asked) == 1  # A's outcomes, which exist, read the library's way
+        assert asked == []  # A's outcomes, which exist, read with A
         after = events(proc)[before:]
     assert {e["family"] for e in after} == {"A"}
     assert "claim_at_risk" in {e["kind"] for e in after}
+
+
+@pytest.mark.parametrize("key", ["", "encrypted"])
+def test_outcomes_read_in_one_scan_are_those_the_library_rebuilds(tmp_path: Path, key: str) -> None:
+    from sftimeline.service import generate_key
+
+    with RecordStore.open(str(tmp_path / "s.sqlite"), key=generate_key() if key else "") as store:
+        _county(store)
+        save(store, [late_asb("A", "2024-09-01", "2024-12-02T09:00:00+00:00")])
+        for known_at in ("2024-12-01T00:00:00+00:00", "2024-12-03T00:00:00+00:00"):
+            with PolicyProcess(store, [FW], on=ON, known_at=at(known_at)) as proc:
+                proc.run()
+        with PolicyProcess(store, [FW], on=ON) as proc:
+            ids = [FamilyOutcomes.create_id(code) for code in [*CODES, "NOBODY"]]
+            scanned = family_decisions.read_outcomes(proc.app, ids)
+            assert set(scanned) == set(ids[:3])
+            for oid in ids[:3]:
+                rebuilt = proc.app.repository.get(oid)
+                assert vars(scanned[oid]) == vars(rebuilt)
+                assert scanned[oid].version > 1

@@ -12,12 +12,13 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, cast
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
+from eventsourcing.persistence import StoredEvent
 
-from sftimeline.adapters.family_cache import stored_ids
 from sftimeline.adapters.family_reads import FamilyReads, StoredFamily, reason
 from sftimeline.adapters.outcomes_app import FamilyOutcomesApp
 from sftimeline.adapters.process_settings import EnabledFramework, Settings
+from sftimeline.adapters.scan import select_rows
 from sftimeline.aggregates.outcomes import FamilyOutcomes
 from sftimeline.policies import process as pp
 
@@ -46,6 +47,33 @@ def evaluate_family(
     return evaluate(framework, family, records, on, known_at)
 
 
+def rebuilds_plainly(app: Application[UUID]) -> bool:
+    """Whether the library's ``repository.get`` rebuilds an aggregate from its stored
+    events alone (no cache, no snapshots): what :func:`read_outcomes` does for many."""
+    return app.repository.cache is None and app.repository.snapshot_store is None
+
+
+def read_outcomes(app: Application[UUID], ids: Sequence[UUID]) -> dict[UUID, FamilyOutcomes]:
+    """The outcomes aggregates of ``ids`` that have stored events, from one ordered scan
+    of the application's events table, each rebuilt as ``repository.get`` rebuilds it
+    when :func:`rebuilds_plainly`: its stored events, in version order, made domain
+    events by the application's mapper (decrypted, decompressed, decoded) and projected
+    by the library's ``project_aggregate``. Raises what the driver or the mapper raises."""
+    recorder = app.recorder
+    convert = getattr(recorder, "convert_originator_id", None)  # SQLite keeps hex text
+    grouped: dict[UUID, list[StoredEvent]] = {}
+    for raw_id, version, topic, state in select_rows(recorder, ids):
+        oid = convert(raw_id) if convert is not None else raw_id
+        grouped.setdefault(oid, []).append(StoredEvent(oid, version, topic, bytes(state)))
+    to_event = app.mapper.to_domain_event
+    out: dict[UUID, FamilyOutcomes] = {}
+    for oid, events in grouped.items():
+        agg = project_aggregate(None, map(to_event, events))
+        if agg is not None:
+            out[oid] = cast(FamilyOutcomes, agg)
+    return out
+
+
 class FamilyDecisions(FamilyReads):
     """Deciding one family under the process's frameworks and its claims."""
 
@@ -61,7 +89,7 @@ class FamilyDecisions(FamilyReads):
         fam = self._stored_family(fid)
         if fam is None:
             return None
-        agg = self._outcomes(fam.code, fam.outcomes_stored)
+        agg = self._outcomes(fam)
         problem = fam.problem or pp.family_code_problem(fam.code)
         if problem is not None:
             self._failed(agg, fam, "*", problem, on, known_at)
@@ -70,41 +98,41 @@ class FamilyDecisions(FamilyReads):
         return fam.code, agg
 
     def _read_chunk(self, fids: Sequence[UUID]) -> dict[UUID, StoredFamily | None]:
-        """The families read ahead (:meth:`FamilyReads._read_chunk`), each with whether
-        its outcomes aggregate has any stored event, asked of them all in one query.
+        """The families read ahead (:meth:`FamilyReads._read_chunk`), each with its
+        outcomes aggregate, read for them all in one ordered scan (:func:`read_outcomes`).
 
-        On a first run no family has outcomes yet, and :meth:`_outcomes` asked the
-        library for each in turn, a query per family that found nothing (at 1,000
-        families on PostgreSQL ≈ 0.3 s of a 4 s catch-up). A family found without them
-        now starts a new aggregate at once. Another writer that records the same
-        family's outcomes meanwhile conflicts on their first version when this run
-        records, as it did when it had read nothing; the process's claims of families
-        on a shared queue keep that from happening (``adapters/workqueue.py``). If the
-        query fails, each family's outcomes are read the library's way, which says why.
+        The process asked the library for each family's outcomes in turn, a query per
+        family (and on a first run every one found nothing: at 1,000 families on
+        PostgreSQL ≈ 0.3 s of a 4 s catch-up). Another writer that records the same
+        family's outcomes meanwhile conflicts on their next version when this run
+        records, as it did when the library had read them a moment later; the claims of
+        families on a shared queue keep that from happening (``adapters/workqueue.py``).
+        If the scan fails (or the outcomes application caches or snapshots its
+        aggregates), each family's outcomes are read the library's way, which says why.
         """
         out = super()._read_chunk(fids)
         ids = {FamilyOutcomes.create_id(f.code): fid for fid, f in out.items() if f is not None}
-        if not ids:
+        if not ids or not rebuilds_plainly(self.app):
             return out
         try:
-            stored = stored_ids(self.app, list(ids))
+            found = read_outcomes(self.app, list(ids))
         except Exception:
             return out
         for oid, fid in ids.items():
             fam = out[fid]
             assert fam is not None
-            out[fid] = replace(fam, outcomes_stored=oid in stored)
+            agg = found.get(oid)
+            out[fid] = replace(fam, outcomes_stored=agg is not None, outcomes=agg)
         return out
 
-    def _outcomes(self, code: str, stored: bool | None = None) -> FamilyOutcomes:
-        """The family's outcomes aggregate; ``stored`` False: none was stored when the
-        family was read ahead (:meth:`_read_chunk`), so it is a new one (no query)."""
-        if stored is False:
-            return FamilyOutcomes(code)
+    def _outcomes(self, fam: StoredFamily) -> FamilyOutcomes:
+        """The family's outcomes aggregate: as read ahead with it, else the library's."""
+        if fam.outcomes_stored is not None:
+            return fam.outcomes or FamilyOutcomes(fam.code)
         try:
-            return cast(FamilyOutcomes, self.app.repository.get(FamilyOutcomes.create_id(code)))
+            return cast(FamilyOutcomes, self.app.repository.get(FamilyOutcomes.create_id(fam.code)))
         except AggregateNotFoundError:
-            return FamilyOutcomes(code)
+            return FamilyOutcomes(fam.code)
 
     def _claim_framework(self, fw_id: str) -> tuple[Framework | None, str]:
         """The definition a claim is decided under, and why there is none.

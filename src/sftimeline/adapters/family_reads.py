@@ -18,6 +18,7 @@ from sftimeline.adapters.store import RecordStore
 from sftimeline.adapters.store_errors import StoreUnavailable
 
 if TYPE_CHECKING:
+    from sftimeline.aggregates.outcomes import FamilyOutcomes
     from sftimeline.records import Record
 
 #: families read in one scan while deciding (≈ 100 records each)
@@ -33,10 +34,12 @@ class StoredFamily:
     records: list[tuple[int, Record]]
     #: why the family's stored events could not all be read (then it is not evaluated)
     problem: str | None = None
-    #: whether the family's outcomes aggregate had any stored event when the family was
-    #: read ahead (None: not asked; the process then reads it the library's way). A hint
-    #: about the outcomes, not part of the family's records: two reads compare equal
+    #: the family's outcomes aggregate as read ahead with it: ``outcomes_stored`` False,
+    #: none was stored (a new one is started); True, ``outcomes`` is it, rebuilt from its
+    #: events; None, not read (the process reads it the library's way). What the process
+    #: knew of the outcomes, not part of the family's records: two reads compare equal
     outcomes_stored: bool | None = field(default=None, compare=False)
+    outcomes: FamilyOutcomes | None = field(default=None, compare=False)
 
     def since(self, version: int) -> list[Record]:
         """The records stored after ``version`` (those a previous evaluation did not see)."""

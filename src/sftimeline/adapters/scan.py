@@ -41,7 +41,12 @@ def _select(store: RecordStore, fids: Sequence[UUID]) -> list[Any]:
     """Rows (originator_id, originator_version, topic, state) of these families, ordered,
     as plain tuples (the library's connections make a ``sqlite3.Row`` or a dict per row;
     a tuple is cheaper to make and to read, and a county is a million rows)."""
-    recorder: Any = store.app.recorder
+    return select_rows(store.app.recorder, fids)
+
+
+def select_rows(recorder: Any, fids: Sequence[UUID]) -> list[Any]:
+    """:func:`_select` on any of the store's recorders (the policy process's outcomes
+    have a table of their own: ``adapters/family_decisions.py``)."""
     table = recorder.events_table_name
     datastore = recorder.datastore
     cols = "originator_id, originator_version, topic, state"
