@@ -123,3 +123,21 @@ def test_outcomes_read_in_one_scan_are_those_the_library_rebuilds(tmp_path: Path
                 rebuilt = proc.app.repository.get(oid)
                 assert vars(scanned[oid]) == vars(rebuilt)
                 assert scanned[oid].version > 1
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_an_application_that_caches_aggregates_has_them_read_its_own_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cached: bool
+) -> None:
+    """The library's cache would hand out its own copies: then each family's outcomes are
+    asked of it, as before."""
+    if cached:
+        monkeypatch.setenv("AGGREGATE_CACHE_MAXSIZE", "100")
+    with RecordStore.open(str(tmp_path / "s.sqlite")) as store:
+        _county(store)
+        with PolicyProcess(store, [FW], on=ON, known_at=at("2024-12-01T00:00:00+00:00")) as proc:
+            assert family_decisions.rebuilds_plainly(proc.app) is not cached
+            asked = _outcome_reads(proc, monkeypatch)
+            proc.run()
+            assert len(asked) == (len(CODES) if cached else 0)
+            assert {e["family"] for e in events(proc)} == set(CODES)
