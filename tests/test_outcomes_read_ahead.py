@@ -32,7 +32,7 @@ def _outcome_reads(proc: PolicyProcess, monkeypatch: pytest.MonkeyPatch) -> list
     asked: list[object] = []
     get = proc.app.repository.get
 
-    def spy(aggregate_id: object, *args: Any, **kwargs: Any) -> Any:
+    def spy(aggregate_id: Any, *args: Any, **kwargs: Any) -> Any:
         asked.append(aggregate_id)
         return get(aggregate_id, *args, **kwargs)
 
@@ -120,7 +120,7 @@ def test_outcomes_read_in_one_scan_are_those_the_library_rebuilds(tmp_path: Path
             scanned = family_decisions.read_outcomes(proc.app, ids)
             assert set(scanned) == set(ids[:3])
             for oid in ids[:3]:
-                rebuilt = proc.app.repository.get(oid)
+                rebuilt: FamilyOutcomes = proc.app.repository.get(oid)
                 assert vars(scanned[oid]) == vars(rebuilt)
                 assert scanned[oid].version > 1
 
