@@ -67,17 +67,20 @@ def select_rows(recorder: Any, fids: Sequence[UUID]) -> list[Any]:
     with datastore.transaction(commit=False) as curs:
         if factory is not None:
             curs.execute(PG_SCAN_SETTINGS)
-            curs.row_factory = factory
-            curs.execute(sql, params, binary=PG_BINARY)
-        else:
-            curs.row_factory = factory
-            curs.execute(sql, params)
+        curs.row_factory = factory
+        curs.execute(sql, params, **_results(factory))
         return list(curs.fetchall())
 
 
 #: whether the PostgreSQL reads here take their results in binary format (see the
 #: module's docstring)
 PG_BINARY = True
+
+
+def _results(factory: Any) -> dict[str, Any]:
+    """The execute options of a read here: binary results on PostgreSQL (``factory``,
+    its row factory, is set), none on SQLite (whose cursor takes none)."""
+    return {} if factory is None else {"binary": PG_BINARY}
 
 
 def pg_scan_sql(schema: str, table: str) -> str:
@@ -323,9 +326,7 @@ def family_index(store: RecordStore) -> list[tuple[str, UUID]]:
         with datastore.transaction(commit=False) as curs:
             if factory is not None:
                 curs.row_factory = factory
-                curs.execute(sql, (REGISTERED_TOPIC,), binary=PG_BINARY)
-            else:
-                curs.execute(sql, (REGISTERED_TOPIC,))
+            curs.execute(sql, (REGISTERED_TOPIC,), **_results(factory))
             rows = curs.fetchall()
     except PersistenceError as exc:
         from sftimeline.adapters.store_errors import StoreUnavailable
